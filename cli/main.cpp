@@ -1,0 +1,320 @@
+// benchlab: the command line. Uses only the C API of benchlab.h, as any lab script would.
+//
+// Exit status: 0 success; 1 the run finished but some trials failed; 2 bad usage,
+// unknown target or bad option; 3 the results store could not be used; 4 any other
+// error; 130 interrupted (Ctrl-C; the run can be finished with --resume).
+#include <benchlab/benchlab.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fmt/format.h>
+#include <string>
+#include <vector>
+
+#include "progress.h"
+#include "results_table.h"
+
+namespace {
+
+using namespace benchlab_cli;
+
+constexpr int kExitTrialsFailed = 1, kExitUsage = 2, kExitStore = 3, kExitError = 4, kExitInterrupted = 130;
+
+benchlab_ctx* g_ctx = nullptr;
+
+extern "C" void on_interrupt(int) {
+  if (g_ctx) benchlab_cancel(g_ctx);
+  // A second Ctrl-C ends benchlab at once.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+}
+
+int exit_code(int32_t rc) {
+  switch (rc) {
+    case BENCHLAB_OK: return 0;
+    case BENCHLAB_E_TRIALS_FAILED: return kExitTrialsFailed;
+    case BENCHLAB_E_INVALID:
+    case BENCHLAB_E_NOT_FOUND:
+    case BENCHLAB_E_PROFILE: return kExitUsage;
+    case BENCHLAB_E_STORE: return kExitStore;
+    case BENCHLAB_E_INTERRUPTED: return kExitInterrupted;
+    default: return kExitError;
+  }
+}
+
+int error(int32_t rc) {
+  fmt::print(stderr, "benchlab: {}\n", benchlab_errmsg());
+  return exit_code(rc);
+}
+
+struct Common {
+  std::string db;
+  std::vector<std::string> plugin_dirs, profile_dirs;
+};
+
+// Opens the library context; prints discovery problems as warnings unless `quiet`.
+benchlab_ctx* open_ctx(const Common& c, int& rc, bool quiet = false) {
+  std::vector<const char*> pd, fd;
+  for (const auto& d : c.plugin_dirs) pd.push_back(d.c_str());
+  for (const auto& d : c.profile_dirs) fd.push_back(d.c_str());
+  pd.push_back(nullptr);
+  fd.push_back(nullptr);
+  benchlab_config cfg{};
+  cfg.struct_size = sizeof cfg;
+  cfg.db_path = c.db.empty() ? nullptr : c.db.c_str();
+  cfg.plugin_dirs = pd.data();
+  cfg.profile_dirs = fd.data();
+  benchlab_ctx* ctx = nullptr;
+  int32_t r = benchlab_open(&cfg, &ctx);
+  if (r != BENCHLAB_OK) {
+    rc = error(r);
+    return nullptr;
+  }
+  if (!quiet)
+    for (uint32_t i = 0; i < benchlab_diagnostic_count(ctx); ++i)
+      fmt::print(stderr, "warning: {}\n", benchlab_diagnostic_at(ctx, i));
+  return ctx;
+}
+
+int cmd_list(const Common& c, const std::string& what, bool verbose) {
+  int rc = 0;
+  benchlab_ctx* ctx = open_ctx(c, rc);
+  if (!ctx) return rc;
+  bool all = what.empty();
+  auto section = [&](const char* title) {
+    if (all) fmt::print("{}:\n", title);
+  };
+  std::string indent = all ? "  " : "";
+  if (all || what == "plugins" || what == "probes") {
+    for (int kind : {BENCHLAB_PLUGIN_WORKLOAD, BENCHLAB_PLUGIN_PROBE}) {
+      if (what == "probes" && kind == BENCHLAB_PLUGIN_WORKLOAD) continue;
+      if (what == "plugins" && kind == BENCHLAB_PLUGIN_PROBE) continue;
+      section(kind == BENCHLAB_PLUGIN_WORKLOAD ? "Workload plugins" : "Probe plugins");
+      bool any = false;
+      for (uint32_t i = 0; i < benchlab_plugin_count(ctx); ++i) {
+        benchlab_plugin_info p{};
+        p.struct_size = sizeof p;
+        benchlab_plugin_at(ctx, i, &p);
+        if (p.kind != kind) continue;
+        any = true;
+        fmt::print("{}{:<16} {:<8} {}\n", indent, p.id, p.version, p.description);
+        if (verbose) {
+          fmt::print("{}    file: {}\n", indent, p.path);
+          std::string opts = p.options, mets = p.metrics;
+          for (const auto* block : {&opts, &mets}) {
+            std::size_t start = 0, nl;
+            while ((nl = block->find('\n', start)) != std::string::npos) {
+              fmt::print("{}    {} {}\n", indent, block == &opts ? "option" : "metric", block->substr(start, nl - start));
+              start = nl + 1;
+            }
+          }
+        }
+      }
+      if (!any) fmt::print("{}(none)\n", indent);
+    }
+  }
+  if (all || what == "profiles" || what == "suites") {
+    for (int kind : {BENCHLAB_TARGET_SUITE, BENCHLAB_TARGET_PROFILE}) {
+      if ((what == "profiles" && kind == BENCHLAB_TARGET_SUITE) || (what == "suites" && kind == BENCHLAB_TARGET_PROFILE))
+        continue;
+      section(kind == BENCHLAB_TARGET_SUITE ? "Suites" : "Profiles");
+      for (uint32_t i = 0; i < benchlab_profile_count(ctx); ++i) {
+        benchlab_profile_info p{};
+        p.struct_size = sizeof p;
+        benchlab_profile_at(ctx, i, &p);
+        if (p.kind != kind) continue;
+        fmt::print("{}{:<24} {}\n", indent, p.id, p.title && *p.title ? p.title : "");
+        if (verbose) {
+          fmt::print("{}    file: {}\n", indent, p.path ? p.path : "");
+          if (p.members) fmt::print("{}    tests: {}\n", indent, p.members);
+          if (p.plugin) fmt::print("{}    plugin: {}\n", indent, p.plugin);
+        }
+      }
+    }
+  }
+  benchlab_close(ctx);
+  return 0;
+}
+
+int print_results(benchlab_ctx* ctx, int64_t run_id, bool json) {
+  if (json) {
+    char* text = nullptr;
+    int32_t r = benchlab_results_json(ctx, run_id, &text);
+    if (r != BENCHLAB_OK) return error(r);
+    fmt::print("{}\n", text);
+    benchlab_free(text);
+    return 0;
+  }
+  benchlab_cursor* cur = nullptr;
+  int32_t r = benchlab_results(ctx, run_id, &cur);
+  if (r != BENCHLAB_OK) return error(r);
+  auto rows = read_rows(cur);
+  benchlab_cursor_free(cur);
+  if (rows.empty()) {
+    fmt::print("No results in {}.\n", benchlab_db_path(ctx));
+    return 0;
+  }
+  fmt::print("{}", render_table(rows));
+  return 0;
+}
+
+struct RunArgs {
+  std::vector<std::string> targets, options;
+  unsigned trials = 0, min_trials = 0, max_trials = 0;
+  double target_ci = 0, timeout = 0;
+  int warmup = -1;
+  std::string system_name;
+  int64_t resume = 0;
+  bool json = false, quiet = false;
+};
+
+int cmd_run(const Common& c, const RunArgs& a) {
+  if (a.targets.empty() && !a.resume) {
+    fmt::print(stderr, "benchlab run: name what to run (a suite, profile or plugin; `benchlab list` shows them), "
+                       "or --resume RUN_ID\n");
+    return kExitUsage;
+  }
+  int rc = 0;
+  benchlab_ctx* ctx = open_ctx(c, rc, a.json);
+  if (!ctx) return rc;
+  g_ctx = ctx;
+  struct sigaction sa{};
+  sa.sa_handler = on_interrupt;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  std::vector<const char*> targets, options;
+  for (const auto& t : a.targets) targets.push_back(t.c_str());
+  for (const auto& o : a.options) options.push_back(o.c_str());
+  targets.push_back(nullptr);
+  options.push_back(nullptr);
+
+  // Progress goes to stderr when --json keeps stdout for the document.
+  std::FILE* out = a.json ? stderr : stdout;
+  Progress progress(out, isatty(fileno(out)) != 0, a.quiet);
+  benchlab_run_request req{};
+  req.struct_size = sizeof req;
+  req.targets = targets.data();
+  req.options = options.data();
+  req.trials = a.trials;
+  req.min_trials = a.min_trials;
+  req.max_trials = a.max_trials;
+  req.target_ci = a.target_ci;
+  req.warmup = a.warmup;
+  req.timeout_s = a.timeout;
+  req.system_name = a.system_name.empty() ? nullptr : a.system_name.c_str();
+  req.resume_run_id = a.resume;
+  req.on_event = [](void* user, const benchlab_event* ev) { static_cast<Progress*>(user)->on_event(*ev); };
+  req.user = &progress;
+
+  int64_t run_id = 0;
+  int32_t r = benchlab_run(ctx, &req, &run_id);
+  progress.finish();
+  g_ctx = nullptr;
+  int code = exit_code(r);
+  if (r != BENCHLAB_OK && r != BENCHLAB_E_TRIALS_FAILED) {
+    fmt::print(stderr, "benchlab: {}\n", benchlab_errmsg());
+  }
+  if (run_id > 0 && r != BENCHLAB_E_INVALID) {
+    if (!a.json) fmt::print("\n");
+    print_results(ctx, run_id, a.json);
+    if (!a.json) fmt::print("\nStored as run {} in {}\n", run_id, benchlab_db_path(ctx));
+  }
+  benchlab_close(ctx);
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"benchlab: run benchmark suites, store every trial, compare machines.\n"};
+  app.set_version_flag("--version", std::string("benchlab ") + benchlab_version());
+  app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 ok, 1 some trials failed, 2 bad usage or target, 3 store error, 4 other error, "
+      "130 interrupted.\nResults go to $XDG_DATA_HOME/benchlab/results.db unless --db says otherwise.");
+
+  Common common;
+  auto add_common = [&](CLI::App* sub) {
+    sub->add_option("--db", common.db, "SQLite results file (default: $XDG_DATA_HOME/benchlab/results.db)");
+    sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from DIR (repeatable)")->type_name("DIR");
+    sub->add_option("--profile-dir", common.profile_dirs, "Also load profiles and suites from DIR (repeatable)")
+        ->type_name("DIR");
+  };
+
+  std::string list_what;
+  bool verbose = false;
+  auto* list = app.add_subcommand("list", "List plugins, profiles and suites");
+  list->add_option("what", list_what, "plugins, probes, profiles or suites (default: all)")
+      ->check(CLI::IsMember({"plugins", "probes", "profiles", "suites"}));
+  list->add_flag("-v,--verbose", verbose, "Show files, options and metrics");
+  add_common(list);
+
+  RunArgs ra;
+  auto* run = app.add_subcommand("run", "Run suites, profiles or plugins and store every trial");
+  run->add_option("targets", ra.targets, "Suite, profile or workload plugin ids (e.g. quick)");
+  run->add_option("-o,--option", ra.options, "Set an option of every test that has it (repeatable)")
+      ->type_name("KEY=VALUE");
+  auto* trials = run->add_option("-n,--trials", ra.trials, "Fixed number of trials per test")->check(CLI::PositiveNumber);
+  auto* mn = run->add_option("--min-trials", ra.min_trials, "Dynamic count: at least N trials")->check(CLI::PositiveNumber);
+  auto* mx = run->add_option("--max-trials", ra.max_trials, "Dynamic count: at most N trials")->check(CLI::PositiveNumber);
+  auto* ci = run->add_option("--target-ci", ra.target_ci,
+                             "Dynamic count: stop when the 95% CI half-width is below this fraction of the mean "
+                             "(0.02 = 2%)")
+                 ->check(CLI::Range(1e-6, 1.0));
+  trials->excludes(mn)->excludes(mx)->excludes(ci);
+  run->add_option("--warmup", ra.warmup, "Warm-up trials per test, not counted")->check(CLI::NonNegativeNumber);
+  run->add_option("--timeout", ra.timeout, "Seconds per setup, trial or teardown before it is killed")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--system-name", ra.system_name, "Name of this machine in the results (default: hostname)");
+  run->add_option("--resume", ra.resume, "Finish the interrupted run RUN_ID")->type_name("RUN_ID");
+  run->add_flag("--json", ra.json, "Print the run's results as JSON on stdout");
+  run->add_flag("-q,--quiet", ra.quiet, "No progress output");
+  add_common(run);
+
+  int64_t results_run = 0;
+  bool results_all = false, results_json = false;
+  auto* results = app.add_subcommand("results", "Show stored results (the latest run by default)");
+  results->add_option("run", results_run, "Run id")->type_name("RUN_ID");
+  results->add_flag("--all", results_all, "Every run in the store");
+  results->add_flag("--json", results_json, "JSON document of the run, with trials and inventory");
+  add_common(results);
+
+  bool inv_json = false;
+  auto* inventory = app.add_subcommand("inventory", "Describe this machine (CPU clusters, memory, OS, firmware)");
+  inventory->add_flag("--json", inv_json, "As JSON");
+  add_common(inventory);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int r = app.exit(e);
+    return r == 0 ? 0 : kExitUsage;
+  }
+
+  if (*list) return cmd_list(common, list_what, verbose);
+  if (*run) return cmd_run(common, ra);
+  int rc = 0;
+  benchlab_ctx* ctx = open_ctx(common, rc, true);
+  if (!ctx) return rc;
+  if (*results) {
+    rc = print_results(ctx, results_all ? -1 : results_run, results_json);
+  } else if (*inventory) {
+    char* text = nullptr;
+    int32_t r = benchlab_inventory_json(ctx, &text);
+    if (r != BENCHLAB_OK) {
+      rc = error(r);
+    } else if (inv_json) {
+      fmt::print("{}\n", text);
+    } else {
+      // The JSON, flattened to "key: value" lines for people.
+      std::string s = text;
+      fmt::print("{}\n", s);
+    }
+    benchlab_free(text);
+  }
+  benchlab_close(ctx);
+  return rc;
+}

@@ -1,0 +1,120 @@
+#include "results_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace benchlab_cli {
+
+namespace {
+
+const char* status_text(int32_t s) {
+  switch (s) {
+    case BENCHLAB_STATUS_OK: return "ok";
+    case BENCHLAB_STATUS_FAILED: return "FAILED";
+    case BENCHLAB_STATUS_CANNOT_RUN: return "cannot run";
+    case BENCHLAB_STATUS_PARTIAL: return "partial";
+    default: return "pending";
+  }
+}
+
+// Display width of UTF-8 text: count code points, not bytes ("±" is one column).
+std::size_t width(const std::string& s) {
+  std::size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+std::string truncate(const std::string& s, std::size_t max) {
+  if (width(s) <= max) return s;
+  std::string out;
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size() && w < max - 1; ++i) {
+    out += s[i];
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++w;
+    while (i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) out += s[++i];
+  }
+  return out + "…";
+}
+
+}  // namespace
+
+std::string format_value(double v) {
+  if (!std::isfinite(v)) return "-";
+  double a = std::fabs(v);
+  if (a == 0) return "0";
+  if (a >= 1e7 || a < 1e-3) return fmt::format("{:.3e}", v);
+  int digits = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : 3;
+  if (a < 1) digits = 3 - static_cast<int>(std::floor(std::log10(a)));
+  return fmt::format("{:.{}f}", v, digits);
+}
+
+std::vector<Row> read_rows(benchlab_cursor* cur) {
+  std::vector<Row> rows;
+  benchlab_result r{};
+  r.struct_size = sizeof r;
+  while (benchlab_cursor_next(cur, &r) == BENCHLAB_OK) {
+    Row row;
+    row.test = r.test;
+    row.options = r.options ? r.options : "";
+    row.metric = r.metric ? r.metric : "";
+    row.unit = r.unit ? r.unit : "";
+    row.status = status_text(r.status);
+    row.reason = r.reason ? r.reason : "";
+    row.direction = r.direction;
+    row.n = r.n;
+    row.failed = r.failed;
+    row.outliers = r.outliers;
+    row.mean = r.mean;
+    row.ci95 = r.ci95;
+    row.cov = r.cov;
+    row.min = r.min;
+    row.max = r.max;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string render_table(const std::vector<Row>& rows) {
+  std::vector<std::vector<std::string>> cells;
+  cells.push_back({"Test", "Options", "Metric", "Mean", "±95% CI", "CoV", "n", "Status"});
+  std::vector<std::string> notes;
+  for (const auto& r : rows) {
+    bool has = !r.metric.empty() && r.n > 0;
+    std::string metric = r.metric.empty() ? "" : r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]");
+    if (!r.metric.empty()) metric += r.direction > 0 ? " ↑" : " ↓";
+    std::string ci = has && r.n > 1 && r.mean != 0 ? fmt::format("±{:.1f}%", 100.0 * r.ci95 / std::fabs(r.mean)) : "";
+    std::string cov = has && r.n > 1 ? fmt::format("{:.1f}%", 100.0 * r.cov) : "";
+    std::string status = r.status;
+    if (r.failed) status += fmt::format(" ({} failed)", r.failed);
+    if (r.outliers) status += fmt::format(" ({} outlier{})", r.outliers, r.outliers > 1 ? "s" : "");
+    cells.push_back({r.test, truncate(r.options, 32), metric, has ? format_value(r.mean) : "-", ci, cov,
+                     has ? std::to_string(r.n) : "0", status});
+    if (!r.reason.empty() && (notes.empty() || notes.back().find(r.test + ": ") != 0))
+      notes.push_back(r.test + ": " + r.reason);
+  }
+  std::vector<std::size_t> w(cells[0].size(), 0);
+  for (const auto& row : cells)
+    for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], width(row[i]));
+  std::string out;
+  for (std::size_t ri = 0; ri < cells.size(); ++ri) {
+    std::string line;
+    for (std::size_t i = 0; i < cells[ri].size(); ++i) {
+      const std::string& c = cells[ri][i];
+      bool right = i >= 3 && i <= 6;  // numbers align right
+      std::string pad(w[i] - width(c), ' ');
+      line += right ? pad + c : c + (i + 1 < cells[ri].size() ? pad : "");
+      if (i + 1 < cells[ri].size()) line += "  ";
+    }
+    out += line + "\n";
+    if (ri == 0) {
+      std::size_t total = 0;
+      for (auto x : w) total += x + 2;
+      out += std::string(total - 2, '-') + "\n";
+    }
+  }
+  for (const auto& n : notes) out += "  " + n + "\n";
+  return out;
+}
+
+}  // namespace benchlab_cli

@@ -1,0 +1,27 @@
+// The results table the CLI prints: one row per result and metric.
+#pragma once
+
+#include <benchlab/benchlab.h>
+
+#include <string>
+#include <vector>
+
+namespace benchlab_cli {
+
+struct Row {
+  std::string test, options, metric, unit, status, reason;
+  int direction = 1;
+  unsigned n = 0, failed = 0, outliers = 0;
+  double mean = 0, ci95 = 0, cov = 0, min = 0, max = 0;
+};
+
+// Reads every row of a cursor.
+std::vector<Row> read_rows(benchlab_cursor* cur);
+
+// A fixed-width text table (reasons of failed and cannot-run results below it).
+std::string render_table(const std::vector<Row>& rows);
+
+// "3.412", "1234", "0.0123": four significant digits, no exponent for common ranges.
+std::string format_value(double v);
+
+}  // namespace benchlab_cli

@@ -1,0 +1,150 @@
+#include "catalog.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace benchlab {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path> split_path_list(const char* s) {
+  std::vector<fs::path> out;
+  if (!s) return out;
+  std::string_view v(s);
+  while (!v.empty()) {
+    auto c = v.find(':');
+    auto part = v.substr(0, c);
+    if (!part.empty()) out.emplace_back(std::string(part));
+    if (c == std::string_view::npos) break;
+    v.remove_prefix(c + 1);
+  }
+  return out;
+}
+
+// Files under `dir` with extension `ext`, sorted so discovery order is stable.
+std::vector<fs::path> files_with_ext(const fs::path& dir, std::string_view ext, bool recursive,
+                                     std::vector<std::string>& diagnostics) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  auto add = [&](const fs::directory_entry& e) {
+    if (e.path().extension() == ext && e.is_regular_file(ec)) out.push_back(e.path());
+  };
+  if (recursive) {
+    for (fs::recursive_directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec), end;
+         !ec && it != end; it.increment(ec))
+      add(*it);
+  } else {
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) add(*it);
+  }
+  if (ec) diagnostics.push_back(dir.string() + ": cannot read directory: " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+fs::path install_prefix() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&install_prefix), &info) && info.dli_fname) {
+    fs::path self = fs::weakly_canonical(info.dli_fname);
+    return self.parent_path().parent_path();
+  }
+  return "/usr";
+}
+
+SearchPaths make_search_paths(const std::vector<std::string>& plugin_dirs,
+                              const std::vector<std::string>& profile_dirs,
+                              const std::string& worker, bool defaults) {
+  SearchPaths p;
+  for (const auto& d : plugin_dirs) p.plugin_dirs.emplace_back(d);
+  for (const auto& d : profile_dirs) p.profile_dirs.emplace_back(d);
+  fs::path prefix = install_prefix();
+  if (defaults) {
+    for (auto& d : split_path_list(std::getenv("BENCHLAB_PLUGIN_PATH"))) p.plugin_dirs.push_back(d);
+    for (auto& d : split_path_list(std::getenv("BENCHLAB_PROFILE_PATH"))) p.profile_dirs.push_back(d);
+    p.plugin_dirs.push_back(prefix / BENCHLAB_PLUGIN_SUBDIR);
+    p.profile_dirs.push_back(prefix / BENCHLAB_PROFILE_SUBDIR);
+  }
+  if (!worker.empty()) {
+    p.worker = worker;
+  } else if (const char* w = std::getenv("BENCHLAB_WORKER"); w && *w) {
+    p.worker = w;
+  } else {
+    p.worker = prefix / BENCHLAB_WORKER_SUBDIR / "benchlab-worker";
+  }
+  return p;
+}
+
+const LoadedPlugin* Catalog::plugin(std::string_view id) const {
+  for (const auto& p : plugins)
+    if (p->info().id == id) return p.get();
+  return nullptr;
+}
+
+const Profile* Catalog::profile(std::string_view id) const {
+  for (const auto& p : profiles)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+const Suite* Catalog::suite(std::string_view id) const {
+  for (const auto& s : suites)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+Catalog discover(const SearchPaths& paths) {
+  Catalog c;
+  std::error_code ec;
+  for (const auto& dir : paths.plugin_dirs) {
+    if (!fs::is_directory(dir, ec)) continue;  // absent search dirs are normal
+    if (auto why = unsafe_path_reason(dir); !why.empty()) {
+      c.diagnostics.push_back(dir.string() + ": plugin directory refused: " + why);
+      continue;
+    }
+    for (const auto& file : files_with_ext(dir, ".so", false, c.diagnostics)) {
+      try {
+        auto lp = LoadedPlugin::load(file);
+        if (const LoadedPlugin* first = c.plugin(lp->info().id)) {
+          c.diagnostics.push_back(file.string() + ": plugin '" + lp->info().id + "' ignored: already loaded from " +
+                                  first->info().path.string());
+          continue;
+        }
+        c.plugins.push_back(std::move(lp));
+      } catch (const PluginError& e) {
+        c.diagnostics.push_back(e.what());
+      }
+    }
+  }
+  for (const auto& dir : paths.profile_dirs) {
+    if (!fs::is_directory(dir, ec)) continue;
+    for (const auto& file : files_with_ext(dir, ".xml", true, c.diagnostics)) {
+      try {
+        auto ps = load_profile_file(file);
+        if (ps.profile) {
+          if (const Profile* first = c.profile(ps.profile->id)) {
+            c.diagnostics.push_back(file.string() + ": profile '" + ps.profile->id + "' ignored: already defined in " +
+                                    first->path.string());
+          } else {
+            c.profiles.push_back(std::move(*ps.profile));
+          }
+        } else if (ps.suite) {
+          if (const Suite* first = c.suite(ps.suite->id)) {
+            c.diagnostics.push_back(file.string() + ": suite '" + ps.suite->id + "' ignored: already defined in " +
+                                    first->path.string());
+          } else {
+            c.suites.push_back(std::move(*ps.suite));
+          }
+        }
+      } catch (const ProfileError& e) {
+        c.diagnostics.push_back(e.what());
+      }
+    }
+  }
+  return c;
+}
+
+}  // namespace benchlab

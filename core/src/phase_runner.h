@@ -1,0 +1,50 @@
+// The core's side of one worker process: spawn benchlab-worker for a phase of a result,
+// read its frames, and turn whatever happened (done, crash, exit, hang, garbage on the
+// channel) into a PhaseOutcome with a reason a person can act on.
+#pragma once
+
+#include <benchlab/plugin.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "subprocess.h"
+#include "worker_protocol.h"
+
+namespace benchlab {
+
+struct PhaseRequest {
+  std::string worker;       // benchlab-worker executable
+  std::string plugin_path;
+  std::string plugin_id;    // what the worker must find in the file
+  int32_t phase = BL_PHASE_RUN;
+  std::uint32_t trial = 0;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::string scratch_dir, cache_dir, data_dir;
+  std::chrono::nanoseconds timeout{std::chrono::seconds(600)};
+  std::chrono::nanoseconds kill_grace{std::chrono::seconds(2)};
+};
+
+struct PhaseOutcome {
+  enum class Kind { ok, cannot_run, failed, interrupted } kind = Kind::failed;
+  std::string reason;  // for everything but ok: "run() crashed: SIGSEGV (...)", ...
+  std::vector<std::pair<std::string, double>> metrics;  // in report order, last report wins
+  std::vector<protocol::DeclareMetric> declared;
+  std::string output;    // raw output (first 1 MiB)
+  std::string log;       // log frames and the worker's stderr, the last 64 KiB
+  std::uint64_t begin_ns = 0, end_ns = 0;  // run(): the measured window
+  ExitInfo exit;
+};
+
+// Events as they arrive (logs, progress), for live display.
+using FrameObserver = std::function<void(const protocol::Message&)>;
+
+PhaseOutcome run_phase(const PhaseRequest& req, const FrameObserver& observe,
+                       const std::atomic<bool>* cancel);
+
+}  // namespace benchlab

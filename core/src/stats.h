@@ -1,0 +1,32 @@
+// Statistics of one result's trial values: the figures every report shows, and the
+// stopping rule of the dynamic trial count. Formulas: docs/statistics.md.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace benchlab {
+
+struct Summary {
+  std::size_t n = 0;
+  double mean = 0, median = 0;
+  double sd = 0;    // sample standard deviation (n - 1); 0 when n < 2
+  double cov = 0;   // sd / |mean|; 0 when mean == 0
+  double ci95 = 0;  // half-width of the 95% confidence interval of the mean (Student t)
+  double min = 0, max = 0;
+  std::vector<bool> outlier;  // per value, in input order: modified z-score > 3.5
+  std::size_t outliers = 0;
+};
+
+// Summary of `values` (any order). Empty input gives n == 0 and zeros.
+Summary summarize(std::span<const double> values);
+
+// Quantile of Student's t distribution with `df` degrees of freedom (df >= 1), p in (0,1).
+double student_t_quantile(double p, double df);
+
+// True when the relative CI half-width ci95 / |mean| is at or below `target` (e.g. 0.02)
+// with at least two values.
+bool precision_reached(const Summary& s, double target);
+
+}  // namespace benchlab

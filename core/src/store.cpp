@@ -1,0 +1,396 @@
+#include "store.h"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <random>
+
+#include "sqlite_stmt.h"
+
+namespace benchlab {
+namespace json = boost::json;
+
+namespace {
+
+const char* kSchemaV1 = R"sql(
+CREATE TABLE systems (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  inventory TEXT NOT NULL,          -- JSON, the latest seen
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE,        -- stable across `benchlab merge`
+  system_id INTEGER NOT NULL REFERENCES systems(id),
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running','interrupted','complete','failed')),
+  targets TEXT NOT NULL,
+  settings TEXT NOT NULL,           -- JSON: trial policy overrides, options, probes
+  inventory TEXT NOT NULL,          -- JSON, as measured at the start of this run
+  benchlab_version TEXT NOT NULL
+);
+CREATE TABLE results (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  test TEXT NOT NULL,               -- profile id, or plugin id when run bare
+  plugin TEXT NOT NULL,
+  plugin_version TEXT NOT NULL,
+  plugin_path TEXT NOT NULL,
+  options TEXT NOT NULL,            -- JSON array of [key, value], in order
+  profile_path TEXT,
+  policy TEXT NOT NULL,             -- JSON: the effective trial policy
+  status TEXT NOT NULL DEFAULT 'pending'
+    CHECK (status IN ('pending','ok','partial','failed','cannot_run')),
+  reason TEXT,
+  UNIQUE (run_id, seq)
+);
+CREATE TABLE result_metrics (
+  result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  direction INTEGER NOT NULL CHECK (direction IN (-1, 1)),
+  PRIMARY KEY (result_id, name)
+);
+CREATE TABLE trials (
+  id INTEGER PRIMARY KEY,
+  result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  warmup INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ok','failed')),
+  reason TEXT,
+  begin_ns INTEGER, end_ns INTEGER,  -- CLOCK_MONOTONIC window of run()
+  wall_ns INTEGER, user_ns INTEGER, sys_ns INTEGER,
+  max_rss_bytes INTEGER,
+  exit_code INTEGER, term_signal INTEGER,
+  output BLOB, log TEXT,
+  created_at TEXT NOT NULL,
+  UNIQUE (result_id, idx)
+);
+CREATE TABLE trial_values (
+  trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (trial_id, metric)
+);
+CREATE TABLE channels (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  probe TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  label TEXT,
+  quantity INTEGER NOT NULL,
+  domain INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  counter_range REAL,
+  parent TEXT,
+  device TEXT,
+  UNIQUE (run_id, probe, channel)
+);
+CREATE TABLE samples (
+  channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  t_ns INTEGER NOT NULL,
+  value REAL NOT NULL
+);
+CREATE INDEX results_run ON results(run_id, seq);
+CREATE INDEX trials_result ON trials(result_id, idx);
+CREATE INDEX samples_channel_time ON samples(channel_id, t_ns);
+)sql";
+
+std::string now_utc() {
+  auto now = std::chrono::system_clock::now();
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(now));
+}
+
+std::string new_uuid() {
+  std::random_device rd;
+  std::uniform_int_distribution<std::uint32_t> d;
+  std::uint32_t w[4] = {d(rd), d(rd), d(rd), d(rd)};
+  w[1] = (w[1] & 0xffff0fffu) | 0x00004000u;  // version 4
+  w[2] = (w[2] & 0x3fffffffu) | 0x80000000u;  // variant 1
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:04x}{:08x}", w[0], w[1] >> 16, w[1] & 0xffff,
+                     w[2] >> 16, w[2] & 0xffff, w[3]);
+}
+
+}  // namespace
+
+std::filesystem::path default_store_path() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg && *xdg == '/') return std::filesystem::path(xdg) / "benchlab" / "results.db";
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home && *home ? home : ".") / ".local/share/benchlab/results.db";
+}
+
+std::string options_to_json(const OptionList& o) {
+  json::array a;
+  for (const auto& [k, v] : o) a.push_back(json::array{json::string(k), json::string(v)});
+  return json::serialize(a);
+}
+
+OptionList options_from_json(const std::string& text) {
+  OptionList o;
+  const json::value doc = json::parse(text);
+  for (const auto& e : doc.as_array()) {
+    const auto& p = e.as_array();
+    o.emplace_back(std::string(p.at(0).as_string()), std::string(p.at(1).as_string()));
+  }
+  return o;
+}
+
+std::string options_to_text(const OptionList& o) {
+  std::string s;
+  for (const auto& [k, v] : o) {
+    if (!s.empty()) s += ", ";
+    s += k + "=" + v;
+  }
+  return s;
+}
+
+Store::Store(const std::filesystem::path& file) : path_(file) {
+  std::error_code ec;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  int rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("cannot open the results store " + file.string() + ": " + msg +
+                     " (choose another file with --db)");
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  try {
+    exec("PRAGMA foreign_keys = ON");
+    // WAL: readers never block the runner, and a committed trial survives a kill -9.
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = NORMAL");
+    migrate();
+  } catch (const StoreError& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(file.string() + ": " + e.what());
+  }
+}
+
+Store::~Store() {
+  if (db_) sqlite3_close(db_);
+}
+
+void Store::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    throw StoreError("SQLite: " + msg);
+  }
+}
+
+void Store::migrate() {
+  Stmt q(db_, "PRAGMA user_version");
+  q.step();
+  int v = static_cast<int>(q.i64(0));
+  if (v > kSchemaVersion) {
+    throw StoreError(fmt::format("written by a newer benchlab (schema {}, this one knows {}): "
+                                 "upgrade benchlab to read it", v, kSchemaVersion));
+  }
+  if (v == kSchemaVersion) return;
+  Transaction tx(db_);
+  if (v < 1) exec(kSchemaV1);
+  // Later versions: if (v < 2) exec(kMigrationTo2); ...
+  exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
+  tx.commit();
+}
+
+std::int64_t Store::upsert_system(const std::string& name, const std::string& inventory_json) {
+  Stmt s(db_,
+         "INSERT INTO systems(name, inventory, updated_at) VALUES (?1, ?2, ?3) "
+         "ON CONFLICT(name) DO UPDATE SET inventory = excluded.inventory, updated_at = excluded.updated_at "
+         "RETURNING id");
+  s.bind(1, name).bind(2, inventory_json).bind(3, now_utc());
+  s.step();
+  return s.i64(0);
+}
+
+std::int64_t Store::create_run(std::int64_t system_id, const std::string& targets,
+                               const std::string& settings_json, const std::string& inventory_json,
+                               const std::string& version) {
+  Stmt s(db_,
+         "INSERT INTO runs(uuid, system_id, started_at, status, targets, settings, inventory, "
+         "benchlab_version) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7)");
+  s.bind(1, new_uuid()).bind(2, system_id).bind(3, now_utc()).bind(4, targets).bind(5, settings_json)
+      .bind(6, inventory_json).bind(7, version);
+  s.run();
+  return sqlite3_last_insert_rowid(db_);
+}
+
+std::vector<std::int64_t> Store::add_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
+                                             const std::vector<std::vector<MetricDecl>>& metrics) {
+  Transaction tx(db_);
+  Stmt ins(db_,
+           "INSERT INTO results(run_id, seq, test, plugin, plugin_version, plugin_path, options, "
+           "profile_path, policy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  Stmt met(db_, "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES (?1, ?2, ?3, ?4, ?5)");
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const auto& p = plan[i];
+    ins.reset();
+    ins.bind(1, run_id).bind(2, p.seq).bind(3, p.test).bind(4, p.plugin).bind(5, p.plugin_version)
+        .bind(6, p.plugin_path).bind(7, options_to_json(p.options)).bind_text_or_null(8, p.profile_path)
+        .bind(9, p.policy_json);
+    ins.run();
+    std::int64_t id = sqlite3_last_insert_rowid(db_);
+    ids.push_back(id);
+    int seq = 0;
+    for (const auto& m : i < metrics.size() ? metrics[i] : std::vector<MetricDecl>{}) {
+      met.reset();
+      met.bind(1, id).bind(2, seq++).bind(3, m.name).bind(4, m.unit).bind(5, m.direction);
+      met.run();
+    }
+  }
+  tx.commit();
+  return ids;
+}
+
+void Store::set_result_status(std::int64_t result_id, const std::string& status, const std::string& reason) {
+  Stmt s(db_, "UPDATE results SET status = ?2, reason = ?3 WHERE id = ?1");
+  s.bind(1, result_id).bind(2, status).bind_text_or_null(3, reason);
+  s.run();
+}
+
+std::int64_t Store::add_trial(std::int64_t result_id, const TrialRecord& t) {
+  Transaction tx(db_);
+  if (!t.metrics.empty()) {
+    Stmt next(db_, "SELECT COALESCE(MAX(seq) + 1, 0) FROM result_metrics WHERE result_id = ?1");
+    next.bind(1, result_id);
+    next.step();
+    std::int64_t seq = next.i64(0);
+    Stmt met(db_, "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (const auto& m : t.metrics) {
+      met.reset();
+      met.bind(1, result_id).bind(2, seq).bind(3, m.name).bind(4, m.unit).bind(5, m.direction);
+      met.run();
+      if (sqlite3_changes(db_) > 0) ++seq;
+    }
+  }
+  Stmt s(db_,
+         "INSERT INTO trials(result_id, idx, warmup, status, reason, begin_ns, end_ns, wall_ns, user_ns, "
+         "sys_ns, max_rss_bytes, exit_code, term_signal, output, log, created_at) VALUES "
+         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  s.bind(1, result_id).bind(2, t.idx).bind(3, t.warmup ? 1 : 0).bind(4, t.ok ? "ok" : "failed")
+      .bind_text_or_null(5, t.reason).bind(6, t.begin_ns).bind(7, t.end_ns).bind(8, t.wall_ns)
+      .bind(9, t.user_ns).bind(10, t.sys_ns).bind(11, t.max_rss_bytes).bind(12, t.exit_code)
+      .bind(13, t.term_signal).bind_text_or_null(14, t.output).bind_text_or_null(15, t.log)
+      .bind(16, now_utc());
+  s.run();
+  std::int64_t id = sqlite3_last_insert_rowid(db_);
+  Stmt v(db_, "INSERT OR REPLACE INTO trial_values(trial_id, metric, value) VALUES (?1, ?2, ?3)");
+  for (const auto& [name, value] : t.values) {
+    v.reset();
+    v.bind(1, id).bind(2, name).bind(3, value);
+    v.run();
+  }
+  tx.commit();
+  return id;
+}
+
+void Store::set_run_status(std::int64_t run_id, const std::string& status, bool finished) {
+  Stmt s(db_, finished ? "UPDATE runs SET status = ?2, finished_at = ?3 WHERE id = ?1"
+                       : "UPDATE runs SET status = ?2, finished_at = NULL WHERE id = ?1");
+  s.bind(1, run_id).bind(2, status);
+  if (finished) s.bind(3, now_utc());
+  s.run();
+}
+
+namespace {
+const char* kRunSelect =
+    "SELECT r.id, r.uuid, s.name, r.started_at, COALESCE(r.finished_at, ''), r.status, r.targets, "
+    "r.settings, r.inventory, r.benchlab_version FROM runs r JOIN systems s ON s.id = r.system_id ";
+
+RunRow run_row(const Stmt& s) {
+  return RunRow{s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7),
+                s.text(8), s.text(9)};
+}
+}  // namespace
+
+std::optional<RunRow> Store::run(std::int64_t run_id) const {
+  Stmt s(db_, std::string(kRunSelect) + "WHERE r.id = ?1");
+  s.bind(1, run_id);
+  if (!s.step()) return std::nullopt;
+  return run_row(s);
+}
+
+std::int64_t Store::latest_run_id() const {
+  Stmt s(db_, "SELECT COALESCE(MAX(id), 0) FROM runs");
+  s.step();
+  return s.i64(0);
+}
+
+std::vector<RunRow> Store::runs() const {
+  Stmt s(db_, std::string(kRunSelect) + "ORDER BY r.id");
+  std::vector<RunRow> out;
+  while (s.step()) out.push_back(run_row(s));
+  return out;
+}
+
+std::vector<ResultRow> Store::results(std::int64_t run_id) const {
+  Stmt s(db_,
+         "SELECT id, run_id, seq, test, plugin, plugin_version, plugin_path, COALESCE(profile_path, ''), "
+         "policy, status, COALESCE(reason, ''), options FROM results WHERE run_id = ?1 ORDER BY seq");
+  s.bind(1, run_id);
+  Stmt m(db_, "SELECT name, unit, direction FROM result_metrics WHERE result_id = ?1 ORDER BY seq");
+  std::vector<ResultRow> out;
+  while (s.step()) {
+    ResultRow r;
+    r.id = s.i64(0);
+    r.run_id = s.i64(1);
+    r.seq = static_cast<int>(s.i64(2));
+    r.test = s.text(3);
+    r.plugin = s.text(4);
+    r.plugin_version = s.text(5);
+    r.plugin_path = s.text(6);
+    r.profile_path = s.text(7);
+    r.policy_json = s.text(8);
+    r.status = s.text(9);
+    r.reason = s.text(10);
+    r.options = options_from_json(s.text(11));
+    m.reset();
+    m.bind(1, r.id);
+    while (m.step()) r.metrics.push_back({m.text(0), m.text(1), static_cast<int>(m.i64(2))});
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<TrialRow> Store::trials(std::int64_t result_id) const {
+  Stmt s(db_,
+         "SELECT id, idx, warmup, status, COALESCE(reason, ''), COALESCE(wall_ns, 0), COALESCE(user_ns, 0), "
+         "COALESCE(sys_ns, 0), COALESCE(max_rss_bytes, 0) FROM trials WHERE result_id = ?1 ORDER BY idx");
+  s.bind(1, result_id);
+  Stmt v(db_, "SELECT metric, value FROM trial_values WHERE trial_id = ?1 ORDER BY rowid");
+  std::vector<TrialRow> out;
+  while (s.step()) {
+    TrialRow t;
+    t.id = s.i64(0);
+    t.idx = static_cast<int>(s.i64(1));
+    t.warmup = s.i64(2) != 0;
+    t.ok = s.text(3) == "ok";
+    t.reason = s.text(4);
+    t.wall_ns = static_cast<std::uint64_t>(s.i64(5));
+    t.user_ns = static_cast<std::uint64_t>(s.i64(6));
+    t.sys_ns = static_cast<std::uint64_t>(s.i64(7));
+    t.max_rss_bytes = static_cast<std::uint64_t>(s.i64(8));
+    v.reset();
+    v.bind(1, t.id);
+    while (v.step()) t.values.emplace_back(v.text(0), v.f64(1));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace benchlab

@@ -1,0 +1,126 @@
+// The SQLite store: systems, runs, results, trials, their values, probe channels and
+// samples. WAL, foreign keys, migrations by PRAGMA user_version, one transaction per
+// trial so that a killed benchlab loses at most the trial in flight. Schema: docs/store.md.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace benchlab {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr int kSchemaVersion = 1;
+
+using OptionList = std::vector<std::pair<std::string, std::string>>;
+
+struct ResultPlan {  // one option combination of one test, planned before it runs
+  int seq = 0;
+  std::string test, plugin, plugin_version, plugin_path;
+  OptionList options;
+  std::string profile_path;  // empty when run as a bare plugin
+  std::string policy_json;   // the effective trial policy
+};
+
+struct MetricDecl {
+  std::string name, unit;
+  int direction = 1;
+};
+
+struct TrialRecord {
+  int idx = 0;  // 0-based within the result, warm-ups included
+  bool warmup = false;
+  bool ok = false;
+  std::string reason;
+  std::uint64_t begin_ns = 0, end_ns = 0, wall_ns = 0, user_ns = 0, sys_ns = 0;
+  std::uint64_t max_rss_bytes = 0;
+  int exit_code = 0, term_signal = 0;
+  std::string output, log;
+  std::vector<std::pair<std::string, double>> values;
+  std::vector<MetricDecl> metrics;  // declared with this trial (dynamic metrics)
+};
+
+struct RunRow {
+  std::int64_t id = 0;
+  std::string uuid, system, started_at, finished_at, status, targets, settings_json,
+      inventory_json, version;
+};
+
+struct ResultRow {
+  std::int64_t id = 0, run_id = 0;
+  int seq = 0;
+  std::string test, plugin, plugin_version, plugin_path, profile_path, policy_json, status, reason;
+  OptionList options;
+  std::vector<MetricDecl> metrics;  // in declaration order
+};
+
+struct TrialRow {
+  std::int64_t id = 0;
+  int idx = 0;
+  bool warmup = false, ok = false;
+  std::string reason;
+  std::uint64_t wall_ns = 0, user_ns = 0, sys_ns = 0, max_rss_bytes = 0;
+  std::vector<std::pair<std::string, double>> values;
+};
+
+class Store {
+ public:
+  // Opens or creates the file (and its directory), enables WAL and foreign keys and
+  // migrates the schema. Throws StoreError with the path and what to do.
+  explicit Store(const std::filesystem::path& file);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  sqlite3* handle() const { return db_; }
+
+  std::int64_t upsert_system(const std::string& name, const std::string& inventory_json);
+  std::int64_t create_run(std::int64_t system_id, const std::string& targets,
+                          const std::string& settings_json, const std::string& inventory_json,
+                          const std::string& version);
+  // All results of a run are planned in one transaction, before the first trial.
+  std::vector<std::int64_t> add_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
+                                        const std::vector<std::vector<MetricDecl>>& metrics);
+  void set_result_status(std::int64_t result_id, const std::string& status,
+                         const std::string& reason);
+  // The trial, its values and any newly declared metrics in one transaction.
+  std::int64_t add_trial(std::int64_t result_id, const TrialRecord& t);
+  void set_run_status(std::int64_t run_id, const std::string& status, bool finished);
+
+  std::optional<RunRow> run(std::int64_t run_id) const;
+  std::int64_t latest_run_id() const;  // 0 when none
+  std::vector<RunRow> runs() const;
+  std::vector<ResultRow> results(std::int64_t run_id) const;
+  std::vector<TrialRow> trials(std::int64_t result_id) const;
+
+  // Runs `sql` (no parameters) and returns nothing; for PRAGMAs and tests.
+  void exec(const std::string& sql);
+
+ private:
+  void migrate();
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+};
+
+// The default store file: $XDG_DATA_HOME/benchlab/results.db, else
+// ~/.local/share/benchlab/results.db.
+std::filesystem::path default_store_path();
+
+// OptionList <-> JSON array of [key, value] pairs (kept in order, repeats included).
+std::string options_to_json(const OptionList& o);
+OptionList options_from_json(const std::string& json);
+// "key=value, key=value"
+std::string options_to_text(const OptionList& o);
+
+}  // namespace benchlab

@@ -1,0 +1,243 @@
+#include "worker_host.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "subprocess.h"
+
+namespace benchlab {
+namespace {
+
+constexpr std::size_t kOutputCap = 16u << 20;      // raw output kept for parse()
+constexpr std::size_t kOutputSentCap = 1u << 20;   // raw output sent to the store
+constexpr std::size_t kSpawnCaptureCap = 16u << 20;
+constexpr std::size_t kChunk = 64u << 10;
+
+// Copies what fits of `data` into `dst`, up to `cap` bytes in all; true if all fitted.
+bool append_capped(std::string& dst, std::string_view data, std::size_t cap) {
+  std::size_t room = dst.size() < cap ? cap - dst.size() : 0;
+  dst.append(data.substr(0, room));
+  return data.size() <= room;
+}
+
+}  // namespace
+
+WorkerHost::WorkerHost(int fd, const PluginInfo& plugin, const WorkerPhase& phase,
+                       const std::atomic<bool>& cancel)
+    : fd_(fd), plugin_(plugin), phase_(phase), cancel_(cancel) {
+  table_.struct_size = sizeof(bl_host);
+  table_.abi_major = BL_ABI_MAJOR;
+  table_.abi_minor = BL_ABI_MINOR;
+  table_.phase = phase.phase;
+  table_.trial = phase.trial;
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  table_.cpu_count = n > 0 ? static_cast<uint32_t>(n) : 1;
+  table_.scratch_dir = phase_.scratch_dir.c_str();
+  table_.cache_dir = phase_.cache_dir.c_str();
+  table_.data_dir = phase_.data_dir.empty() ? nullptr : phase_.data_dir.c_str();
+  table_.host_data = this;
+  table_.log = log_cb;
+  table_.set_error = set_error_cb;
+  table_.option = option_cb;
+  table_.option_count = option_count_cb;
+  table_.option_at = option_at_cb;
+  table_.declare_metric = declare_metric_cb;
+  table_.report_metric = report_metric_cb;
+  table_.progress = progress_cb;
+  table_.append_output = append_output_cb;
+  table_.spawn = spawn_cb;
+  table_.is_cancelled = is_cancelled_cb;
+  table_.now_ns = now_ns_cb;
+  table_.get_extension = get_extension_cb;
+}
+
+void WorkerHost::send(const protocol::Message& m) {
+  std::string frame = protocol::encode(m);
+  std::lock_guard lock(mu_);
+  const char* p = frame.data();
+  std::size_t left = frame.size();
+  while (left > 0) {
+    ssize_t n = write(fd_, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(3);  // the core is gone: nobody to report to
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+std::string WorkerHost::error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+void WorkerHost::log_cb(const bl_host* h, int32_t level, const char* msg) {
+  if (!msg) return;
+  self(h).send(protocol::Log{level, msg});
+}
+
+void WorkerHost::set_error_cb(const bl_host* h, const char* msg) {
+  auto& s = self(h);
+  std::lock_guard lock(s.mu_);
+  s.error_ = msg ? msg : "";
+}
+
+const char* WorkerHost::option_cb(const bl_host* h, const char* name) {
+  return option_at_cb(h, name, 0);
+}
+
+uint32_t WorkerHost::option_count_cb(const bl_host* h, const char* name) {
+  if (!name) return 0;
+  return static_cast<uint32_t>(self(h).phase_.options.count(name));
+}
+
+const char* WorkerHost::option_at_cb(const bl_host* h, const char* name, uint32_t index) {
+  if (!name) return nullptr;
+  auto [b, e] = self(h).phase_.options.equal_range(name);
+  for (uint32_t i = 0; b != e; ++b, ++i)
+    if (i == index) return b->second.c_str();
+  return nullptr;
+}
+
+int32_t WorkerHost::declare_metric_cb(const bl_host* h, const char* name, const char* unit,
+                                      int32_t direction) {
+  auto& s = self(h);
+  if (!(s.plugin_.workload_flags & BL_WORKLOAD_DYNAMIC_METRICS)) {
+    s.send(protocol::Log{BL_LOG_ERROR, "declare_metric() needs BL_WORKLOAD_DYNAMIC_METRICS"});
+    return BL_UNSUPPORTED;
+  }
+  if (!name || !*name || std::strlen(name) > 128 ||
+      (direction != BL_LOWER_IS_BETTER && direction != BL_HIGHER_IS_BETTER))
+    return BL_INVALID_ARGUMENT;
+  std::string u = unit ? unit : "";
+  if (const MetricInfo* m = s.plugin_.metric(name); m && m->unit != u) return BL_INVALID_ARGUMENT;
+  {
+    std::lock_guard lock(s.mu_);
+    auto [it, fresh] = s.declared_.emplace(name, u);
+    if (!fresh) return it->second == u ? BL_OK : BL_INVALID_ARGUMENT;
+  }
+  s.send(protocol::DeclareMetric{name, u, direction});
+  return BL_OK;
+}
+
+int32_t WorkerHost::report_metric_cb(const bl_host* h, const char* name, double value) {
+  auto& s = self(h);
+  if (!name) return BL_INVALID_ARGUMENT;
+  bool known = s.plugin_.metric(name) != nullptr;
+  if (!known) {
+    std::lock_guard lock(s.mu_);
+    known = s.declared_.count(name) > 0;
+  }
+  if (!known) {
+    s.send(protocol::Log{BL_LOG_ERROR, std::string("report_metric(): undeclared metric '") + name + "'"});
+    return BL_INVALID_ARGUMENT;
+  }
+  if (!std::isfinite(value)) {
+    s.send(protocol::Log{BL_LOG_ERROR, std::string("report_metric(): non-finite value for '") + name + "'"});
+    return BL_INVALID_ARGUMENT;
+  }
+  s.send(protocol::Metric{name, value});
+  return BL_OK;
+}
+
+void WorkerHost::progress_cb(const bl_host* h, double fraction, const char* note) {
+  auto& s = self(h);
+  std::uint64_t now = monotonic_ns();
+  {
+    std::lock_guard lock(s.mu_);
+    if (now - s.last_progress_ns_ < 100'000'000ull && fraction < 1.0) return;  // 10 per second
+    s.last_progress_ns_ = now;
+  }
+  s.send(protocol::Progress{fraction, note ? note : ""});
+}
+
+int32_t WorkerHost::append_output_cb(const bl_host* h, const char* data, size_t size) {
+  auto& s = self(h);
+  if (!data && size) return BL_INVALID_ARGUMENT;
+  std::string_view in(data, size);
+  bool all = append_capped(s.output_, in, kOutputCap);
+  // Stream the first MiB to the core as it comes, so a crash later still leaves it.
+  while (s.output_sent_ < std::min(s.output_.size(), kOutputSentCap)) {
+    std::size_t n = std::min({kChunk, s.output_.size() - s.output_sent_, kOutputSentCap - s.output_sent_});
+    s.send(protocol::Output{s.output_.substr(s.output_sent_, n)});
+    s.output_sent_ += n;
+  }
+  if (!all) {
+    set_error_cb(h, "raw output exceeds 16 MiB; the rest was dropped");
+    return BL_NO_MEMORY;
+  }
+  return BL_OK;
+}
+
+int32_t WorkerHost::spawn_cb(const bl_host* h, const bl_spawn* req, bl_spawn_result* res) {
+  auto& s = self(h);
+  if (!req || !res || !req->argv || !req->argv[0] || res->struct_size < offsetof(bl_spawn_result, out)) {
+    set_error_cb(h, "spawn(): request needs argv and res->struct_size");
+    return BL_INVALID_ARGUMENT;
+  }
+  bl_spawn r{};
+  std::memcpy(&r, req, std::min<std::size_t>(req->struct_size, sizeof r));
+  bl_spawn_result out{};
+  out.struct_size = sizeof out;
+  int32_t st;
+  try {
+    st = s.spawn(r, out);
+  } catch (const std::exception& e) {
+    set_error_cb(h, e.what());
+    st = BL_ERROR;
+  }
+  std::memcpy(reinterpret_cast<char*>(res) + sizeof(uint32_t), reinterpret_cast<const char*>(&out) + sizeof(uint32_t),
+              std::min<std::size_t>(res->struct_size, sizeof out) - sizeof(uint32_t));
+  return st;
+}
+
+int32_t WorkerHost::spawn(const bl_spawn& req, bl_spawn_result& res) {
+  SpawnSpec spec;
+  for (auto a = req.argv; *a; ++a) spec.argv.emplace_back(*a);
+  for (auto e = req.env; e && *e; ++e) spec.env_add.emplace_back(*e);
+  spec.cwd = req.cwd ? req.cwd : phase_.scratch_dir;
+  if (req.stdin_path) spec.stdin_path = req.stdin_path;
+  spec.merge_stderr = req.flags & BL_SPAWN_MERGE_STDERR;
+  spec.timeout = std::chrono::milliseconds(req.timeout_ms);
+  spec.kill_grace = std::chrono::seconds(1);
+  spawn_out_.clear();
+  spawn_err_.clear();
+  bool truncated = false;
+  const bool to_output = req.flags & BL_SPAWN_STDOUT_TO_OUTPUT;
+  auto on_out = [&](std::string_view d) {
+    truncated |= !append_capped(spawn_out_, d, kSpawnCaptureCap);
+    if (to_output) append_output_cb(&table_, d.data(), d.size());
+  };
+  auto on_err = [&](std::string_view d) { truncated |= !append_capped(spawn_err_, d, kSpawnCaptureCap); };
+
+  ExitInfo x = run_process(spec, on_out, on_err, &cancel_);
+  res.exit_code = x.exit_code;
+  res.term_signal = x.term_signal;
+  res.timed_out = x.timed_out;
+  res.truncated = truncated;
+  res.wall_ns = x.wall_ns;
+  res.user_ns = x.user_ns;
+  res.sys_ns = x.sys_ns;
+  res.max_rss_bytes = x.max_rss_bytes;
+  res.out = spawn_out_.c_str();
+  res.out_size = spawn_out_.size();
+  res.err = spawn_err_.c_str();
+  res.err_size = spawn_err_.size();
+  if (x.cancelled) return BL_CANCELLED;
+  if (x.timed_out) {
+    std::lock_guard lock(mu_);
+    error_ = spec.argv[0] + " timed out after " + std::to_string(req.timeout_ms) + " ms";
+    return BL_TIMEOUT;
+  }
+  return BL_OK;
+}
+
+int32_t WorkerHost::is_cancelled_cb(const bl_host* h) { return self(h).cancel_.load() ? 1 : 0; }
+
+uint64_t WorkerHost::now_ns_cb(const bl_host*) { return monotonic_ns(); }
+
+const void* WorkerHost::get_extension_cb(const bl_host*, const char*) { return nullptr; }
+
+}  // namespace benchlab

@@ -1,0 +1,75 @@
+// The host side of the plugin ABI inside benchlab-worker: the bl_host table a plugin
+// instance receives, backed by this class, which forwards metrics, logs, progress and
+// output to the core as protocol frames.
+#pragma once
+
+#include <benchlab/plugin.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "plugin_loader.h"
+#include "worker_protocol.h"
+
+namespace benchlab {
+
+struct WorkerPhase {
+  int32_t phase = BL_PHASE_RUN;
+  std::uint32_t trial = 0;
+  std::string scratch_dir, cache_dir, data_dir;
+  std::multimap<std::string, std::string> options;  // resolved by the core, repeats kept
+};
+
+class WorkerHost {
+ public:
+  // Frames go to `fd`; `cancel` is set by the worker's SIGTERM handler.
+  WorkerHost(int fd, const PluginInfo& plugin, const WorkerPhase& phase,
+             const std::atomic<bool>& cancel);
+  WorkerHost(const WorkerHost&) = delete;
+  WorkerHost& operator=(const WorkerHost&) = delete;
+
+  const bl_host* table() const { return &table_; }
+  void send(const protocol::Message& m);
+
+  // The reason the plugin gave with set_error() for its last non-OK status.
+  std::string error() const;
+  const std::string& output() const { return output_; }
+
+ private:
+  static WorkerHost& self(const bl_host* h) { return *static_cast<WorkerHost*>(h->host_data); }
+  static void log_cb(const bl_host*, int32_t, const char*);
+  static void set_error_cb(const bl_host*, const char*);
+  static const char* option_cb(const bl_host*, const char*);
+  static uint32_t option_count_cb(const bl_host*, const char*);
+  static const char* option_at_cb(const bl_host*, const char*, uint32_t);
+  static int32_t declare_metric_cb(const bl_host*, const char*, const char*, int32_t);
+  static int32_t report_metric_cb(const bl_host*, const char*, double);
+  static void progress_cb(const bl_host*, double, const char*);
+  static int32_t append_output_cb(const bl_host*, const char*, size_t);
+  static int32_t spawn_cb(const bl_host*, const bl_spawn*, bl_spawn_result*);
+  static int32_t is_cancelled_cb(const bl_host*);
+  static uint64_t now_ns_cb(const bl_host*);
+  static const void* get_extension_cb(const bl_host*, const char*);
+
+  int32_t spawn(const bl_spawn& req, bl_spawn_result& res);
+
+  int fd_;
+  const PluginInfo& plugin_;
+  const WorkerPhase& phase_;
+  const std::atomic<bool>& cancel_;
+  bl_host table_{};
+  mutable std::mutex mu_;  // frames and the error text may come from plugin threads
+  std::string error_;
+  std::map<std::string, std::string> declared_;  // dynamic metric -> unit
+  std::string output_;
+  std::size_t output_sent_ = 0;
+  std::uint64_t last_progress_ns_ = 0;
+  std::string spawn_out_, spawn_err_;  // storage behind bl_spawn_result
+};
+
+}  // namespace benchlab

@@ -1,0 +1,226 @@
+#include "worker_protocol.h"
+
+#include <bit>
+#include <cstring>
+#include <stdexcept>
+
+namespace benchlab::protocol {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "the frame format is little endian; add byte swapping for this target");
+
+class Writer {
+ public:
+  void u32(std::uint32_t v) { raw(&v, sizeof v); }
+  void i32(std::int32_t v) { raw(&v, sizeof v); }
+  void u64(std::uint64_t v) { raw(&v, sizeof v); }
+  void f64(double v) { raw(&v, sizeof v); }
+  void str(std::string_view s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  void bytes(std::string_view s) { out_.append(s); }
+  std::string frame(Type t) const {
+    std::string f;
+    auto n = static_cast<std::uint32_t>(out_.size());
+    f.append(reinterpret_cast<const char*>(&n), sizeof n);
+    f.push_back(static_cast<char>(t));
+    f.append(out_);
+    return f;
+  }
+
+ private:
+  void raw(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
+  std::string out_;
+};
+
+struct Malformed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view p) : p_(p) {}
+  std::uint32_t u32() { return pod<std::uint32_t>(); }
+  std::int32_t i32() { return pod<std::int32_t>(); }
+  std::uint64_t u64() { return pod<std::uint64_t>(); }
+  double f64() { return pod<double>(); }
+  std::string str() {
+    std::uint32_t n = u32();
+    if (n > p_.size()) throw Malformed("string longer than its frame");
+    std::string s(p_.substr(0, n));
+    p_.remove_prefix(n);
+    return s;
+  }
+  std::string rest() {
+    std::string s(p_);
+    p_ = {};
+    return s;
+  }
+  void end() const {
+    if (!p_.empty()) throw Malformed("trailing bytes in frame");
+  }
+
+ private:
+  template <class T>
+  T pod() {
+    if (p_.size() < sizeof(T)) throw Malformed("frame too short");
+    T v;
+    std::memcpy(&v, p_.data(), sizeof v);
+    p_.remove_prefix(sizeof v);
+    return v;
+  }
+  std::string_view p_;
+};
+
+Message decode_payload(Type t, std::string_view payload) {
+  Reader r(payload);
+  Message m;
+  switch (t) {
+    case Type::hello: {
+      Hello h;
+      h.abi_major = r.u32();
+      h.abi_minor = r.u32();
+      h.id = r.str();
+      h.version = r.str();
+      m = std::move(h);
+      break;
+    }
+    case Type::log: {
+      Log l;
+      l.level = r.i32();
+      l.text = r.str();
+      m = std::move(l);
+      break;
+    }
+    case Type::declare_metric: {
+      DeclareMetric d;
+      d.name = r.str();
+      d.unit = r.str();
+      d.direction = r.i32();
+      m = std::move(d);
+      break;
+    }
+    case Type::metric: {
+      Metric x;
+      x.name = r.str();
+      x.value = r.f64();
+      m = std::move(x);
+      break;
+    }
+    case Type::progress: {
+      Progress p;
+      p.fraction = r.f64();
+      p.note = r.str();
+      m = std::move(p);
+      break;
+    }
+    case Type::output:
+      m = Output{r.rest()};
+      break;
+    case Type::window: {
+      Window w;
+      w.begin_ns = r.u64();
+      w.end_ns = r.u64();
+      m = w;
+      break;
+    }
+    case Type::done: {
+      Done d;
+      d.status = r.i32();
+      d.message = r.str();
+      m = std::move(d);
+      break;
+    }
+    default:
+      throw Malformed("unknown frame type " + std::to_string(static_cast<int>(t)));
+  }
+  r.end();
+  return m;
+}
+
+}  // namespace
+
+std::string encode(const Message& m) {
+  Writer w;
+  Type t = std::visit(
+      [&w](const auto& x) -> Type {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, Hello>) {
+          w.u32(x.abi_major);
+          w.u32(x.abi_minor);
+          w.str(x.id);
+          w.str(x.version);
+          return Type::hello;
+        } else if constexpr (std::is_same_v<T, Log>) {
+          w.i32(x.level);
+          w.str(x.text);
+          return Type::log;
+        } else if constexpr (std::is_same_v<T, DeclareMetric>) {
+          w.str(x.name);
+          w.str(x.unit);
+          w.i32(x.direction);
+          return Type::declare_metric;
+        } else if constexpr (std::is_same_v<T, Metric>) {
+          w.str(x.name);
+          w.f64(x.value);
+          return Type::metric;
+        } else if constexpr (std::is_same_v<T, Progress>) {
+          w.f64(x.fraction);
+          w.str(x.note);
+          return Type::progress;
+        } else if constexpr (std::is_same_v<T, Output>) {
+          w.bytes(x.bytes);
+          return Type::output;
+        } else if constexpr (std::is_same_v<T, Window>) {
+          w.u64(x.begin_ns);
+          w.u64(x.end_ns);
+          return Type::window;
+        } else {
+          w.i32(x.status);
+          w.str(x.message);
+          return Type::done;
+        }
+      },
+      m);
+  return w.frame(t);
+}
+
+void Decoder::feed(std::string_view bytes) {
+  if (!error_.empty()) return;
+  // Compact before growing so a long stream of frames keeps the buffer small.
+  if (pos_ > 0 && pos_ == buf_.size()) {
+    buf_.clear();
+    pos_ = 0;
+  } else if (pos_ > 65536) {
+    buf_.erase(0, pos_);
+    pos_ = 0;
+  }
+  buf_.append(bytes);
+}
+
+std::optional<Message> Decoder::next() {
+  if (!error_.empty()) return std::nullopt;
+  constexpr std::size_t header = sizeof(std::uint32_t) + 1;
+  if (buf_.size() - pos_ < header) return std::nullopt;
+  std::uint32_t n;
+  std::memcpy(&n, buf_.data() + pos_, sizeof n);
+  if (n > kMaxPayload) {
+    error_ = "frame of " + std::to_string(n) + " bytes exceeds the limit of " +
+             std::to_string(kMaxPayload) + " (is the plugin writing to fd 1 directly?)";
+    return std::nullopt;
+  }
+  if (buf_.size() - pos_ < header + n) return std::nullopt;
+  auto type = static_cast<Type>(static_cast<unsigned char>(buf_[pos_ + 4]));
+  std::string_view payload(buf_.data() + pos_ + header, n);
+  pos_ += header + n;
+  try {
+    return decode_payload(type, payload);
+  } catch (const Malformed& e) {
+    error_ = std::string("malformed frame: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace benchlab::protocol
