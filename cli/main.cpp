@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <fmt/format.h>
 #include <string>
@@ -137,6 +139,41 @@ int cmd_list(const Common& c, const std::string& what, bool verbose) {
   benchlab_close(ctx);
   return 0;
 }
+
+// The inventory JSON as "key: value" lines for people; nested objects and arrays indent.
+void print_json_lines(const boost::json::value& v, const std::string& indent) {
+  if (v.is_object()) {
+    for (const auto& [k, x] : v.as_object()) {
+      bool scalars = x.is_array() && std::none_of(x.as_array().begin(), x.as_array().end(),
+                                                  [](const auto& e) { return e.is_structured(); });
+      if (scalars && !x.as_array().empty()) {
+        std::string line;
+        for (const auto& e : x.as_array())
+          line += (line.empty() ? "" : ", ") + (e.is_string() ? std::string(e.as_string()) : boost::json::serialize(e));
+        fmt::print("{}{}: {}\n", indent, std::string(k), line);
+      } else if (x.is_object() || (x.is_array() && !x.as_array().empty())) {
+        fmt::print("{}{}:\n", indent, std::string(k));
+        print_json_lines(x, indent + "  ");
+      } else if (x.is_string()) {
+        if (!x.as_string().empty()) fmt::print("{}{}: {}\n", indent, std::string(k), std::string(x.as_string()));
+      } else if (!x.is_array()) {
+        fmt::print("{}{}: {}\n", indent, std::string(k), boost::json::serialize(x));
+      }
+    }
+  } else if (v.is_array()) {
+    std::size_t i = 0;
+    for (const auto& x : v.as_array()) {
+      if (x.is_object()) {
+        fmt::print("{}- [{}]\n", indent, i++);
+        print_json_lines(x, indent + "  ");
+      } else {
+        fmt::print("{}- {}\n", indent, x.is_string() ? std::string(x.as_string()) : boost::json::serialize(x));
+      }
+    }
+  }
+}
+
+void print_inventory(const char* json_text) { print_json_lines(boost::json::parse(json_text), ""); }
 
 int print_results(benchlab_ctx* ctx, int64_t run_id, bool json) {
   if (json) {
@@ -309,9 +346,7 @@ int main(int argc, char** argv) {
     } else if (inv_json) {
       fmt::print("{}\n", text);
     } else {
-      // The JSON, flattened to "key: value" lines for people.
-      std::string s = text;
-      fmt::print("{}\n", s);
+      print_inventory(text);
     }
     benchlab_free(text);
   }

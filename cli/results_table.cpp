@@ -90,8 +90,9 @@ std::string render_table(const std::vector<Row>& rows) {
     if (r.outliers) status += fmt::format(" ({} outlier{})", r.outliers, r.outliers > 1 ? "s" : "");
     cells.push_back({r.test, truncate(r.options, 32), metric, has ? format_value(r.mean) : "-", ci, cov,
                      has ? std::to_string(r.n) : "0", status});
-    if (!r.reason.empty() && (notes.empty() || notes.back().find(r.test + ": ") != 0))
-      notes.push_back(r.test + ": " + r.reason);
+    // One note per result (a result has a row per metric); no "x: x: why" stutter.
+    std::string note = r.reason.rfind(r.test + ": ", 0) == 0 ? r.reason : r.test + ": " + r.reason;
+    if (!r.reason.empty() && (notes.empty() || notes.back() != note)) notes.push_back(note);
   }
   std::vector<std::size_t> w(cells[0].size(), 0);
   for (const auto& row : cells)

@@ -59,19 +59,20 @@ SearchPaths make_search_paths(const std::vector<std::string>& plugin_dirs,
                               const std::vector<std::string>& profile_dirs,
                               const std::string& worker, bool defaults) {
   SearchPaths p;
-  for (const auto& d : plugin_dirs) p.plugin_dirs.emplace_back(d);
-  for (const auto& d : profile_dirs) p.profile_dirs.emplace_back(d);
+  // Absolute, because workers run in a scratch directory.
+  for (const auto& d : plugin_dirs) p.plugin_dirs.push_back(fs::absolute(d));
+  for (const auto& d : profile_dirs) p.profile_dirs.push_back(fs::absolute(d));
   fs::path prefix = install_prefix();
   if (defaults) {
-    for (auto& d : split_path_list(std::getenv("BENCHLAB_PLUGIN_PATH"))) p.plugin_dirs.push_back(d);
-    for (auto& d : split_path_list(std::getenv("BENCHLAB_PROFILE_PATH"))) p.profile_dirs.push_back(d);
+    for (auto& d : split_path_list(std::getenv("BENCHLAB_PLUGIN_PATH"))) p.plugin_dirs.push_back(fs::absolute(d));
+    for (auto& d : split_path_list(std::getenv("BENCHLAB_PROFILE_PATH"))) p.profile_dirs.push_back(fs::absolute(d));
     p.plugin_dirs.push_back(prefix / BENCHLAB_PLUGIN_SUBDIR);
     p.profile_dirs.push_back(prefix / BENCHLAB_PROFILE_SUBDIR);
   }
   if (!worker.empty()) {
-    p.worker = worker;
+    p.worker = fs::absolute(worker);
   } else if (const char* w = std::getenv("BENCHLAB_WORKER"); w && *w) {
-    p.worker = w;
+    p.worker = fs::absolute(w);
   } else {
     p.worker = prefix / BENCHLAB_WORKER_SUBDIR / "benchlab-worker";
   }

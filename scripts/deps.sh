@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages benchlab needs to build and test (as root, or via sudo).
+# Usage: scripts/deps.sh [build|test]   (default: build)
+set -euo pipefail
+what=${1:-build}
+pkgs=(build-essential cmake ninja-build pkg-config
+      libboost1.81-dev libboost-json1.81-dev libpugixml-dev libsqlite3-dev
+      libcli11-dev libfmt-dev)
+if [ "$what" = test ]; then
+  pkgs+=(catch2 sqlite3 clang libclang-rt-14-dev)
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
