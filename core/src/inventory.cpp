@@ -1,0 +1,766 @@
+// System inventory from /proc and /sys under a root directory. Sources and formats of every
+// field: docs/inventory.md.
+#include "inventory.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/json.hpp>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <system_error>
+#include <thread>
+#include <tuple>
+#include <utility>
+
+extern char** environ;
+
+namespace benchlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------------------
+// Small text helpers
+
+std::string trim(std::string_view s) {
+  const auto is_space = [](unsigned char c) { return std::isspace(c) != 0; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// Trims and folds runs of blanks: some CPU model names are padded inside ("CPU  @").
+std::string squeeze(std::string_view s) {
+  std::string out;
+  bool blank = false;
+  for (char c : trim(s)) {
+    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+      blank = true;
+      continue;
+    }
+    if (blank && !out.empty()) out += ' ';
+    blank = false;
+    out += c;
+  }
+  return out;
+}
+
+std::optional<long long> to_integer(std::string_view s, int base = 10) {
+  std::string t = trim(s);
+  std::string_view v = t;
+  if (base == 16 && v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+    v.remove_prefix(2);
+  }
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value, base);
+  if (ec != std::errc() || end != v.data() + v.size() || v.empty()) return std::nullopt;
+  return value;
+}
+
+// The whole file, or nullopt when it is missing or unreadable (sysfs attributes that need
+// privileges fail on read, not on open, so both count as "not there").
+std::optional<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return std::move(text).str();
+}
+
+std::string read_value(const fs::path& path) { return trim(read_file(path).value_or("")); }
+
+std::optional<long long> read_integer(const fs::path& path) {
+  const auto text = read_file(path);
+  if (!text) return std::nullopt;
+  return to_integer(*text);
+}
+
+// Kernel cpulist format ("0-11,16"). Malformed pieces are skipped: a partial list is more
+// useful in an inventory than none.
+std::vector<int> parse_cpulist(std::string_view text) {
+  std::set<int> cpus;
+  std::string list = trim(text);
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string piece = trim(std::string_view(list).substr(start, comma - start));
+    start = comma + 1;
+    if (piece.empty()) continue;
+    const std::size_t dash = piece.find('-');
+    const auto first = to_integer(piece.substr(0, dash));
+    const auto last = dash == std::string::npos ? first : to_integer(piece.substr(dash + 1));
+    if (!first || !last || *first < 0 || *last < *first || *last > 1'000'000) continue;
+    for (long long cpu = *first; cpu <= *last; ++cpu) cpus.insert(static_cast<int>(cpu));
+  }
+  return {cpus.begin(), cpus.end()};
+}
+
+// ---------------------------------------------------------------------------------------
+// Arm MIDR_EL1 identification. Sources: Linux arch/arm64/include/asm/cputype.h and
+// util-linux sys-utils/lscpu-arm.c.
+
+struct ArmPart {
+  int implementer;
+  int part;
+  const char* name;
+};
+
+constexpr std::array kArmParts = {
+    ArmPart{0x41, 0xd01, "Cortex-A32"},   ArmPart{0x41, 0xd03, "Cortex-A53"},
+    ArmPart{0x41, 0xd04, "Cortex-A35"},   ArmPart{0x41, 0xd05, "Cortex-A55"},
+    ArmPart{0x41, 0xd06, "Cortex-A65"},   ArmPart{0x41, 0xd07, "Cortex-A57"},
+    ArmPart{0x41, 0xd08, "Cortex-A72"},   ArmPart{0x41, 0xd09, "Cortex-A73"},
+    ArmPart{0x41, 0xd0a, "Cortex-A75"},   ArmPart{0x41, 0xd0b, "Cortex-A76"},
+    ArmPart{0x41, 0xd0c, "Neoverse-N1"},  ArmPart{0x41, 0xd0d, "Cortex-A77"},
+    ArmPart{0x41, 0xd0e, "Cortex-A76AE"}, ArmPart{0x41, 0xd40, "Neoverse-V1"},
+    ArmPart{0x41, 0xd41, "Cortex-A78"},   ArmPart{0x41, 0xd42, "Cortex-A78AE"},
+    ArmPart{0x41, 0xd43, "Cortex-A65AE"}, ArmPart{0x41, 0xd44, "Cortex-X1"},
+    ArmPart{0x41, 0xd46, "Cortex-A510"},  ArmPart{0x41, 0xd47, "Cortex-A710"},
+    ArmPart{0x41, 0xd48, "Cortex-X2"},    ArmPart{0x41, 0xd49, "Neoverse-N2"},
+    ArmPart{0x41, 0xd4a, "Neoverse-E1"},  ArmPart{0x41, 0xd4b, "Cortex-A78C"},
+    ArmPart{0x41, 0xd4c, "Cortex-X1C"},   ArmPart{0x41, 0xd4d, "Cortex-A715"},
+    ArmPart{0x41, 0xd4e, "Cortex-X3"},    ArmPart{0x41, 0xd4f, "Neoverse-V2"},
+    ArmPart{0x41, 0xd80, "Cortex-A520"},  ArmPart{0x41, 0xd81, "Cortex-A720"},
+    ArmPart{0x41, 0xd82, "Cortex-X4"},    ArmPart{0x41, 0xd83, "Neoverse-V3AE"},
+    ArmPart{0x41, 0xd84, "Neoverse-V3"},  ArmPart{0x41, 0xd85, "Cortex-X925"},
+    ArmPart{0x41, 0xd87, "Cortex-A725"},  ArmPart{0x41, 0xd89, "Cortex-A720AE"},
+    ArmPart{0x41, 0xd8b, "C1-Pro"},       ArmPart{0x41, 0xd8c, "C1-Ultra"},
+    ArmPart{0x41, 0xd8e, "Neoverse-N3"},  ArmPart{0x41, 0xd90, "C1-Premium"},
+    ArmPart{0x46, 0x001, "A64FX"},        ArmPart{0x48, 0xd01, "Kunpeng-920"},
+    ArmPart{0x4e, 0x000, "Denver"},       ArmPart{0x4e, 0x003, "Denver 2"},
+    ArmPart{0x4e, 0x004, "Carmel"},       ArmPart{0x4e, 0x010, "Olympus"},
+    ArmPart{0x51, 0x001, "Oryon"},        ArmPart{0xc0, 0xac3, "Ampere-1"},
+    ArmPart{0xc0, 0xac4, "Ampere-1a"},
+};
+
+struct ArmImplementer {
+  int id;
+  const char* name;
+};
+
+constexpr std::array kArmImplementers = {
+    ArmImplementer{0x41, "ARM"},       ArmImplementer{0x42, "Broadcom"},
+    ArmImplementer{0x43, "Cavium"},    ArmImplementer{0x46, "Fujitsu"},
+    ArmImplementer{0x48, "HiSilicon"}, ArmImplementer{0x4e, "NVIDIA"},
+    ArmImplementer{0x50, "APM"},       ArmImplementer{0x51, "Qualcomm"},
+    ArmImplementer{0x53, "Samsung"},   ArmImplementer{0x56, "Marvell"},
+    ArmImplementer{0x61, "Apple"},     ArmImplementer{0x70, "Phytium"},
+    ArmImplementer{0xc0, "Ampere"},
+};
+
+std::string hex(int value, int digits) {
+  std::string digits_text;
+  for (int i = digits - 1; i >= 0; --i) digits_text += "0123456789abcdef"[(value >> (4 * i)) & 0xf];
+  return "0x" + digits_text;
+}
+
+std::string implementer_name(int implementer) {
+  for (const auto& i : kArmImplementers) {
+    if (i.id == implementer) return i.name;
+  }
+  return hex(implementer, 2);
+}
+
+// Known parts by name; others as "<implementer> part 0x023" so two unknown kinds of core
+// still come out as two clusters.
+std::string arm_part_name(int implementer, int part) {
+  for (const auto& p : kArmParts) {
+    if (p.implementer == implementer && p.part == part) return p.name;
+  }
+  return implementer_name(implementer) + " part " + hex(part, 3);
+}
+
+// ---------------------------------------------------------------------------------------
+// CPUs
+
+// One logical CPU, merged from /proc/cpuinfo and /sys/devices/system/cpu/cpuN.
+struct LogicalCpu {
+  int id = 0;
+  long long package = -1, die = -1, cluster = -1, core = -1;
+  int implementer = -1, part = -1;  // Arm MIDR fields, -1 when not Arm or unknown
+  std::string vendor_id, model_name, flags;
+  double max_mhz = 0;
+  long long capacity = -1;  // sysfs cpu_capacity (relative performance), -1 when absent
+};
+
+using CpuinfoBlocks = std::map<int, std::map<std::string, std::string>>;
+
+// /proc/cpuinfo as "processor N" blocks of "key : value" lines.
+CpuinfoBlocks parse_cpuinfo(const std::string& text) {
+  CpuinfoBlocks blocks;
+  std::map<std::string, std::string>* current = nullptr;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t colon = line.find(':');
+    if (colon == std::string::npos) {
+      if (trim(line).empty()) current = nullptr;
+      continue;
+    }
+    const std::string key = trim(std::string_view(line).substr(0, colon));
+    const std::string value = trim(std::string_view(line).substr(colon + 1));
+    if (key == "processor") {
+      if (const auto id = to_integer(value); id && *id >= 0 && *id <= INT_MAX) {
+        current = &blocks[static_cast<int>(*id)];
+        continue;
+      }
+    }
+    if (current != nullptr) (*current)[key] = value;
+  }
+  return blocks;
+}
+
+std::string field(const CpuinfoBlocks& blocks, int cpu, const std::string& key) {
+  const auto block = blocks.find(cpu);
+  if (block == blocks.end()) return {};
+  const auto value = block->second.find(key);
+  return value == block->second.end() ? std::string() : value->second;
+}
+
+std::vector<int> cpu_dirs(const fs::path& cpu_root) {
+  std::vector<int> ids;
+  std::error_code ec;
+  for (fs::directory_iterator it(cpu_root, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > 3 && name.starts_with("cpu")) {
+      if (const auto id = to_integer(std::string_view(name).substr(3)); id && *id <= INT_MAX) {
+        ids.push_back(static_cast<int>(*id));
+      }
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<LogicalCpu> read_cpus(const fs::path& root) {
+  const fs::path cpu_root = root / "sys/devices/system/cpu";
+  const CpuinfoBlocks cpuinfo = parse_cpuinfo(read_file(root / "proc/cpuinfo").value_or(""));
+
+  // Online CPUs are the ones a benchmark can run on; offline ones still have sysfs dirs.
+  std::vector<int> ids;
+  if (const auto online = read_file(cpu_root / "online")) ids = parse_cpulist(*online);
+  if (ids.empty()) {
+    for (const auto& [id, block] : cpuinfo) ids.push_back(id);
+  }
+  if (ids.empty()) ids = cpu_dirs(cpu_root);
+
+  std::vector<LogicalCpu> cpus;
+  for (const int id : ids) {
+    LogicalCpu cpu;
+    cpu.id = id;
+    const fs::path dir = cpu_root / ("cpu" + std::to_string(id));
+    cpu.vendor_id = field(cpuinfo, id, "vendor_id");
+    cpu.model_name = squeeze(field(cpuinfo, id, "model name"));
+    cpu.flags = field(cpuinfo, id, "flags");
+
+    if (const auto impl = to_integer(field(cpuinfo, id, "CPU implementer"), 16)) {
+      cpu.implementer = static_cast<int>(*impl);
+    }
+    if (const auto part = to_integer(field(cpuinfo, id, "CPU part"), 16)) {
+      cpu.part = static_cast<int>(*part);
+    }
+    if (cpu.implementer < 0 || cpu.part < 0) {
+      // MIDR_EL1: implementer [31:24], variant [23:20], architecture [19:16], part [15:4].
+      const auto midr = to_integer(read_value(dir / "regs/identification/midr_el1"), 16);
+      if (midr) {
+        cpu.implementer = static_cast<int>((*midr >> 24) & 0xff);
+        cpu.part = static_cast<int>((*midr >> 4) & 0xfff);
+      }
+    }
+
+    const fs::path topology = dir / "topology";
+    cpu.package = read_integer(topology / "physical_package_id").value_or(-1);
+    cpu.die = read_integer(topology / "die_id").value_or(-1);
+    cpu.cluster = read_integer(topology / "cluster_id").value_or(-1);
+    cpu.core = read_integer(topology / "core_id").value_or(-1);
+    if (cpu.package < 0) cpu.package = to_integer(field(cpuinfo, id, "physical id")).value_or(-1);
+    if (cpu.core < 0) cpu.core = to_integer(field(cpuinfo, id, "core id")).value_or(-1);
+
+    if (const auto khz = read_integer(dir / "cpufreq/cpuinfo_max_freq"); khz && *khz > 0) {
+      cpu.max_mhz = static_cast<double>(*khz) / 1000.0;
+    }
+    cpu.capacity = read_integer(dir / "cpu_capacity").value_or(-1);
+    cpus.push_back(std::move(cpu));
+  }
+  return cpus;
+}
+
+// CPUs share a physical core when package, die, cluster and core ids all match: on Arm
+// device-tree systems core_id restarts in every cluster, so core_id alone is not enough.
+using CoreKey = std::tuple<long long, long long, long long, long long, int>;
+
+CoreKey core_key(const LogicalCpu& cpu) {
+  if (cpu.core < 0) return {-1, -1, -1, -1, cpu.id};  // unknown: count as its own core
+  return {cpu.package, cpu.die, cpu.cluster, cpu.core, -1};
+}
+
+int count_cores(const std::vector<const LogicalCpu*>& cpus) {
+  std::set<CoreKey> cores;
+  for (const auto* cpu : cpus) cores.insert(core_key(*cpu));
+  return static_cast<int>(cores.size());
+}
+
+struct ClusterDraft {
+  CpuCluster cluster;
+  std::vector<const LogicalCpu*> members;
+  long long capacity = -1;
+};
+
+void finish(ClusterDraft& draft) {
+  CpuCluster& c = draft.cluster;
+  for (const auto* cpu : draft.members) {
+    c.cpus.push_back(cpu->id);
+    c.max_mhz = std::max(c.max_mhz, cpu->max_mhz);
+    draft.capacity = std::max(draft.capacity, cpu->capacity);
+  }
+  std::sort(c.cpus.begin(), c.cpus.end());
+  c.cores = count_cores(draft.members);
+}
+
+std::string plural(int n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+void fill_cpu(const fs::path& root, Inventory& inv) {
+  const std::vector<LogicalCpu> cpus = read_cpus(root);
+  if (cpus.empty()) return;
+
+  std::vector<const LogicalCpu*> all;
+  std::set<long long> packages;
+  for (const auto& cpu : cpus) {
+    all.push_back(&cpu);
+    if (cpu.package >= 0) packages.insert(cpu.package);
+  }
+  inv.threads = static_cast<int>(cpus.size());
+  inv.cores = count_cores(all);
+  inv.sockets = packages.empty() ? 1 : static_cast<int>(packages.size());
+
+  const LogicalCpu& first = cpus.front();
+  const auto arm_cpu = std::find_if(cpus.begin(), cpus.end(),
+                                    [](const LogicalCpu& c) { return c.implementer >= 0; });
+  const bool arm = arm_cpu != cpus.end();
+  inv.cpu_vendor = arm ? implementer_name(arm_cpu->implementer) : first.vendor_id;
+
+  std::vector<ClusterDraft> drafts;
+  const fs::path devices = root / "sys/devices";
+  const auto p_cpus = parse_cpulist(read_file(devices / "cpu_core/cpus").value_or(""));
+  const auto e_cpus = parse_cpulist(read_file(devices / "cpu_atom/cpus").value_or(""));
+  const auto members_of = [&](const std::vector<int>& ids) {
+    std::vector<const LogicalCpu*> members;
+    for (const auto& cpu : cpus) {
+      if (std::binary_search(ids.begin(), ids.end(), cpu.id)) members.push_back(&cpu);
+    }
+    return members;
+  };
+
+  if (!arm) {
+    inv.cpu_model = first.model_name;
+    auto p_members = members_of(p_cpus);
+    auto e_members = members_of(e_cpus);
+    if (!p_members.empty() && !e_members.empty()) {
+      // Intel hybrid: the PMU devices cpu_core / cpu_atom list the P- and E-cores.
+      const auto add = [&](const std::string& kind, std::vector<const LogicalCpu*> members) {
+        ClusterDraft d;
+        d.cluster.kind = kind;
+        d.cluster.name = inv.cpu_model.empty() ? kind : inv.cpu_model + " " + kind;
+        d.members = std::move(members);
+        drafts.push_back(std::move(d));
+      };
+      add("P-core", std::move(p_members));
+      add("E-core", std::move(e_members));
+    } else {
+      ClusterDraft d;
+      d.cluster.name = inv.cpu_model;
+      d.members = all;
+      drafts.push_back(std::move(d));
+    }
+  } else {
+    // Arm: one cluster per core design (implementer, part), in order of first CPU.
+    std::vector<std::pair<int, int>> designs;
+    for (const auto& cpu : cpus) {
+      const std::pair design{cpu.implementer, cpu.part};
+      if (std::find(designs.begin(), designs.end(), design) == designs.end()) {
+        designs.push_back(design);
+      }
+    }
+    for (const auto& [implementer, part] : designs) {
+      ClusterDraft d;
+      if (implementer >= 0 && part >= 0) {
+        d.cluster.name = arm_part_name(implementer, part);
+        d.cluster.arm_part = hex(part, 3);
+      }
+      for (const auto& cpu : cpus) {
+        if (cpu.implementer == implementer && cpu.part == part) d.members.push_back(&cpu);
+      }
+      drafts.push_back(std::move(d));
+    }
+  }
+  for (auto& d : drafts) finish(d);
+
+  if (arm && drafts.size() > 1) {
+    // Fastest first: max frequency, then the kernel's capacity when frequencies tie.
+    const auto speed = [](const ClusterDraft& d) {
+      return std::pair{d.cluster.max_mhz, d.capacity};
+    };
+    std::stable_sort(drafts.begin(), drafts.end(),
+                     [&](const auto& a, const auto& b) { return speed(a) > speed(b); });
+    // Kinds only when every step down is a real difference; otherwise we cannot tell.
+    bool ordered = true;
+    for (std::size_t i = 1; i < drafts.size(); ++i) {
+      ordered = ordered && speed(drafts[i - 1]) > speed(drafts[i]);
+    }
+    if (ordered) {
+      for (std::size_t i = 0; i < drafts.size(); ++i) {
+        drafts[i].cluster.kind = i == 0 ? "big" : i + 1 == drafts.size() ? "little" : "medium";
+      }
+    }
+  }
+
+  for (auto& d : drafts) inv.clusters.push_back(d.cluster);
+
+  // Summary, documented in docs/inventory.md.
+  std::string summary;
+  if (arm) {
+    std::string model;
+    for (const auto& c : inv.clusters) {
+      const std::string name = c.name.empty() ? "unknown" : c.name;
+      summary += (summary.empty() ? "" : " + ") + std::to_string(c.cores) + "x " + name;
+      model += (model.empty() ? "" : " + ") + name;
+    }
+    inv.cpu_model = model;
+    if (inv.threads != inv.cores) summary += ", " + plural(inv.threads, "thread");
+  } else {
+    std::string cores;
+    if (inv.clusters.size() > 1) {
+      for (const auto& c : inv.clusters) {
+        cores += (cores.empty() ? "" : " + ") + std::to_string(c.cores) + " " + c.kind;
+      }
+    } else {
+      cores = plural(inv.cores, "core");
+    }
+    summary = (inv.cpu_model.empty() ? "" : inv.cpu_model + ": ") + cores + ", " +
+              plural(inv.threads, "thread");
+  }
+  if (inv.sockets > 1) summary += " (" + std::to_string(inv.sockets) + " sockets)";
+  inv.cpu_summary = summary;
+
+  // For a fixture tree there is no uname; the cpuinfo format tells the architecture.
+  if (inv.arch.empty()) {
+    if (arm) {
+      inv.arch = "aarch64";
+    } else if (!first.vendor_id.empty()) {
+      const std::string flags = " " + first.flags + " ";
+      inv.arch = flags.find(" lm ") != std::string::npos ? "x86_64" : "i686";
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory, OS, firmware, storage
+
+std::uint64_t read_mem_total(const fs::path& root) {
+  std::istringstream lines(read_file(root / "proc/meminfo").value_or(""));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("MemTotal:")) continue;
+    std::istringstream fields(line.substr(9));
+    std::uint64_t kib = 0;
+    if (fields >> kib) return kib * 1024;  // the kernel's "kB" is KiB
+  }
+  return 0;
+}
+
+// os-release values are shell-quoted strings (os-release(5)).
+std::string os_release_value(const std::string& text, std::string_view key) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t eq = line.find('=');
+    if (eq == std::string::npos || trim(std::string_view(line).substr(0, eq)) != key) continue;
+    std::string value = trim(std::string_view(line).substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      const char quote = value.front();
+      value = value.substr(1, value.size() - 2);
+      if (quote == '"') {
+        std::string unescaped;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+          if (value[i] == '\\' && i + 1 < value.size()) ++i;
+          unescaped += value[i];
+        }
+        value = std::move(unescaped);
+      }
+    }
+    return value;
+  }
+  return {};
+}
+
+std::string read_os_name(const fs::path& root) {
+  for (const char* path : {"etc/os-release", "usr/lib/os-release"}) {
+    if (const auto text = read_file(root / path)) return os_release_value(*text, "PRETTY_NAME");
+  }
+  return {};
+}
+
+void fill_storage(const fs::path& root, Inventory& inv) {
+  std::error_code ec;
+  for (fs::directory_iterator it(root / "sys/block", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    // Virtual devices say nothing about the machine's disks.
+    if (name.starts_with("loop") || name.starts_with("ram") || name.starts_with("zram") ||
+        name.starts_with("dm-")) {
+      continue;
+    }
+    Inventory::Disk disk;
+    disk.name = name;
+    disk.model = squeeze(read_value(it->path() / "device/model"));
+    // sysfs "size" counts 512-byte sectors whatever the device's block size.
+    const auto sectors = read_integer(it->path() / "size").value_or(0);
+    if (sectors <= 0) continue;  // empty card readers, optical drives without a disc
+    disk.bytes = static_cast<std::uint64_t>(sectors) * 512;
+    disk.rotational = read_value(it->path() / "queue/rotational") == "1";
+    inv.storage.push_back(std::move(disk));
+  }
+  std::sort(inv.storage.begin(), inv.storage.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+}
+
+// ---------------------------------------------------------------------------------------
+// `cc --version`, without a shell and with a deadline
+
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { reset(); }
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+struct SpawnActions {
+  posix_spawn_file_actions_t actions;
+  SpawnActions() { posix_spawn_file_actions_init(&actions); }
+  SpawnActions(const SpawnActions&) = delete;
+  SpawnActions& operator=(const SpawnActions&) = delete;
+  ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
+};
+
+struct SpawnAttr {
+  posix_spawnattr_t attr;
+  SpawnAttr() { posix_spawnattr_init(&attr); }
+  SpawnAttr(const SpawnAttr&) = delete;
+  SpawnAttr& operator=(const SpawnAttr&) = delete;
+  ~SpawnAttr() { posix_spawnattr_destroy(&attr); }
+};
+
+void reap(pid_t pid) {
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// Stdout of `argv` (found in PATH, run without a shell), or nullopt when it cannot start,
+// exits non-zero, or is still running at `timeout`; then its whole process group is
+// killed, so a wrapper script's children die with it.
+std::optional<std::string> capture_stdout(const std::vector<std::string>& argv,
+                                          std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout;
+
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  UniqueFd read_end(fds[0]);
+  UniqueFd write_end(fds[1]);
+
+  SpawnActions actions;
+  posix_spawn_file_actions_addopen(&actions.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions.actions, write_end.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions.actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+
+  SpawnAttr attr;
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr.attr, &none);
+  posix_spawnattr_setsigdefault(&attr.attr, &defaults);
+  posix_spawnattr_setpgroup(&attr.attr, 0);
+  posix_spawnattr_setflags(&attr.attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+
+  pid_t pid = 0;
+  if (::posix_spawnp(&pid, args[0], &actions.actions, &attr.attr, args.data(), environ) != 0) {
+    return std::nullopt;
+  }
+  write_end.reset();
+
+  const auto remaining_ms = [&] {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    return static_cast<int>(std::max<long long>(0, left.count()));
+  };
+  const auto kill_group = [&] {
+    ::kill(-pid, SIGKILL);
+    reap(pid);
+  };
+
+  std::string out;
+  constexpr std::size_t kMaxOutput = 64 * 1024;
+  for (;;) {
+    pollfd p{read_end.get(), POLLIN, 0};
+    const int ready = ::poll(&p, 1, remaining_ms());
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) {  // deadline, or poll failed
+      kill_group();
+      return std::nullopt;
+    }
+    char buf[4096];
+    const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (out.size() < kMaxOutput) out.append(buf, static_cast<std::size_t>(n));
+  }
+
+  // Stdout closed; the process may still be running (or have left it to a child).
+  int status = 0;
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) return std::nullopt;  // reaped elsewhere (SIGCHLD ignored)
+    if (remaining_ms() == 0) {
+      kill_group();
+      return std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  return out;
+}
+
+// "cc (Debian 12.2.0-14) 12.2.0" -> "GCC 12.2.0"; "Debian clang version 14.0.6" ->
+// "Clang 14.0.6"; any other compiler keeps its first line as printed.
+std::string compiler_name(const std::string& first_line) {
+  static const std::regex clang(R"(clang version (\d+(\.\d+)+))");
+  static const std::regex gcc(R"(^\S*(gcc|g\+\+|cc|c\+\+)(-\d+)? \([^)]*\) (\d+(\.\d+)+))");
+  std::smatch m;
+  if (std::regex_search(first_line, m, clang)) return "Clang " + m[1].str();
+  if (std::regex_search(first_line, m, gcc)) return "GCC " + m[3].str();
+  return first_line;
+}
+
+std::string read_compiler() {
+  const auto out = capture_stdout({"cc", "--version"}, std::chrono::seconds(5));
+  if (!out) return {};
+  return compiler_name(trim(out->substr(0, out->find('\n'))));
+}
+
+// JSON numbers: whole MHz as integers, so "3900" rather than Boost.JSON's "3.9E3".
+boost::json::value number(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9e15) {
+    return static_cast<std::int64_t>(v);
+  }
+  return v;
+}
+
+}  // namespace
+
+Inventory collect_inventory(const std::filesystem::path& root) {
+  Inventory inv;
+  const bool live = root.lexically_normal() == "/";
+  if (live) {
+    utsname u{};
+    if (::uname(&u) == 0) {
+      inv.hostname = u.nodename;
+      inv.kernel = u.release;
+      inv.arch = u.machine;
+    }
+    inv.compiler = read_compiler();
+  } else {
+    inv.hostname = read_value(root / "proc/sys/kernel/hostname");
+    inv.kernel = read_value(root / "proc/sys/kernel/osrelease");
+    inv.arch = read_value(root / "proc/sys/kernel/arch");
+  }
+
+  fill_cpu(root, inv);
+  inv.memory_bytes = read_mem_total(root);
+  inv.os_name = read_os_name(root);
+
+  const fs::path dmi = root / "sys/class/dmi/id";
+  inv.bios_vendor = read_value(dmi / "bios_vendor");
+  inv.bios_version = read_value(dmi / "bios_version");
+  inv.bios_date = read_value(dmi / "bios_date");
+  inv.board = read_value(dmi / "board_name");
+  inv.product = read_value(dmi / "product_name");
+
+  fill_storage(root, inv);
+  return inv;
+}
+
+std::string inventory_to_json(const Inventory& inv) {
+  namespace json = boost::json;
+  json::array clusters;
+  for (const auto& c : inv.clusters) {
+    json::array cpus;
+    for (const int cpu : c.cpus) cpus.push_back(cpu);
+    clusters.push_back(json::object{{"name", c.name},
+                                    {"kind", c.kind},
+                                    {"arm_part", c.arm_part},
+                                    {"cpus", std::move(cpus)},
+                                    {"cores", c.cores},
+                                    {"max_mhz", number(c.max_mhz)}});
+  }
+  json::array storage;
+  for (const auto& d : inv.storage) {
+    storage.push_back(json::object{
+        {"name", d.name}, {"model", d.model}, {"bytes", d.bytes}, {"rotational", d.rotational}});
+  }
+  const json::object out{{"hostname", inv.hostname},
+                         {"arch", inv.arch},
+                         {"cpu_vendor", inv.cpu_vendor},
+                         {"cpu_model", inv.cpu_model},
+                         {"cpu_summary", inv.cpu_summary},
+                         {"clusters", std::move(clusters)},
+                         {"sockets", inv.sockets},
+                         {"cores", inv.cores},
+                         {"threads", inv.threads},
+                         {"memory_bytes", inv.memory_bytes},
+                         {"os_name", inv.os_name},
+                         {"kernel", inv.kernel},
+                         {"compiler", inv.compiler},
+                         {"bios_vendor", inv.bios_vendor},
+                         {"bios_version", inv.bios_version},
+                         {"bios_date", inv.bios_date},
+                         {"board", inv.board},
+                         {"product", inv.product},
+                         {"storage", std::move(storage)}};
+  return json::serialize(out);
+}
+
+}  // namespace benchlab
