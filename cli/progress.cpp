@@ -15,6 +15,29 @@ std::string format_duration(double s) {
   return fmt::format("{}h {:02}m", total / 3600, (total % 3600) / 60);
 }
 
+Progress::Progress(std::FILE* out, bool tty, bool quiet) : out_(out), tty_(tty), quiet_(quiet) {
+  if (!tty_ || quiet_) return;
+  ticker_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stop_; }))
+      if (in_trial_) redraw(now_elapsed_ns());
+  });
+}
+
+Progress::~Progress() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
+}
+
+std::uint64_t Progress::now_elapsed_ns() const {
+  auto since = std::chrono::steady_clock::now() - last_event_at_;
+  return last_event_ns_ + static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since).count());
+}
+
 void Progress::redraw(std::uint64_t now_ns) {
   if (!tty_ || quiet_) return;
   double elapsed = double(now_ns - result_start_ns_) / 1e9;
@@ -34,13 +57,22 @@ void Progress::redraw(std::uint64_t now_ns) {
   line_drawn_ = true;
 }
 
-void Progress::finish() {
+void Progress::clear_line() {
   if (line_drawn_) fmt::print(out_, "\r\033[K");
   line_drawn_ = false;
   std::fflush(out_);
 }
 
+void Progress::finish() {
+  std::lock_guard lock(mu_);
+  in_trial_ = false;
+  clear_line();
+}
+
 void Progress::on_event(const benchlab_event& ev) {
+  std::lock_guard lock(mu_);
+  last_event_ns_ = ev.elapsed_ns;
+  last_event_at_ = std::chrono::steady_clock::now();
   switch (ev.type) {
     case BENCHLAB_EV_PLAN:
       if (!quiet_) fmt::print(out_, "Run {}: {} test{} to run\n", ev.run_id, ev.total, ev.total == 1 ? "" : "s");
@@ -62,14 +94,16 @@ void Progress::on_event(const benchlab_event& ev) {
       trial_ = ev.trial;
       planned_ = ev.trials_planned;
       warmup_ = ev.warmup;
+      in_trial_ = true;
       redraw(ev.elapsed_ns);
       break;
     case BENCHLAB_EV_PROGRESS:
       fraction_ = ev.value;
-      note_ = ev.message ? ev.message : "";
+      if (ev.message && *ev.message) note_ = ev.message;  // a bare fraction keeps the note
       redraw(ev.elapsed_ns);
       break;
     case BENCHLAB_EV_TRIAL_END:
+      in_trial_ = false;
       trials_ns_ += ev.elapsed_ns - trial_start_ns_;
       ++trials_done_;
       if (!tty_ && !quiet_) {
@@ -77,12 +111,12 @@ void Progress::on_event(const benchlab_event& ev) {
                    ev.status == BENCHLAB_STATUS_OK ? format_value(ev.value) : std::string("failed: ") + (ev.message ? ev.message : ""),
                    format_duration(double(ev.elapsed_ns - trial_start_ns_) / 1e9));
       } else if (ev.status != BENCHLAB_STATUS_OK && !quiet_) {
-        finish();
+        clear_line();
         fmt::print(out_, "  trial {} failed: {}\n", ev.trial, ev.message ? ev.message : "");
       }
       break;
     case BENCHLAB_EV_RESULT_END: {
-      finish();
+      clear_line();
       if (quiet_) break;
       const char* what = ev.status == BENCHLAB_STATUS_OK ? "done" : ev.status == BENCHLAB_STATUS_CANNOT_RUN ? "cannot run"
                          : ev.status == BENCHLAB_STATUS_PARTIAL ? "partly failed" : "FAILED";
@@ -93,7 +127,7 @@ void Progress::on_event(const benchlab_event& ev) {
     }
     case BENCHLAB_EV_LOG:
       if (!quiet_ && ev.message) {
-        finish();
+        clear_line();
         fmt::print(out_, "  {}: {}\n", ev.test, ev.message);
       }
       break;
