@@ -1,0 +1,108 @@
+// The worker's frame channel: what the core reads is untrusted, so every malformed input
+// must end in a clear error, never a crash or an unbounded buffer.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+#include "worker_protocol.h"
+
+using namespace benchlab::protocol;
+
+namespace {
+
+std::vector<Message> decode_all(Decoder& d) {
+  std::vector<Message> out;
+  while (auto m = d.next()) out.push_back(std::move(*m));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every message type survives a round trip, byte by byte") {
+  std::vector<Message> in = {Hello{1, 0, "raytrace", "1.0.0"}, Log{2, "hello"},
+                             DeclareMetric{"tok_s", "tok/s", 1}, Metric{"seconds", 3.25},
+                             Progress{0.5, "half"}, Output{std::string("a\0b", 3)},
+                             Window{10, 20}, Done{0, ""}};
+  std::string stream;
+  for (const auto& m : in) stream += encode(m);
+  Decoder d;
+  std::vector<Message> out;
+  for (char c : stream) {  // worst-case fragmentation: one byte per read
+    d.feed(std::string_view(&c, 1));
+    while (auto m = d.next()) out.push_back(std::move(*m));
+  }
+  REQUIRE(d.error().empty());
+  REQUIRE(out.size() == in.size());
+  CHECK(std::get<Hello>(out[0]).id == "raytrace");
+  CHECK(std::get<Log>(out[1]).text == "hello");
+  CHECK(std::get<DeclareMetric>(out[2]).unit == "tok/s");
+  CHECK(std::get<Metric>(out[3]).value == 3.25);
+  CHECK(std::get<Progress>(out[4]).note == "half");
+  CHECK(std::get<Output>(out[5]).bytes == std::string("a\0b", 3));
+  CHECK(std::get<Window>(out[6]).end_ns == 20);
+  CHECK(std::get<Done>(out[7]).status == 0);
+  CHECK(d.pending() == 0);
+}
+
+TEST_CASE("an oversized frame is refused before it is buffered") {
+  Decoder d;
+  std::uint32_t n = kMaxPayload + 1;
+  std::string frame(reinterpret_cast<const char*>(&n), 4);
+  frame += '\x04';
+  d.feed(frame);
+  CHECK_FALSE(d.next());
+  CHECK_THAT(d.error(), Catch::Contains("exceeds the limit"));
+}
+
+TEST_CASE("text written to the channel by mistake is a protocol error") {
+  Decoder d;
+  d.feed("Hello from printf!\n");
+  CHECK(decode_all(d).empty());
+  CHECK_FALSE(d.error().empty());
+}
+
+TEST_CASE("malformed payloads are errors, and decoding stops for good") {
+  SECTION("unknown type") {
+    std::string f = encode(Log{1, "x"});
+    f[4] = 99;
+    Decoder d;
+    d.feed(f);
+    CHECK_FALSE(d.next());
+    CHECK_THAT(d.error(), Catch::Contains("unknown frame type 99"));
+  }
+  SECTION("string longer than its frame") {
+    std::string f = encode(Log{1, "abc"});
+    std::uint32_t huge = 1000;
+    std::memcpy(f.data() + 5 + 4, &huge, 4);  // the string's length field
+    Decoder d;
+    d.feed(f);
+    CHECK_FALSE(d.next());
+    CHECK_THAT(d.error(), Catch::Contains("longer than its frame"));
+  }
+  SECTION("trailing bytes") {
+    std::string f = encode(Metric{"x", 1.0});
+    std::uint32_t n;
+    std::memcpy(&n, f.data(), 4);
+    n += 1;
+    std::memcpy(f.data(), &n, 4);
+    f += 'z';
+    Decoder d;
+    d.feed(f);
+    CHECK_FALSE(d.next());
+    CHECK_THAT(d.error(), Catch::Contains("trailing bytes"));
+    d.feed(encode(Done{0, ""}));
+    CHECK_FALSE(d.next());  // nothing after an error is trusted
+  }
+}
+
+TEST_CASE("a long stream of frames keeps the decoder's buffer small") {
+  Decoder d;
+  std::string f = encode(Output{std::string(1000, 'x')});
+  for (int i = 0; i < 10000; ++i) {
+    d.feed(f);
+    while (d.next()) {
+    }
+  }
+  CHECK(d.pending() == 0);
+  CHECK(d.error().empty());
+}

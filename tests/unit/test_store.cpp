@@ -1,0 +1,146 @@
+// The SQLite store: schema, one transaction per trial, migrations refusing a newer file,
+// and text stored verbatim whatever it contains.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "sqlite_stmt.h"
+#include "store.h"
+
+using namespace benchlab;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "benchlab-store-XXXXXX").string();
+    path = mkdtemp(t.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+std::int64_t plan_one(Store& s, std::int64_t& run) {
+  auto sys = s.upsert_system("box", "{}");
+  run = s.create_run(sys, "quick", "{}", "{}", "0.1.0");
+  ResultPlan p{1, "raytrace-1080p", "raytrace", "1.0.0", "/x/raytrace.so", {{"resolution", "1080p"}}, "", "{}"};
+  return s.add_results(run, {p}, {{{"seconds", "s", -1}}}).at(0);
+}
+
+}  // namespace
+
+TEST_CASE("a new store is created with its directory, in WAL mode, at the current schema") {
+  TempDir t;
+  Store s(t.path / "sub" / "dir" / "r.db");
+  CHECK(fs::exists(t.path / "sub" / "dir" / "r.db"));
+  Stmt q(s.handle(), "PRAGMA journal_mode");
+  REQUIRE(q.step());
+  CHECK(q.text(0) == "wal");
+  Stmt v(s.handle(), "PRAGMA user_version");
+  REQUIRE(v.step());
+  CHECK(v.i64(0) == kSchemaVersion);
+}
+
+TEST_CASE("trials, their values and dynamic metrics are stored and read back in order") {
+  TempDir t;
+  Store s(t.path / "r.db");
+  std::int64_t run;
+  auto rid = plan_one(s, run);
+  TrialRecord a;
+  a.idx = 0;
+  a.warmup = true;
+  a.ok = true;
+  a.values = {{"seconds", 2.0}};
+  s.add_trial(rid, a);
+  TrialRecord b;
+  b.idx = 1;
+  b.ok = true;
+  b.values = {{"seconds", 1.5}, {"rays", 7.0}};
+  b.metrics = {{"rays", "Mrays/s", 1}};
+  b.max_rss_bytes = 1234;
+  s.add_trial(rid, b);
+  TrialRecord c;
+  c.idx = 2;
+  c.reason = "run() crashed: SIGSEGV";
+  s.add_trial(rid, c);
+
+  auto results = s.results(run);
+  REQUIRE(results.size() == 1);
+  REQUIRE(results[0].metrics.size() == 2);
+  CHECK(results[0].metrics[1].name == "rays");
+  CHECK(results[0].options == OptionList{{"resolution", "1080p"}});
+  auto trials = s.trials(rid);
+  REQUIRE(trials.size() == 3);
+  CHECK(trials[0].warmup);
+  CHECK(trials[1].values.size() == 2);
+  CHECK(trials[1].max_rss_bytes == 1234);
+  CHECK_FALSE(trials[2].ok);
+  CHECK(trials[2].reason == "run() crashed: SIGSEGV");
+}
+
+TEST_CASE("a trial index is stored once: a duplicate fails and leaves no partial trial") {
+  TempDir t;
+  Store s(t.path / "r.db");
+  std::int64_t run;
+  auto rid = plan_one(s, run);
+  TrialRecord a;
+  a.idx = 0;
+  a.ok = true;
+  a.values = {{"seconds", 1.0}};
+  s.add_trial(rid, a);
+  a.values = {{"seconds", 9.0}};
+  CHECK_THROWS_AS(s.add_trial(rid, a), StoreError);
+  auto trials = s.trials(rid);
+  REQUIRE(trials.size() == 1);
+  CHECK(trials[0].values.at(0).second == 1.0);
+}
+
+TEST_CASE("a store written by a newer benchlab is refused with what to do") {
+  TempDir t;
+  {
+    Store s(t.path / "r.db");
+    s.exec("PRAGMA user_version = 99");
+  }
+  try {
+    Store s(t.path / "r.db");
+    FAIL("opened a newer store");
+  } catch (const StoreError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("newer benchlab") && Catch::Contains("upgrade"));
+  }
+}
+
+TEST_CASE("a file that is not SQLite is an error naming the file") {
+  TempDir t;
+  fs::path f = t.path / "notes.txt";
+  {
+    FILE* fp = fopen(f.c_str(), "w");
+    fputs("this is not a database, just text that is long enough to be read as a header\n", fp);
+    fclose(fp);
+  }
+  try {
+    Store s(f);
+    FAIL("opened a text file");
+  } catch (const StoreError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("notes.txt"));
+  }
+}
+
+TEST_CASE("names with quotes and SQL in them are stored verbatim") {
+  TempDir t;
+  Store s(t.path / "r.db");
+  std::string evil = "box'); DROP TABLE runs; --";
+  auto sys = s.upsert_system(evil, "{}");
+  auto run = s.create_run(sys, "quick", "{}", "{}", "0.1.0");
+  auto row = s.run(run);
+  REQUIRE(row);
+  CHECK(row->system == evil);
+  CHECK(s.runs().size() == 1);
+}
+
+TEST_CASE("option lists keep order and repeats through JSON") {
+  OptionList o{{"arg", "ngspice"}, {"arg", "-b"}, {"rule", "name=x regex=\"q\\d\""}};
+  CHECK(options_from_json(options_to_json(o)) == o);
+  CHECK(options_to_text({{"a", "1"}, {"b", "2"}}) == "a=1, b=2");
+}
