@@ -168,8 +168,10 @@ struct Expander {
     const PluginInfo& info = item.plugin->info();
     for (const auto& r : info.requirements) item.requirements.push_back({r.kind, r.name, r.amount, r.hint});
     item.options = resolve_options(info, *given, req.overrides, id);
-    for (const Suite* s : suites) apply(item.policy, s->policy);
+    // Most specific last: a suite is the context a reusable profile runs in (`quick`
+    // wants fewer trials than the profile's own), and the operator has the final word.
     if (item.profile) apply(item.policy, item.profile->policy);
+    for (const Suite* s : suites) apply(item.policy, s->policy);
     apply(item.policy, req.policy);
     if (item.policy.max_trials == 0) throw PlanError(id + ": the trial count must be at least 1");
     items.push_back(std::move(item));

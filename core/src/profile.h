@@ -18,7 +18,8 @@ class ProfileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Trial policy; unset fields fall back to the suite's, then to the harness defaults.
+// Trial policy. Precedence, lowest first: harness defaults, the profile's, the suite's
+// (outer suites before inner ones), the operator's.
 struct TrialPolicy {
   std::optional<unsigned> trials;      // fixed count
   std::optional<unsigned> min_trials;  // dynamic count: at least
@@ -48,7 +49,7 @@ struct Profile {
 struct Suite {
   std::string id, title, description;
   std::vector<std::string> members;  // profile (or suite) ids, in order
-  TrialPolicy policy;                // defaults for its members
+  TrialPolicy policy;                // overrides its members' own policies
   std::filesystem::path path;
 };
 
