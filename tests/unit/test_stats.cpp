@@ -1,0 +1,260 @@
+// Statistics every report shows (docs/statistics.md). Expected numbers were computed
+// independently of this code, as each comment says:
+//  - "statistics": Python 3.11's statistics module (mean, median, stdev) on the same list;
+//  - "mpmath": 40-digit mpmath, t quantile as the root of betainc(df/2, 1/2, 0, df/(df+t^2),
+//    regularized=True)/2 = min(p, 1-p), found by mp.findroot and checked to 1e-30;
+//  - "table": printed t tables (4 decimals); "closed form": the exact t quantile for df 1, 2.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+#include <vector>
+
+#include "stats.h"
+
+using benchlab::precision_reached;
+using benchlab::student_t_quantile;
+using benchlab::summarize;
+using benchlab::Summary;
+
+namespace {
+
+Approx rel(double expected, double epsilon = 1e-12) {
+  return Approx(expected).epsilon(epsilon).margin(0);
+}
+
+std::size_t count_flags(const Summary& s) {
+  std::size_t n = 0;
+  for (bool b : s.outlier) n += b ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("t quantile matches the printed t table", "[stats][t]") {
+  // table: two-sided 95% critical values.
+  CHECK(student_t_quantile(0.975, 1) == Approx(12.7062).margin(5e-5));
+  CHECK(student_t_quantile(0.975, 2) == Approx(4.3027).margin(5e-5));
+  CHECK(student_t_quantile(0.975, 4) == Approx(2.7764).margin(5e-5));
+  CHECK(student_t_quantile(0.975, 10) == Approx(2.2281).margin(5e-5));
+  CHECK(student_t_quantile(0.975, 30) == Approx(2.0423).margin(5e-5));
+  CHECK(student_t_quantile(0.975, 100) == Approx(1.9840).margin(5e-5));
+}
+
+TEST_CASE("t quantile agrees with mpmath to 12 digits, integer and fractional df", "[stats][t]") {
+  struct Case {
+    double p, df, t;
+  };
+  // mpmath (see top of file). Covers both internal methods: the incomplete beta inversion
+  // (small df, or large df far in the tail) and the Cornish-Fisher expansion (df >= 1000).
+  const std::vector<Case> cases = {
+      {0.975, 1, 12.706204736174693314},     {0.975, 2, 4.3026527297494617894},
+      {0.975, 4, 2.7764451051977934898},     {0.975, 6, 2.4469118511449693171},
+      {0.975, 10, 2.2281388519862742245},    {0.975, 30, 2.0422724563012378878},
+      {0.975, 100, 1.9839715185235518946},   {0.975, 1.5, 6.0166631044279282546},
+      {0.975, 2.5, 3.5746548420036817607},   {0.025, 7.3, -2.345066736547703607},
+      {0.999, 17.5, 3.6275502225513471678},  {0.3, 3, -0.58438972743981870658},
+      {0.6, 250, 0.25361688158193905595},    {1e-12, 5, -393.95695957760377025},
+      {0.975, 999, 1.9623414611334495975},   {0.975, 1001, 1.9623367052808795374},
+      {0.9995, 5000, 3.2924737233708823141}, {0.975, 123456, 1.9599832002451864645},
+      {1e-9, 1e6, -5.9978624557108954639},
+  };
+  for (const Case& c : cases) {
+    INFO("p = " << c.p << ", df = " << c.df);
+    CHECK(student_t_quantile(c.p, c.df) == rel(c.t));
+  }
+}
+
+TEST_CASE("t quantile equals the closed forms for df 1 and 2, far tails included", "[stats][t]") {
+  // closed form: df = 1 is Cauchy, t = tan(pi (p - 1/2)) = -1 / tan(pi p) for p < 1/2;
+  // df = 2: t = (2p - 1) / sqrt(2 p (1 - p)).
+  for (double p : {1e-300, 1e-100, 1e-20, 1e-6, 0.001, 0.01, 0.1, 0.2, 0.3, 0.4, 0.45, 0.499}) {
+    INFO("p = " << p);
+    CHECK(student_t_quantile(p, 1) == rel(-1 / std::tan(std::numbers::pi * p)));
+    CHECK(student_t_quantile(p, 2) == rel((2 * p - 1) / std::sqrt(2 * p * (1 - p))));
+  }
+}
+
+TEST_CASE("t quantile is 0 at p = 1/2 and antisymmetric in p", "[stats][t]") {
+  for (double df : {1.0, 2.5, 7.0, 40.0, 3000.0, 1e9}) {
+    INFO("df = " << df);
+    CHECK(student_t_quantile(0.5, df) == 0.0);
+    // 0.125 and 0.875 are exact in binary, so symmetry must hold to the last bits.
+    CHECK(student_t_quantile(0.125, df) == rel(-student_t_quantile(0.875, df), 1e-15));
+    CHECK(student_t_quantile(0.025, df) == rel(-student_t_quantile(0.975, df), 1e-12));
+  }
+  // p a hair away from 1/2 keeps its relative precision (no cancellation in 1/2 - tail);
+  // closed form for df = 2 as above.
+  const double p = 0.5 + 1e-9;
+  CHECK(student_t_quantile(p, 2) == rel((2 * p - 1) / std::sqrt(2 * p * (1 - p)), 1e-12));
+}
+
+TEST_CASE("t quantile approaches the normal quantile as df grows, without jumps", "[stats][t]") {
+  constexpr double z975 = 1.9599639845400538556;  // mpmath: sqrt(2) * erfinv(0.95)
+  CHECK(student_t_quantile(0.975, 1e12) == rel(z975, 1e-11));
+  CHECK(student_t_quantile(0.975, std::numeric_limits<double>::infinity()) == rel(z975, 1e-15));
+  // A CI must shrink as trials are added: the quantile decreases strictly with df, and
+  // smoothly across the switch between the two internal methods (df = 1000).
+  double previous = student_t_quantile(0.975, 1);
+  for (double df = 1.25; df < 1e8; df *= 1.25) {
+    const double t = student_t_quantile(0.975, df);
+    INFO("df = " << df);
+    CHECK(t < previous);
+    CHECK(t > z975);
+    previous = t;
+  }
+  // At the switch the step to the left equals the step to the right (a jump would not).
+  const double left = student_t_quantile(0.975, 999.999), at = student_t_quantile(0.975, 1000),
+               right = student_t_quantile(0.975, 1000.001);
+  CHECK(left - at == Approx(at - right).margin(5e-14));
+}
+
+TEST_CASE("t quantile rejects arguments outside its domain with a reason", "[stats][t]") {
+  CHECK_THROWS_AS(student_t_quantile(0, 5), std::invalid_argument);
+  CHECK_THROWS_AS(student_t_quantile(1, 5), std::invalid_argument);
+  CHECK_THROWS_AS(student_t_quantile(std::nan(""), 5), std::invalid_argument);
+  CHECK_THROWS_WITH(student_t_quantile(1.5, 5), Catch::Contains("p = 1.5"));
+  CHECK_THROWS_WITH(student_t_quantile(0.975, 0.5), Catch::Contains("df = 0.5"));
+  CHECK_THROWS_AS(student_t_quantile(0.975, std::nan("")), std::invalid_argument);
+}
+
+TEST_CASE("summary of a known sample", "[stats][summary]") {
+  const std::vector<double> v = {12.1, 11.8, 12.4, 12.0, 11.9, 12.6, 12.2};
+  const Summary s = summarize(v);
+  // statistics: mean 12.142857142857142, median 12.1, stdev 0.28199966227605555.
+  CHECK(s.n == 7);
+  CHECK(s.mean == rel(12.142857142857142, 1e-14));
+  CHECK(s.median == 12.1);
+  CHECK(s.sd == rel(0.28199966227605555, 1e-13));
+  CHECK(s.cov == rel(0.023223501599204575, 1e-13));  // stdev / mean
+  // ci95 = t(0.975, 6) * stdev / sqrt(7), t from mpmath = 2.4469118511449693.
+  CHECK(s.ci95 == rel(0.26080618868313343, 1e-12));
+  CHECK(s.min == 11.8);
+  CHECK(s.max == 12.6);
+  CHECK(s.outlier == std::vector<bool>(7, false));
+  CHECK(s.outliers == 0);
+}
+
+TEST_CASE("an even count takes the median between the middle values", "[stats][summary]") {
+  const std::vector<double> v = {4, 1, 3, 2};
+  CHECK(summarize(v).median == 2.5);  // statistics.median([4, 1, 3, 2]) == 2.5
+}
+
+TEST_CASE("large offsets lose no digits (values like nanosecond timestamps)", "[stats][summary]") {
+  // The textbook sum-of-squares formula gives a visibly wrong sd here.
+  const std::vector<double> v = {1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16};
+  const Summary s = summarize(v);
+  CHECK(s.mean == 1e9 + 10);
+  CHECK(s.sd == rel(5.477225575051661, 1e-14));  // statistics.stdev: sqrt(30)
+  // ci95 = t(0.975, 3) * sqrt(30) / 2, t from mpmath = 3.1824463052837096.
+  CHECK(s.ci95 == rel(8.7154881472643, 1e-12));
+}
+
+TEST_CASE("a constant sample has zero spread and no outliers", "[stats][summary]") {
+  const std::vector<double> v(6, 0.1);
+  const Summary s = summarize(v);
+  CHECK(s.n == 6);
+  CHECK(s.mean == 0.1);  // exactly, not 0.09999999999999999
+  CHECK(s.median == 0.1);
+  CHECK(s.sd == 0.0);
+  CHECK(s.cov == 0.0);
+  CHECK(s.ci95 == 0.0);
+  CHECK(s.min == 0.1);
+  CHECK(s.max == 0.1);
+  CHECK(s.outliers == 0);
+  CHECK(count_flags(s) == 0);
+  CHECK(precision_reached(s, 0.0));
+}
+
+TEST_CASE("an obvious outlier is flagged, high or low, and still counted", "[stats][outliers]") {
+  // median 10.0, MAD 0.1: 25.0 scores 0.6745 * 15 / 0.1 = 101; the others at most 1.35.
+  const std::vector<double> high = {10.1, 10.0, 9.9, 10.2, 9.8, 10.0, 25.0};
+  const Summary s = summarize(high);
+  CHECK(s.outliers == 1);
+  CHECK(s.outlier == std::vector<bool>{false, false, false, false, false, false, true});
+  // Flags are information, not filtering: statistics.mean / stdev of all seven values.
+  CHECK(s.mean == rel(12.142857142857142, 1e-14));
+  CHECK(s.sd == rel(5.670936766489626, 1e-13));
+  CHECK(s.max == 25.0);
+
+  const std::vector<double> low = {50.2, 50.0, 49.9, 50.1, 50.0, 12.0, 50.3};
+  const Summary l = summarize(low);
+  CHECK(l.outliers == 1);
+  CHECK(l.outlier == std::vector<bool>{false, false, false, false, false, true, false});
+}
+
+TEST_CASE("the outlier threshold is a modified z-score of 3.5", "[stats][outliers]") {
+  // median 10, MAD 1, so the last value scores 0.6745 * (x - 10).
+  std::vector<double> v = {8, 9, 10, 10, 11, 12, 15.1};  // 3.44: kept
+  CHECK(summarize(v).outliers == 0);
+  v.back() = 15.3;  // 3.57: flagged
+  const Summary s = summarize(v);
+  CHECK(s.outliers == 1);
+  CHECK(s.outlier.back());
+}
+
+TEST_CASE("with MAD 0 the mean absolute deviation stands in", "[stats][outliers]") {
+  // Nine equal values: MAD = 0. Mean absolute deviation from the median 5 is 9.5, so 100
+  // scores 95 / (1.253314 * 9.5) = 7.98 and is flagged.
+  std::vector<double> v(9, 5.0);
+  v.push_back(100.0);
+  const Summary s = summarize(v);
+  CHECK(s.outliers == 1);
+  CHECK(s.outlier.back());
+  // Coarse timer ticks: 6 scores 1 / (1.253314 * 0.4) = 1.99, not an outlier.
+  const std::vector<double> ticks = {5, 5, 5, 6, 6};
+  CHECK(summarize(ticks).outliers == 0);
+}
+
+TEST_CASE("a single value has no spread and no interval", "[stats][summary]") {
+  const std::vector<double> v = {42.5};
+  const Summary s = summarize(v);
+  CHECK(s.n == 1);
+  CHECK(s.mean == 42.5);
+  CHECK(s.median == 42.5);
+  CHECK(s.min == 42.5);
+  CHECK(s.max == 42.5);
+  CHECK(s.sd == 0.0);
+  CHECK(s.cov == 0.0);
+  CHECK(s.ci95 == 0.0);
+  CHECK(s.outlier == std::vector<bool>{false});
+  CHECK_FALSE(precision_reached(s, 1e9));  // one value proves nothing about precision
+}
+
+TEST_CASE("empty input gives n 0 and zeros", "[stats][summary]") {
+  const Summary s = summarize({});
+  CHECK(s.n == 0);
+  CHECK(s.mean == 0.0);
+  CHECK(s.median == 0.0);
+  CHECK(s.sd == 0.0);
+  CHECK(s.ci95 == 0.0);
+  CHECK(s.min == 0.0);
+  CHECK(s.max == 0.0);
+  CHECK(s.outlier.empty());
+  CHECK(s.outliers == 0);
+  CHECK_FALSE(precision_reached(s, 1.0));
+}
+
+TEST_CASE("precision is reached when ci95 / |mean| is at or below the target",
+          "[stats][precision]") {
+  const std::vector<double> v = {12.1, 11.8, 12.4, 12.0, 11.9, 12.6, 12.2};
+  const Summary s = summarize(v);
+  // 0.26080618868313343 / 12.142857142857142 = 0.02147815671508158 (values from above).
+  CHECK(precision_reached(s, 0.0215));
+  CHECK_FALSE(precision_reached(s, 0.0214));
+  CHECK_FALSE(precision_reached(s, 0.02));
+
+  // Negative means (e.g. a temperature delta) use |mean|.
+  const std::vector<double> negative = {-12.1, -11.8, -12.4, -12.0, -11.9, -12.6, -12.2};
+  CHECK(precision_reached(summarize(negative), 0.0215));
+  CHECK_FALSE(precision_reached(summarize(negative), 0.0214));
+}
+
+TEST_CASE("a zero mean reaches precision only with zero spread", "[stats][precision]") {
+  const std::vector<double> symmetric = {-1, 1};
+  CHECK_FALSE(precision_reached(summarize(symmetric), 1e9));
+  CHECK(summarize(symmetric).cov == 0.0);  // defined as 0, not infinity
+  const std::vector<double> zeros = {0, 0, 0};
+  CHECK(precision_reached(summarize(zeros), 0.01));
+}
