@@ -185,7 +185,8 @@ std::vector<PlanItem> make_plan(const Catalog& catalog, const PlanRequest& req) 
   // An override no test declares is a typo, not a no-op.
   Expander ex{catalog, req, {}, {}};
   for (const auto& t : req.targets) ex.target(t, {});
-  for (const auto& [k, v] : req.overrides) {
+  for (const auto& kv : req.overrides) {
+    const std::string& k = kv.first;
     bool used = std::any_of(ex.items.begin(), ex.items.end(),
                             [&](const PlanItem& i) { return i.plugin->info().option(k) != nullptr; });
     if (!used) {
