@@ -291,6 +291,9 @@ BENCHLAB_API int32_t benchlab_run(benchlab_ctx* ctx, const benchlab_run_request*
         return fail(BENCHLAB_E_INTERRUPTED, "interrupted; finish it with `benchlab run --resume " + std::to_string(run_id) + "`");
     }
     return BENCHLAB_OK;
+  } catch (const NotFoundError& e) {
+    if (out_run_id) *out_run_id = run_id;
+    return fail(BENCHLAB_E_NOT_FOUND, e.what());
   } catch (const PlanError& e) {
     if (out_run_id) *out_run_id = run_id;
     return fail(BENCHLAB_E_INVALID, e.what());

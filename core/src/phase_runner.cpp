@@ -114,6 +114,8 @@ PhaseOutcome run_phase(const PhaseRequest& req, const FrameObserver& observe,
   if (out.log.size() > kLogTail) out.log.erase(0, out.log.size() - kLogTail);
 
   const char* call = phase_call(req.phase);
+  // The worker sends the window as soon as run() returns, before parse().
+  if (req.phase == BL_PHASE_RUN && out.end_ns != 0) call = "parse()";
   const ExitInfo& x = out.exit;
   std::string tail = last_lines(stderr_tail, 5);
   auto with_tail = [&](std::string s) { return tail.empty() ? s : s + "; last output: " + tail; };

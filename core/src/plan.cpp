@@ -153,8 +153,9 @@ struct Expander {
       item.profile = p;
       item.plugin = catalog.plugin(p->plugin);
       if (!item.plugin)
-        throw PlanError(fmt::format("{}: profile '{}' needs workload plugin '{}', which is not installed "
-                                    "(benchlab list plugins shows what is)", p->path.string(), id, p->plugin));
+        throw NotFoundError(fmt::format("{}: profile '{}' needs workload plugin '{}', which is not installed "
+                                        "(benchlab list plugins shows what is)",
+                                        p->path.string(), id, p->plugin));
       given = &p->options;
       item.requirements = p->requirements;
     } else if (const LoadedPlugin* lp = catalog.plugin(id); lp && lp->info().kind == BL_KIND_WORKLOAD) {
@@ -162,7 +163,10 @@ struct Expander {
       given = &none;
     } else {
       std::string where = stack.empty() ? "" : fmt::format(" (member of suite '{}')", stack.back());
-      throw PlanError(fmt::format("unknown target '{}'{}: not a suite, profile or workload plugin; "
+      // A plugin file of that name that discovery refused is the likely explanation.
+      for (const auto& d : catalog.diagnostics)
+        if (d.find("/" + id + ".so: ") != std::string::npos) where += "; " + d;
+      throw NotFoundError(fmt::format("unknown target '{}'{}: not a suite, profile or workload plugin; "
                                   "`benchlab list` shows what can run", id, where));
     }
     const PluginInfo& info = item.plugin->info();
@@ -186,7 +190,7 @@ std::vector<PlanItem> make_plan(const Catalog& catalog, const PlanRequest& req) 
   Expander ex{catalog, req, {}, {}};
   for (const auto& t : req.targets) ex.target(t, {});
   for (const auto& kv : req.overrides) {
-    const std::string& k = kv.first;
+    const std::string& k = kv.first;  // a structured binding cannot be captured by clang 14
     bool used = std::any_of(ex.items.begin(), ex.items.end(),
                             [&](const PlanItem& i) { return i.plugin->info().option(k) != nullptr; });
     if (!used) {

@@ -19,6 +19,12 @@ class PlanError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A target, run or plugin that does not exist (BENCHLAB_E_NOT_FOUND).
+class NotFoundError : public PlanError {
+ public:
+  using PlanError::PlanError;
+};
+
 struct Policy {
   unsigned warmup = 0;
   unsigned min_trials = 3, max_trials = 3;  // equal: a fixed count

@@ -116,7 +116,7 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
 
 RunOutcome Runner::resume(std::int64_t run_id) {
   auto r = store_.run(run_id);
-  if (!r) throw PlanError(fmt::format("there is no run {} in {}", run_id, store_.path().string()));
+  if (!r) throw NotFoundError(fmt::format("there is no run {} in {}", run_id, store_.path().string()));
   if (r->status == "complete")
     throw PlanError(fmt::format("run {} is already complete; nothing to resume", run_id));
   store_.set_run_status(run_id, "running", false);

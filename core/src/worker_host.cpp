@@ -16,6 +16,16 @@ constexpr std::size_t kOutputSentCap = 1u << 20;   // raw output sent to the sto
 constexpr std::size_t kSpawnCaptureCap = 16u << 20;
 constexpr std::size_t kChunk = 64u << 10;
 
+// Log lines, error texts and progress notes a plugin hands in: a frame must stay under
+// protocol::kMaxPayload, and a person reads the start of a long message anyway.
+constexpr std::size_t kTextCap = 64u << 10;
+
+std::string clipped(const char* s) {
+  std::string_view v(s ? s : "");
+  if (v.size() <= kTextCap) return std::string(v);
+  return std::string(v.substr(0, kTextCap)) + " [" + std::to_string(v.size() - kTextCap) + " more bytes cut]";
+}
+
 // Copies what fits of `data` into `dst`, up to `cap` bytes in all; true if all fitted.
 bool append_capped(std::string& dst, std::string_view data, std::size_t cap) {
   std::size_t room = dst.size() < cap ? cap - dst.size() : 0;
@@ -75,13 +85,13 @@ std::string WorkerHost::error() const {
 
 void WorkerHost::log_cb(const bl_host* h, int32_t level, const char* msg) {
   if (!msg) return;
-  self(h).send(protocol::Log{level, msg});
+  self(h).send(protocol::Log{level, clipped(msg)});
 }
 
 void WorkerHost::set_error_cb(const bl_host* h, const char* msg) {
   auto& s = self(h);
   std::lock_guard lock(s.mu_);
-  s.error_ = msg ? msg : "";
+  s.error_ = clipped(msg);
 }
 
 const char* WorkerHost::option_cb(const bl_host* h, const char* name) {
@@ -150,7 +160,7 @@ void WorkerHost::progress_cb(const bl_host* h, double fraction, const char* note
     if (now - s.last_progress_ns_ < 100'000'000ull && fraction < 1.0) return;  // 10 per second
     s.last_progress_ns_ = now;
   }
-  s.send(protocol::Progress{fraction, note ? note : ""});
+  s.send(protocol::Progress{fraction, clipped(note)});
 }
 
 int32_t WorkerHost::append_output_cb(const bl_host* h, const char* data, size_t size) {

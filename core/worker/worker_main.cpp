@@ -7,6 +7,9 @@
 // The plugin's own writes to stdout are redirected to stderr before it is loaded, so
 // only frames travel on the channel. Exit status 0 means a `done` frame was sent.
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "plugin_loader.h"
 #include "subprocess.h"
@@ -26,6 +30,26 @@ std::atomic<bool> g_cancel{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
 extern "C" void on_term(int) { g_cancel.store(true); }
+
+// When benchlab dies (even by kill -9), the whole process group goes with it: the worker
+// and anything the plugin forked. PDEATHSIG=SIGKILL alone would kill only the worker and
+// leave the plugin's children running, so a thread watches the parent instead.
+void watch_parent() {
+  if (getpgrp() != getpid()) return;  // not started by benchlab as a group leader
+  pid_t parent = getppid();
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, parent, 0));
+  if (getppid() != parent) kill(0, SIGKILL);  // already orphaned; pidfd < 0: polled below
+  prctl(PR_SET_PDEATHSIG, 0);
+  std::thread([pidfd, parent] {
+    pollfd p{pidfd, POLLIN, 0};
+    while (getppid() == parent) {
+      // Readable: the parent exited. If the plugin closed (or reused) the fd, fall back
+      // to checking getppid() once a second.
+      if (poll(&p, 1, p.fd < 0 ? 1000 : -1) > 0 && getppid() == parent) p.fd = -1;
+    }
+    kill(0, SIGKILL);
+  }).detach();
+}
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
@@ -82,6 +106,8 @@ int main(int argc, char** argv) {
   else if (phase_name == "run") phase.phase = BL_PHASE_RUN;
   else if (phase_name == "teardown") phase.phase = BL_PHASE_TEARDOWN;
   else usage("--phase must be setup, run or teardown");
+
+  watch_parent();
 
   // Keep the frame channel for ourselves; the plugin's stdout goes to stderr.
   int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
