@@ -5,7 +5,7 @@
 //
 // Per-trial overhead = time from "trial begins" to "trial stored" as the operator API
 // reports it (worker spawn, dlopen, frames, wait4, SQLite commit), minus the no-op's own
-// run() time. Start-up = wall time of `benchlab run bench-noop -n 1` as a process.
+// run() time. Start-up = wall time of `benchlab run noop -n 1` as a process.
 #include <benchlab/benchlab.h>
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -17,11 +17,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <benchlab/plugin.h>
+
+#include "bench_context.h"
 
 extern char** environ;
 
@@ -77,29 +78,12 @@ int main(int argc, char** argv) {
     if (a == "--trials") trials = std::atoi(argv[i + 1]);
     else if (a == "--startups") startups = std::atoi(argv[i + 1]);
   }
-  namespace fs = std::filesystem;
-  fs::path tmp = fs::temp_directory_path() / ("benchlab-overhead-" + std::to_string(getpid()));
-  fs::create_directories(tmp);
-  std::string db = (tmp / "results.db").string();
-  const char* plugin_dirs[] = {BENCH_PLUGIN_DIR, nullptr};
+  bench::TempStore tmp("overhead");
 
   // 1. Through the harness: every trial in its own worker, stored as it ends.
-  benchlab_config cfg{};
-  cfg.struct_size = sizeof cfg;
-  cfg.db_path = db.c_str();
-  cfg.plugin_dirs = plugin_dirs;
-  benchlab_ctx* ctx = nullptr;
-  if (benchlab_open(&cfg, &ctx) != BENCHLAB_OK) {
-    std::fprintf(stderr, "benchlab_open: %s\n", benchlab_errmsg());
-    return 1;
-  }
+  benchlab_ctx* ctx = bench::open_context(tmp.file("results.db"));
   Collector col;
-  const char* targets[] = {"bench-noop", nullptr};
-  benchlab_run_request req{};
-  req.struct_size = sizeof req;
-  req.targets = targets;
-  req.trials = static_cast<uint32_t>(trials);
-  req.warmup = 0;
+  benchlab_run_request req = bench::noop_request(static_cast<unsigned>(trials));
   req.user = &col;
   req.on_event = [](void* user, const benchlab_event* ev) {
     auto* c = static_cast<Collector*>(user);
@@ -115,13 +99,17 @@ int main(int argc, char** argv) {
   benchlab_close(ctx);
 
   // 2. The same no-op directly: dlopen once, create/run/destroy per trial.
-  std::string so = std::string(BENCH_PLUGIN_DIR) + "/bench-noop.so";
+  std::string so = std::string(BENCH_PLUGIN_DIR) + "/noop.so";
   void* h = dlopen(so.c_str(), RTLD_NOW);
   auto entry = reinterpret_cast<bl_entry_fn>(dlsym(h, BL_ENTRY_SYMBOL));
   const bl_workload* w = entry(BL_ABI_MAJOR, BL_ABI_MAJOR)->workload;
   bl_host host{};
   host.struct_size = sizeof host;
   host.report_metric = [](const bl_host*, const char*, double) -> int32_t { return BL_OK; };
+  // The no-op's option defaults, as the worker would hand them over.
+  host.option = [](const bl_host*, const char* name) -> const char* {
+    return std::string(name) == "fail_trial" ? "-1" : nullptr;
+  };
   std::vector<double> direct_ms;
   for (int i = 0; i < trials; ++i) {
     auto t0 = clk::now();
@@ -133,14 +121,12 @@ int main(int argc, char** argv) {
 
   // 3. Start-up: the whole CLI for one trial, against spawning /bin/true.
   std::vector<double> cli_ms, true_ms;
-  std::string dbs = (tmp / "startup.db").string();
+  std::string dbs = tmp.file("startup.db");
   for (int i = 0; i < startups; ++i) {
-    cli_ms.push_back(time_process({BENCHLAB_CLI, "run", "bench-noop", "-n", "1", "-q", "--db", dbs,
+    cli_ms.push_back(time_process({BENCHLAB_CLI, "run", "noop", "-n", "1", "-q", "--db", dbs,
                                    "--plugin-dir", BENCH_PLUGIN_DIR}));
     true_ms.push_back(time_process({"/bin/true"}));
   }
-  fs::remove_all(tmp);
-
   double direct_med = percentile(direct_ms, 0.5);
   std::printf("harness_overhead: %d trials of a no-op workload, %d start-ups\n\n", trials, startups);
   std::printf("%-44s %10s %10s\n", "", "median ms", "p95 ms");
@@ -150,7 +136,7 @@ int main(int argc, char** argv) {
               percentile(direct_ms, 0.95));
   std::printf("%-44s %10.3f %10.3f\n", "per-trial harness overhead (difference)",
               percentile(col.trial_ms, 0.5) - direct_med, percentile(col.trial_ms, 0.95) - direct_med);
-  std::printf("%-44s %10.3f %10.3f\n", "`benchlab run bench-noop -n 1` start-up", percentile(cli_ms, 0.5),
+  std::printf("%-44s %10.3f %10.3f\n", "`benchlab run noop -n 1` start-up", percentile(cli_ms, 0.5),
               percentile(cli_ms, 0.95));
   std::printf("%-44s %10.3f %10.3f\n", "spawning /bin/true (reference)", percentile(true_ms, 0.5),
               percentile(true_ms, 0.95));

@@ -10,9 +10,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "bench_context.h"
 
 namespace {
 
@@ -52,28 +53,11 @@ int main(int argc, char** argv) {
   unsigned trials = 10000;
   for (int i = 1; i + 1 < argc; i += 2)
     if (std::string(argv[i]) == "--trials") trials = static_cast<unsigned>(std::atoi(argv[i + 1]));
-  namespace fs = std::filesystem;
-  fs::path tmp = fs::temp_directory_path() / ("benchlab-soak-" + std::to_string(getpid()));
-  fs::create_directories(tmp);
-  std::string db = (tmp / "soak.db").string();
-  const char* plugin_dirs[] = {BENCH_PLUGIN_DIR, nullptr};
-  benchlab_config cfg{};
-  cfg.struct_size = sizeof cfg;
-  cfg.db_path = db.c_str();
-  cfg.plugin_dirs = plugin_dirs;
-  benchlab_ctx* ctx = nullptr;
-  if (benchlab_open(&cfg, &ctx) != BENCHLAB_OK) {
-    std::fprintf(stderr, "benchlab_open: %s\n", benchlab_errmsg());
-    return 1;
-  }
+  bench::TempStore tmp("soak");
+  benchlab_ctx* ctx = bench::open_context(tmp.file("soak.db"));
   Probe p;
   p.total = trials;
-  const char* targets[] = {"bench-noop", nullptr};
-  benchlab_run_request req{};
-  req.struct_size = sizeof req;
-  req.targets = targets;
-  req.trials = trials;
-  req.warmup = 0;
+  benchlab_run_request req = bench::noop_request(trials);
   req.user = &p;
   req.on_event = [](void* user, const benchlab_event* ev) {
     auto* q = static_cast<Probe*>(user);
@@ -93,7 +77,6 @@ int main(int argc, char** argv) {
   long rss_end = rss_kib();
   int fds_end = open_fds();
   benchlab_close(ctx);
-  fs::remove_all(tmp);
   if (rc != BENCHLAB_OK) {
     std::fprintf(stderr, "benchlab_run: %s\n", benchlab_errmsg());
     return 1;
