@@ -7,7 +7,8 @@ pkgs=(build-essential cmake ninja-build pkg-config
       libboost1.81-dev libboost-json1.81-dev libpugixml-dev libsqlite3-dev
       libcli11-dev libfmt-dev)
 if [ "$what" = test ]; then
-  pkgs+=(catch2 sqlite3 clang libclang-rt-14-dev)
+  # Test tools, and the small programs whose wrappers the tests run for real.
+  pkgs+=(catch2 sqlite3 clang libclang-rt-14-dev gfortran ngspice hmmer ffmpeg)
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
