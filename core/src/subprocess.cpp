@@ -123,9 +123,8 @@ ExitInfo run_process(const SpawnSpec& spec, const OutputSink& on_stdout,
     std::error_code ec;
     auto start = [&](auto&& in) {
       if (spec.merge_stderr) {
-        return bp::child(bp::exe = exe, bp::args = args, bp::std_out > out_pipe,
-                         bp::std_err > out_pipe, in, bp::start_dir = spec.cwd.empty() ? "." : spec.cwd,
-                         env, setup, ec);
+        return bp::child(bp::exe = exe, bp::args = args, (bp::std_out & bp::std_err) > out_pipe, in,
+                         bp::start_dir = spec.cwd.empty() ? "." : spec.cwd, env, setup, ec);
       }
       return bp::child(bp::exe = exe, bp::args = args, bp::std_out > out_pipe,
                        bp::std_err > err_pipe, in, bp::start_dir = spec.cwd.empty() ? "." : spec.cwd,
