@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
   RunArgs ra;
   auto* run = app.add_subcommand("run", "Run suites, profiles or plugins and store every trial");
   run->add_option("targets", ra.targets, "Suite, profile or workload plugin ids (e.g. quick)");
-  run->add_option("-o,--option", ra.options, "Set an option of every test that has it (repeatable)")
+  run->add_option("-o,--option", ra.options, "Set an option of every test that has it; TEST:KEY=VALUE for one test or plugin only (repeatable)")
       ->type_name("KEY=VALUE");
   auto* trials = run->add_option("-n,--trials", ra.trials, "Fixed number of trials per test")->check(CLI::PositiveNumber);
   auto* mn = run->add_option("--min-trials", ra.min_trials, "Dynamic count: at least N trials")->check(CLI::PositiveNumber);

@@ -128,6 +128,23 @@ void apply(Policy& p, const TrialPolicy& t) {
   if (p.min_trials > p.max_trials) p.max_trials = p.min_trials;
 }
 
+// "TEST:KEY" or "PLUGIN:KEY" overrides KEY for that test (or every test of that plugin)
+// only, so `-o lulesh:source=DIR` leaves the `source` of `compile` alone.
+std::pair<std::string, std::string> split_scope(const std::string& key) {
+  auto c = key.find(':');
+  if (c == std::string::npos) return {"", key};
+  return {key.substr(0, c), key.substr(c + 1)};
+}
+
+OptionList overrides_for(const OptionList& overrides, const std::string& test, const std::string& plugin) {
+  OptionList out;
+  for (const auto& [k, v] : overrides) {
+    auto [scope, key] = split_scope(k);
+    if (scope.empty() || scope == test || scope == plugin) out.emplace_back(key, v);
+  }
+  return out;
+}
+
 struct Expander {
   const Catalog& catalog;
   const PlanRequest& req;
@@ -171,7 +188,7 @@ struct Expander {
     }
     const PluginInfo& info = item.plugin->info();
     for (const auto& r : info.requirements) item.requirements.push_back({r.kind, r.name, r.amount, r.hint});
-    item.options = resolve_options(info, *given, req.overrides, id);
+    item.options = resolve_options(info, *given, overrides_for(req.overrides, id, info.id), id);
     // Most specific last: a suite is the context a reusable profile runs in (`quick`
     // wants fewer trials than the profile's own), and the operator has the final word.
     if (item.profile) apply(item.policy, item.profile->policy);
@@ -190,15 +207,18 @@ std::vector<PlanItem> make_plan(const Catalog& catalog, const PlanRequest& req) 
   Expander ex{catalog, req, {}, {}};
   for (const auto& t : req.targets) ex.target(t, {});
   for (const auto& kv : req.overrides) {
-    const std::string& k = kv.first;  // a structured binding cannot be captured by clang 14
-    bool used = std::any_of(ex.items.begin(), ex.items.end(),
-                            [&](const PlanItem& i) { return i.plugin->info().option(k) != nullptr; });
+    const std::string& k = kv.first;
+    const auto scoped = split_scope(k);  // not a structured binding: clang 14 cannot capture one
+    const std::string &scope = scoped.first, &key = scoped.second;
+    bool used = std::any_of(ex.items.begin(), ex.items.end(), [&](const PlanItem& i) {
+      return (scope.empty() || scope == i.test || scope == i.plugin->info().id) && i.plugin->info().option(key);
+    });
     if (!used) {
       std::set<std::string> names;
       for (const auto& i : ex.items)
         for (const auto& o : i.plugin->info().options) names.insert(o.name);
-      throw PlanError(fmt::format("--option {}: no test in this run has an option '{}'; options of these tests: {}",
-                                  k, k, join(std::vector<std::string>(names.begin(), names.end()), ", ")));
+      throw PlanError(fmt::format("--option {}: no test{} in this run has an option '{}'; options of these tests: {}",
+                                  k, scope.empty() ? "" : " or plugin '" + scope + "'", key, join(std::vector<std::string>(names.begin(), names.end()), ", ")));
     }
   }
   return std::move(ex.items);

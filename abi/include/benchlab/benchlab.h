@@ -155,8 +155,9 @@ typedef struct benchlab_run_request {
   uint32_t struct_size;
   const char* const* targets;  /* NULL-terminated: profile ids, suite ids, plugin ids */
   const char* const* options;  /* NULL-terminated "KEY=VALUE": override options of every
-                                  test that declares KEY; a key no test declares is an
-                                  error; repeat a key to give a repeated option values */
+                                  test that declares KEY ("TEST:KEY=VALUE": only of the
+                                  test or plugin with that id); a key no test declares is
+                                  an error; repeat a key to give a repeated option values */
   uint32_t trials;             /* fixed trial count; 0: the profile's policy */
   uint32_t min_trials, max_trials; /* dynamic trial count bounds; 0: the profile's */
   double target_ci;            /* relative 95% CI half-width to reach (0.02 = 2%); 0:
