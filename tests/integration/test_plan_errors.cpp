@@ -97,3 +97,22 @@ TEST_CASE("a plugin refused at discovery cannot be run", "[plan][integration]") 
   auto msg = plan_error(spec({"wrongabi"}), kNoSuchTarget);
   CHECK_THAT(msg, Contains("wrongabi"));
 }
+
+TEST_CASE("TEST:KEY=VALUE sets an option of that test only", "[plan][integration]") {
+  TempDir tmp;
+  Harness h(tmp.path() / "results.db");
+  RunSpec s = spec({"it-noop", "noop"}, {"it-noop:label=scoped"});
+  s.trials = 1;
+  auto r = run(h, s);
+  REQUIRE(r.rc == BENCHLAB_OK);
+  auto rows = results(h, r.run_id);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].test == "it-noop");
+  CHECK_THAT(rows[0].options, Contains("label=scoped"));
+  CHECK(rows[1].test == "noop");
+  CHECK_THAT(rows[1].options, !Contains("scoped"));
+
+  auto msg = plan_error(spec({"noop"}, {"crash:how=segv"}));
+  CHECK_THAT(msg, Contains("no test or plugin 'crash'"));
+  CHECK_THAT(msg, Contains("'how'"));
+}
