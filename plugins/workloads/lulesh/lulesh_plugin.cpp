@@ -1,0 +1,251 @@
+// The lulesh workload plugin: LULESH 2.0.3 (Livermore Unstructured Lagrangian Explicit
+// Shock Hydrodynamics), built from sources the operator gives (benchlab cannot download
+// them), run at the study's problem size, its figure of merit (zones per second) parsed
+// from its output. setup builds once per source and compiler into the cache directory;
+// each trial runs the built program.
+#include <benchlab/plugin.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host_programs.hpp"
+#include "lulesh_output.hpp"
+#include "lulesh_tree.hpp"
+#include "mpi_ranks.hpp"
+#include "source_build.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using host_programs::OptionError;
+using host_programs::PhaseStop;
+
+constexpr char kPluginId[] = "lulesh";
+constexpr char kCompilerHint[] = "apt-get install g++";
+constexpr char kMpiHint[] = "apt-get install openmpi-bin libopenmpi-dev";
+
+std::string install_hint(const std::string& program) {
+  if (program == "mpicxx" || program == "mpirun") return kMpiHint;
+  if (program == "tar") return "apt-get install tar xz-utils";
+  if (program == "g++") return kCompilerHint;
+  if (program.rfind("clang", 0) == 0) return "apt-get install clang";
+  return "install " + program + " or name another compiler with option cxx";
+}
+
+struct Settings {
+  std::string source;
+  long long size = 0, iterations = 0;
+  unsigned ranks = 0;    // 0: no MPI
+  unsigned threads = 0;  // OMP_NUM_THREADS, resolved
+  lulesh::BuildSettings build;
+};
+
+Settings read_settings(const bl_host* host) {
+  using host_programs::int_option;
+  using host_programs::string_option;
+  Settings s;
+  s.source = string_option(host, "source");
+  s.size = int_option(host, "size", 1, 1000);
+  s.iterations = int_option(host, "iterations", 1, 100000000);
+  const unsigned cores = lulesh::physical_cores("/sys/devices/system/cpu");
+  try {
+    s.ranks =
+        lulesh::parse_ranks(string_option(host, "ranks"), cores != 0 ? cores : host->cpu_count);
+  } catch (const lulesh::RanksError& e) {
+    throw OptionError(e.what());
+  }
+  const auto threads = static_cast<unsigned>(int_option(host, "threads", 0, 4096));
+  // As pts/lulesh does: one thread per MPI rank; without MPI, one per online CPU.
+  s.threads = threads != 0  ? threads
+              : s.ranks > 0 ? 1
+                            : (host->cpu_count != 0 ? host->cpu_count : 1);
+  s.build.mpi = s.ranks > 0;
+  s.build.cxx = string_option(host, "cxx");
+  if (s.build.cxx.empty()) throw OptionError("option cxx is empty: name the C++ compiler");
+  s.build.flags = source_build::split_words(string_option(host, "cxxflags"));
+  return s;
+}
+
+struct Instance {
+  const bl_host* host;
+};
+
+int32_t create(const bl_host* host, void** out_instance) {
+  *out_instance = nullptr;
+  return host_programs::guarded(host, kPluginId, [&] {
+    *out_instance = std::make_unique<Instance>(Instance{host}).release();
+    return BL_OK;
+  });
+}
+
+void destroy(void* instance) { std::unique_ptr<Instance>(static_cast<Instance*>(instance)); }
+
+// Finds the sources, checks the tools, builds into the cache unless already built.
+int32_t setup(void* instance) {
+  const bl_host* host = static_cast<Instance*>(instance)->host;
+  return host_programs::guarded(host, kPluginId, [&] {
+    const Settings settings = read_settings(host);
+    const fs::path source =
+        source_build::locate_source(settings.source, host->data_dir, lulesh::project());
+    const auto run = host_programs::runner(host, install_hint);
+    const fs::path scratch = host_programs::scratch_dir(host);
+    if (settings.build.mpi) source_build::tool_version(run, "mpirun", scratch, kMpiHint);
+    const std::string compiler = lulesh::compiler(settings.build);
+    const std::string version =
+        source_build::tool_version(run, compiler, scratch, install_hint(compiler));
+
+    host->progress(host, -1.0, "hashing the LULESH sources");
+    const std::string name =
+        lulesh::build_name(source_build::content_hash(source), version, settings.build);
+    if (host->cache_dir == nullptr || *host->cache_dir == '\0')
+      throw PhaseStop(BL_ERROR, "the host gave no cache directory to build LULESH in");
+    bool built = false;
+    const fs::path dir = source_build::cached_build(
+        host->cache_dir, name,
+        [&](const fs::path& tmp) {
+          host->progress(host, -1.0, ("building LULESH with " + compiler).c_str());
+          lulesh::build(run, source, tmp, settings.build, version);
+        },
+        &built);
+    host->log(host, BL_LOG_INFO,
+              ((built ? "built LULESH in " : "using the LULESH built earlier in ") + dir.string())
+                  .c_str());
+    host_programs::write_build_note(host, dir.string());
+    return BL_OK;
+  });
+}
+
+// One trial: the built program at the chosen size; its output goes to parse().
+int32_t run(void* instance) {
+  const bl_host* host = static_cast<Instance*>(instance)->host;
+  return host_programs::guarded(host, kPluginId, [&] {
+    const Settings settings = read_settings(host);
+    const fs::path program = lulesh::program_path(host_programs::read_build_note(host));
+    if (!fs::is_regular_file(program))
+      throw PhaseStop(BL_ERROR, program.string() + " is gone from the cache: run again to rebuild");
+
+    source_build::Command command{
+        lulesh::run_argv(program, settings.ranks, settings.size, settings.iterations),
+        host_programs::scratch_dir(host),
+        {"OMP_NUM_THREADS=" + std::to_string(settings.threads)}};
+    if (settings.ranks > 0) {
+      // Open MPI refuses to start as root without these (pts/lulesh passes
+      // --allow-run-as-root, which other MPIs reject); other MPIs ignore them.
+      command.env.push_back("OMPI_ALLOW_RUN_AS_ROOT=1");
+      command.env.push_back("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1");
+    }
+    host->progress(host, -1.0, source_build::describe(command.argv).c_str());
+    const auto measured = host_programs::spawn_to_output(host, command, install_hint);
+    source_build::require_success(
+        measured.done, command,
+        settings.ranks > 0 ? "mpirun or LULESH failed (Open MPI starts no more ranks than there "
+                             "are cores)"
+                           : "LULESH aborted (too little memory for this size?)");
+    return BL_OK;
+  });
+}
+
+// Metrics from LULESH's final report, checked against what was asked for.
+int32_t parse(void* instance, const char* output, size_t size) {
+  const bl_host* host = static_cast<Instance*>(instance)->host;
+  return host_programs::guarded(host, kPluginId, [&] {
+    const Settings settings = read_settings(host);
+    lulesh::RunReport report;
+    try {
+      report = lulesh::parse_output(std::string_view(output, size));
+    } catch (const lulesh::OutputError& e) {
+      throw PhaseStop(BL_ERROR, e.what());
+    }
+    const unsigned tasks = settings.ranks > 0 ? settings.ranks : 1;
+    if (report.problem_size != settings.size || report.mpi_tasks != static_cast<int>(tasks))
+      throw PhaseStop(BL_ERROR, "LULESH ran problem size " + std::to_string(report.problem_size) +
+                                    " on " + std::to_string(report.mpi_tasks) +
+                                    " MPI tasks, but size " + std::to_string(settings.size) +
+                                    " on " + std::to_string(tasks) + " was asked for");
+    if (report.iterations != settings.iterations)
+      host->log(host, BL_LOG_INFO,
+                ("LULESH reached its stop time after " + std::to_string(report.iterations) +
+                 " of " + std::to_string(settings.iterations) + " iterations")
+                    .c_str());
+    if (!report.threads && settings.ranks == 0 && settings.threads > 1)
+      host->log(host, BL_LOG_WARN,
+                "LULESH printed no \"Num threads\" line: it was built without OpenMP and ran on "
+                "one thread (keep -fopenmp in option cxxflags)");
+    host->report_metric(host, "fom", report.fom_zones_per_s);
+    host->report_metric(host, "elapsed", report.elapsed_s);
+    host->report_metric(host, "grind_time", report.grind_us_overall);
+    return BL_OK;
+  });
+}
+
+const bl_option_desc kOptions[] = {
+    {sizeof(bl_option_desc), "source", BL_OPTION_STRING, 0, "", nullptr, 0, 0,
+     "LULESH 2.0.3 source directory or tarball (relative: from the profile's directory)"},
+    {sizeof(bl_option_desc), "size", BL_OPTION_INT, 0, "128", nullptr, 1, 1000,
+     "problem size -s: zones along each edge of a domain's cube (pts/lulesh: 128)"},
+    {sizeof(bl_option_desc), "iterations", BL_OPTION_INT, 0, "3", nullptr, 1, 100000000,
+     "cycles to run, -i (pts/lulesh: 3)"},
+    {sizeof(bl_option_desc), "ranks", BL_OPTION_STRING, 0, "0", nullptr, 0, 0,
+     "MPI ranks: 0 = no MPI (OpenMP), a cube (1, 8, 27, ...), or cube = largest cube <= "
+     "physical cores (as pts/lulesh)"},
+    {sizeof(bl_option_desc), "threads", BL_OPTION_INT, 0, "0", nullptr, 0, 4096,
+     "OpenMP threads per process; 0 = one per online CPU without MPI, 1 per rank with MPI"},
+    {sizeof(bl_option_desc), "cxx", BL_OPTION_STRING, 0, "g++", nullptr, 0, 0,
+     "C++ compiler without MPI (with MPI: mpicxx)"},
+    {sizeof(bl_option_desc), "cxxflags", BL_OPTION_STRING, 0, "-O3 -fopenmp", nullptr, 0, 0,
+     "compiler flags (LULESH's Makefile: -O3 -fopenmp, plus -g -Wall)"},
+};
+
+const bl_metric_desc kMetrics[] = {
+    {sizeof(bl_metric_desc), "fom", "z/s", BL_HIGHER_IS_BETTER,
+     "figure of merit: zones updated per second over all ranks (what pts/lulesh reports)"},
+    {sizeof(bl_metric_desc), "elapsed", "s", BL_LOWER_IS_BETTER,
+     "time of the time-step loop as LULESH measures it (Elapsed time)"},
+    {sizeof(bl_metric_desc), "grind_time", "us/z/c", BL_LOWER_IS_BETTER,
+     "microseconds per zone per cycle over all ranks (Grind time, overall)"},
+};
+
+const bl_requirement kRequirements[] = {
+    {sizeof(bl_requirement), BL_REQ_PROGRAM, "g++", 0, kCompilerHint},
+};
+
+const bl_workload kWorkload = {
+    sizeof(bl_workload),
+    0,
+    sizeof kOptions / sizeof kOptions[0],
+    kOptions,
+    sizeof kMetrics / sizeof kMetrics[0],
+    kMetrics,
+    sizeof kRequirements / sizeof kRequirements[0],
+    kRequirements,
+    create,
+    destroy,
+    setup,
+    run,
+    parse,
+    nullptr,
+};
+
+const bl_plugin kPlugin = {
+    sizeof(bl_plugin),
+    BL_ABI_MAJOR,
+    BL_ABI_MINOR,
+    BL_KIND_WORKLOAD,
+    kPluginId,
+    "1.0.0",
+    "LULESH 2.0.3 hydrodynamics proxy app, zones/s (built from sources you give)",
+    "benchlab",
+    &kWorkload,
+    nullptr,
+    nullptr,
+};
+
+}  // namespace
+
+extern "C" BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t host_abi_major_min,
+                                                            uint32_t host_abi_major_max) {
+  if (host_abi_major_min > BL_ABI_MAJOR || host_abi_major_max < BL_ABI_MAJOR) return nullptr;
+  return &kPlugin;
+}
