@@ -299,7 +299,12 @@ BENCHLAB_API int32_t benchlab_run(benchlab_ctx* ctx, const benchlab_run_request*
     return fail(BENCHLAB_E_INVALID, e.what());
   } catch (const StoreError& e) {
     if (out_run_id) *out_run_id = run_id;
-    return fail(BENCHLAB_E_STORE, e.what());
+    // A full disk or a failing file system: say which file, and that nothing stored is lost.
+    std::string msg = "cannot write the results store " + ctx->store->path().string() + ": " + e.what();
+    if (run_id > 0)
+      msg += "; the trials stored so far are kept: make room (or fix the file system), then finish the run "
+             "with `benchlab run --resume " + std::to_string(run_id) + "`";
+    return fail(BENCHLAB_E_STORE, msg);
   } catch (const std::exception& e) {
     if (out_run_id) *out_run_id = run_id;
     return fail(BENCHLAB_ERROR, e.what());

@@ -102,7 +102,7 @@ Catalog discover(const SearchPaths& paths) {
   std::error_code ec;
   for (const auto& dir : paths.plugin_dirs) {
     if (!fs::is_directory(dir, ec)) continue;  // absent search dirs are normal
-    if (auto why = unsafe_path_reason(dir); !why.empty()) {
+    if (auto why = unsafe_dir_reason(dir); !why.empty()) {
       c.diagnostics.push_back(dir.string() + ": plugin directory refused: " + why);
       continue;
     }

@@ -91,6 +91,25 @@ std::string unsafe_path_reason(const std::filesystem::path& p) {
   return {};
 }
 
+std::string unsafe_dir_reason(const std::filesystem::path& dir) {
+  if (auto why = unsafe_path_reason(dir); !why.empty()) return why;
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::weakly_canonical(dir, ec);
+  if (ec) p = std::filesystem::absolute(dir);
+  for (std::filesystem::path a = p.parent_path(); !a.empty(); a = a.parent_path()) {
+    struct stat st{};
+    if (stat(a.c_str(), &st) == 0 && !(st.st_mode & S_ISVTX)) {
+      if (st.st_mode & S_IWOTH)
+        return "inside " + a.string() + ", which every user may write to (chmod o-w " + a.string() + ")";
+      if ((st.st_mode & S_IWGRP) && st.st_gid != 0 && st.st_gid != getgid())
+        return "inside " + a.string() + ", writable by group " + std::to_string(st.st_gid) + " (chmod g-w " +
+               a.string() + ")";
+    }
+    if (a == a.root_path()) break;
+  }
+  return {};
+}
+
 std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& file) {
   auto fail = [&](const std::string& why) -> PluginError {
     return PluginError(file.string() + ": " + why);

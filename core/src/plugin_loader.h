@@ -83,4 +83,9 @@ class LoadedPlugin {
 // could swap the code benchlab runs. Empty when fine, else the reason.
 std::string unsafe_path_reason(const std::filesystem::path& p);
 
+// For a plugin directory: unsafe_path_reason() of the directory, and none of its
+// ancestors may be writable by others unless sticky (/tmp), or anyone could rename the
+// directory away and put another in its place.
+std::string unsafe_dir_reason(const std::filesystem::path& dir);
+
 }  // namespace benchlab

@@ -39,6 +39,17 @@ class ScratchDir {
   ~ScratchDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
+    if (!ec) return;
+    // A plugin may leave directories without write permission (Go's module cache does):
+    // give them back to their owner, then remove again.
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+    for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      std::error_code st;
+      if (it->symlink_status(st).type() == fs::file_type::directory)
+        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, st);
+    }
+    fs::remove_all(path_, ec);
   }
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
@@ -96,7 +107,6 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
                        const std::string& settings_json, std::int64_t& run_id) {
   std::string inv = inventory_to_json(inventory_);
   std::int64_t system = store_.upsert_system(opts_.system_name, inv);
-  run_id = store_.create_run(system, targets, settings_json, inv, BENCHLAB_VERSION);
   std::vector<ResultPlan> rows;
   std::vector<std::vector<MetricDecl>> metrics;
   int seq = 0;
@@ -110,7 +120,7 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
     for (const auto& x : info.metrics) m.push_back({x.name, x.unit, x.direction});
     metrics.push_back(std::move(m));
   }
-  store_.add_results(run_id, rows, metrics);
+  run_id = store_.create_planned_run(system, targets, settings_json, inv, BENCHLAB_VERSION, rows, metrics);
   return execute(run_id);
 }
 
@@ -119,6 +129,11 @@ RunOutcome Runner::resume(std::int64_t run_id) {
   if (!r) throw NotFoundError(fmt::format("there is no run {} in {}", run_id, store_.path().string()));
   if (r->status == "complete")
     throw PlanError(fmt::format("run {} is already complete; nothing to resume", run_id));
+  // Stores written before the run and its plan were one transaction may hold a run that
+  // was cut off before its plan: resuming it would "complete" it with nothing measured.
+  if (store_.results(run_id).empty())
+    throw PlanError(fmt::format("run {} has no planned tests (it was cut off while being created); "
+                                "start it again with `benchlab run {}`", run_id, r->targets));
   store_.set_run_status(run_id, "running", false);
   return execute(run_id);
 }

@@ -232,6 +232,24 @@ std::int64_t Store::create_run(std::int64_t system_id, const std::string& target
 std::vector<std::int64_t> Store::add_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
                                              const std::vector<std::vector<MetricDecl>>& metrics) {
   Transaction tx(db_);
+  auto ids = insert_results(run_id, plan, metrics);
+  tx.commit();
+  return ids;
+}
+
+std::int64_t Store::create_planned_run(std::int64_t system_id, const std::string& targets,
+                                       const std::string& settings_json, const std::string& inventory_json,
+                                       const std::string& version, const std::vector<ResultPlan>& plan,
+                                       const std::vector<std::vector<MetricDecl>>& metrics) {
+  Transaction tx(db_);
+  std::int64_t run_id = create_run(system_id, targets, settings_json, inventory_json, version);
+  insert_results(run_id, plan, metrics);
+  tx.commit();
+  return run_id;
+}
+
+std::vector<std::int64_t> Store::insert_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
+                                                const std::vector<std::vector<MetricDecl>>& metrics) {
   Stmt ins(db_,
            "INSERT INTO results(run_id, seq, test, plugin, plugin_version, plugin_path, options, "
            "profile_path, policy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -253,7 +271,6 @@ std::vector<std::int64_t> Store::add_results(std::int64_t run_id, const std::vec
       met.run();
     }
   }
-  tx.commit();
   return ids;
 }
 

@@ -92,6 +92,12 @@ class Store {
   // All results of a run are planned in one transaction, before the first trial.
   std::vector<std::int64_t> add_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
                                         const std::vector<std::vector<MetricDecl>>& metrics);
+  // create_run() and add_results() in one transaction: a kill or a full disk leaves either
+  // the run with its whole plan or no run at all, never a run without results.
+  std::int64_t create_planned_run(std::int64_t system_id, const std::string& targets,
+                                  const std::string& settings_json, const std::string& inventory_json,
+                                  const std::string& version, const std::vector<ResultPlan>& plan,
+                                  const std::vector<std::vector<MetricDecl>>& metrics);
   void set_result_status(std::int64_t result_id, const std::string& status,
                          const std::string& reason);
   // The trial, its values and any newly declared metrics in one transaction.
@@ -109,6 +115,8 @@ class Store {
 
  private:
   void migrate();
+  std::vector<std::int64_t> insert_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
+                                           const std::vector<std::vector<MetricDecl>>& metrics);
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
 };

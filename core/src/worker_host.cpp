@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "subprocess.h"
@@ -72,7 +73,13 @@ void WorkerHost::send(const protocol::Message& m) {
   while (left > 0) {
     ssize_t n = write(fd_, p, left);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) _exit(3);  // the core is gone: nobody to report to
+    if (n <= 0) {
+      // The core is gone, or the plugin closed the channel: say so on stderr, whose last
+      // lines the core quotes in the trial's reason.
+      std::fprintf(stderr, "benchlab-worker: cannot write to the frame channel (fd %d): %s\n", fd_,
+                   n < 0 ? std::strerror(errno) : "nothing written");
+      _exit(3);
+    }
     p += n;
     left -= static_cast<std::size_t>(n);
   }

@@ -1,0 +1,243 @@
+// Input an attacker or a careless colleague controls: plugin files others could change
+// (loading one runs its code as the operator), shell syntax in a profile's command
+// arguments, and plugins that litter their scratch directory and crash or hang.
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "fault_fixture.h"
+
+using namespace it;
+using namespace ft;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::vector<std::string> about(const std::vector<std::string>& diags, const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& d : diags)
+    if (d.find(text) != std::string::npos) out.push_back(d);
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// A group id that is neither root's nor ours, for a file "writable by another group".
+gid_t foreign_gid() {
+  for (gid_t g = 60000; g < 60100; ++g)
+    if (g != getgid() && !getgrgid(g)) return g;
+  return 60100;
+}
+
+}  // namespace
+
+TEST_CASE("plugin files others could change are refused, the trusted one beside them loads",
+          "[security][integration]") {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "plugins", elsewhere = tmp.path() / "elsewhere";
+  fs::create_directories(dir);
+  fs::create_directories(elsewhere);
+  REQUIRE(chmod(dir.c_str(), 0755) == 0);
+  for (const char* p : {"noop", "crash", "hang", "hungry"})
+    fs::copy_file(test_plugin_dir() / (std::string(p) + ".so"), dir / (std::string(p) + ".so"));
+  fs::copy_file(fault_plugin_dir() / "flood.so", elsewhere / "flood.so");
+  // A link in a trusted directory to a file anyone may rewrite.
+  REQUIRE(chmod((elsewhere / "flood.so").c_str(), 0666) == 0);
+  fs::create_symlink(elsewhere / "flood.so", dir / "flood.so");
+  // Writable by every user.
+  REQUIRE(chmod((dir / "crash.so").c_str(), 0666) == 0);
+  const bool root = geteuid() == 0;
+  if (root) {
+    // Writable by a group that is not ours, and owned by another user.
+    REQUIRE(chown((dir / "hang.so").c_str(), 0, foreign_gid()) == 0);
+    REQUIRE(chmod((dir / "hang.so").c_str(), 0664) == 0);
+    REQUIRE(chown((dir / "hungry.so").c_str(), 65534, 0) == 0);
+  } else {
+    WARN("not root: the foreign group and foreign owner cases are not tested");
+  }
+
+  Harness h(tmp.path() / "results.db", {dir.string()}, {});
+  const auto ids = h.plugin_ids();
+  const auto diags = h.diagnostics();
+  INFO("plugins: " << Catch::Detail::stringify(ids));
+  INFO("diagnostics: " << Catch::Detail::stringify(diags));
+  CHECK(has(ids, "noop"));
+  CHECK_FALSE(has(ids, "crash"));
+  CHECK_FALSE(has(ids, "flood"));
+  CHECK(about(diags, (dir / "crash.so").string() + ": refused: writable by every user").size() ==
+        1);
+  CHECK(about(diags, (dir / "flood.so").string() + ": refused: writable by every user").size() ==
+        1);
+  if (root) {
+    CHECK_FALSE(has(ids, "hang"));
+    CHECK_FALSE(has(ids, "hungry"));
+    CHECK(about(diags, (dir / "hang.so").string() + ": refused: writable by group").size() == 1);
+    CHECK(about(diags, (dir / "hungry.so").string() + ": refused: owned by another user").size() ==
+          1);
+    CHECK(ids.size() == 1);
+  }
+}
+
+TEST_CASE("a plugin directory inside a directory anyone can write to is refused",
+          "[security][integration]") {
+  // Whoever can write to the parent can rename the plugin directory away and put their
+  // own in its place, so the directory is no safer than its parent.
+  TempDir tmp;
+  const fs::path open_dir = tmp.path() / "shared", dir = open_dir / "plugins";
+  fs::create_directories(dir);
+  REQUIRE(chmod(open_dir.c_str(), 0777) == 0);  // no sticky bit
+  REQUIRE(chmod(dir.c_str(), 0755) == 0);
+  fs::copy_file(test_plugin_dir() / "noop.so", dir / "noop.so");
+
+  Harness h(tmp.path() / "results.db", {dir.string()}, {});
+  INFO("diagnostics: " << Catch::Detail::stringify(h.diagnostics()));
+  CHECK(h.plugin_ids().empty());
+  CHECK(about(h.diagnostics(), dir.string()).size() == 1);
+}
+
+TEST_CASE("a plugin made world-writable after discovery is refused when its trial starts",
+          "[security][integration]") {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "plugins";
+  fs::create_directories(dir);
+  REQUIRE(chmod(dir.c_str(), 0755) == 0);
+  fs::copy_file(test_plugin_dir() / "noop.so", dir / "noop.so");
+  Harness h(tmp.path() / "results.db", {dir.string()}, {});
+  REQUIRE(h.plugin_ids() == std::vector<std::string>{"noop"});
+  REQUIRE(chmod((dir / "noop.so").c_str(), 0666) == 0);
+
+  RunSpec spec;
+  spec.targets = {"noop"};
+  spec.trials = 1;
+  auto r = run(h, spec);
+  CHECK(r.rc == BENCHLAB_E_TRIALS_FAILED);
+  auto rows = results(h, r.run_id);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].status == BENCHLAB_STATUS_FAILED);
+  CHECK_THAT(rows[0].reason, Contains("refused: writable by every user"));
+  Db db(tmp.path() / "results.db");
+  CHECK(db.integer("SELECT COUNT(*) FROM trials") == 0);  // not one trial ran its code
+}
+
+TEST_CASE("shell syntax in a command profile's arguments reaches the program literally",
+          "[security][integration]") {
+  TempDir tmp;
+  const fs::path canary = tmp.path() / "canary", profiles = tmp.path() / "profiles";
+  fs::create_directories(canary);
+  fs::create_directories(profiles);
+  const std::string c = canary.string();
+  // Each argument would create a file in `canary` if a shell ever read it.
+  const std::vector<std::string> hostile = {
+      "$(touch " + c + "/subst)",   "`touch " + c + "/backtick`", "; touch " + c + "/semicolon",
+      "| touch " + c + "/pipe",     "&& touch " + c + "/and",     "> " + c + "/redirect",
+      "$(touch {scratch}/scratch)",
+  };
+  auto option = [](const std::string& name, const std::string& value) {
+    return "    <option name=\"" + name + "\"><![CDATA[" + value + "]]></option>\n";
+  };
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<profile id=\"ft-argv\">\n"
+      "  <workload plugin=\"command\">\n";
+  xml += option("setup_arg", "echo") + option("setup_arg", "$(touch " + c + "/setup)");
+  xml += option("teardown_arg", "echo") + option("teardown_arg", "; touch " + c + "/teardown");
+  xml += option("arg", "echo") + option("arg", "value=42");
+  for (const auto& a : hostile) xml += option("arg", a);
+  // The metric exists only if echo printed every argument as it was written.
+  xml += option("rule",
+                "name=value unit=x direction=higher regex=^value=([0-9]+) \\$\\(touch "
+                "\\S+/subst\\) `touch \\S+/backtick` ; touch \\S+/semicolon \\| touch "
+                "\\S+/pipe && touch \\S+/and > \\S+/redirect \\$\\(touch /\\S+/scratch\\)$");
+  xml += "  </workload>\n  <trials count=\"1\" warmup=\"0\"/>\n</profile>\n";
+  write_file(profiles / "ft-argv.xml", xml);
+
+  Harness h(tmp.path() / "results.db", {COMMAND_PLUGIN_DIR}, {profiles.string()});
+  INFO("diagnostics: " << Catch::Detail::stringify(h.diagnostics()));
+  RunSpec spec;
+  spec.targets = {"ft-argv"};
+  auto r = run(h, spec);
+  INFO(r.message);
+  Db db(tmp.path() / "results.db");
+  auto t = stored_trials(db, r.run_id, 1);
+  REQUIRE(t.size() == 1);
+  INFO("reason: " << t[0].reason << "\nlog: " << t[0].log);
+  CHECK(t[0].ok);
+  CHECK(t[0].value == 42.0);
+  CHECK_THAT(db.text("SELECT output FROM trials"), Contains("$(touch " + c + "/subst)"));
+  std::vector<std::string> created;
+  for (const auto& e : fs::directory_iterator(canary)) created.push_back(e.path().string());
+  CHECK(created.empty());
+  CHECK(r.rc == BENCHLAB_OK);
+}
+
+namespace {
+
+// Runs litter (2 trials, 1 for `hang`; 1 s timeout) through the benchlab command, as `user` when
+// the test is root, and returns the scratch directory its trial logged and what is left in TMPDIR
+// afterwards.
+struct Littered {
+  Exit exit;
+  std::vector<StoredTrial> trials;
+  fs::path scratch;
+  std::vector<std::string> left;
+};
+
+Littered litter(const TempDir& tmp, const std::string& then, bool readonly, uid_t user) {
+  static int runs = 0;
+  const fs::path db = tmp.path() / "results.db";
+  const fs::path log = tmp.path() / ("benchlab-" + std::to_string(++runs) + ".log");
+  if (user && geteuid() == 0) hand_over(tmp.path(), user);
+  Littered l;
+  l.exit = run_benchlab(store_args(db, {"run", "litter", "-o", "then=" + then, "-o",
+                                        std::string("readonly=") + (readonly ? "true" : "false"),
+                                        "-n", then == "hang" ? "1" : "2", "--timeout", "1", "-q"}),
+                        log, Faults{0, user});
+  INFO("benchlab output:\n" << read_file(log));
+  Db d(db);
+  l.trials = stored_trials(d, d.integer("SELECT MAX(id) FROM runs"), 1);
+  std::smatch m;
+  static const std::regex re("scratch: (\\S+)");
+  if (!l.trials.empty() && std::regex_search(l.trials[0].log, m, re)) l.scratch = m[1].str();
+  for (const auto& e : fs::directory_iterator(tmp.path() / "tmp"))  // TMPDIR, set by TempDir
+    l.left.push_back(e.path().string());
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("a result's scratch directory is removed when it ends, even after crashes and hangs",
+          "[scratch][integration]") {
+  TempDir tmp;
+  for (const char* then : {"ok", "segv", "hang"}) {
+    INFO("then=" << then);
+    Littered l = litter(tmp, then, false, 0);
+    REQUIRE(l.trials.size() == (std::string(then) == "hang" ? 1u : 2u));
+    CHECK(l.trials[0].ok == (std::string(then) == "ok"));
+    REQUIRE_FALSE(l.scratch.empty());
+    CHECK(l.scratch.parent_path() == tmp.path() / "tmp");
+    CHECK_FALSE(fs::exists(l.scratch));
+    INFO("left in TMPDIR: " << Catch::Detail::stringify(l.left));
+    CHECK(l.left.empty());
+  }
+}
+
+TEST_CASE("a scratch directory holding a read-only directory is removed too",
+          "[scratch][integration]") {
+  // Go's module cache, for one, is made of mode-0555 directories: only chmod (or root)
+  // can empty them. Run as an ordinary user, since root ignores the modes.
+  TempDir tmp;
+  for (const char* then : {"ok", "segv"}) {
+    INFO("then=" << then);
+    Littered l = litter(tmp, then, true, kNobody);
+    INFO("benchlab: " << l.exit.describe());
+    REQUIRE_FALSE(l.trials.empty());
+    CHECK(l.trials[0].ok == (std::string(then) == "ok"));
+    REQUIRE_FALSE(l.scratch.empty());
+    INFO("left in TMPDIR: " << Catch::Detail::stringify(l.left));
+    CHECK_FALSE(fs::exists(l.scratch));
+  }
+}
