@@ -2,16 +2,14 @@
 // with rules given as options, so a profile wraps a benchmark program without code.
 // This file is the glue to plugin.h; rules, placeholders and option checks live in their
 // own plain C++ files.
-#include <benchlab/plugin.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <benchlab/plugin.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
-#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +23,7 @@
 namespace {
 
 using namespace benchlab::command;
+namespace sdk = benchlab::sdk;
 
 constexpr double kMaxTimeoutS = 7 * 24 * 3600.0;
 
@@ -65,47 +64,29 @@ int32_t fail_with(const bl_host* host, int32_t status, const std::string& messag
   return status;
 }
 
-// Every entry point runs inside this: nothing may unwind into the host.
-template <class F>
-int32_t guarded(const bl_host* host, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    host->set_error(host, "out of memory");
-    return BL_NO_MEMORY;
-  } catch (const std::exception& e) {
-    host->set_error(host, e.what());
-    return BL_ERROR;
-  } catch (...) {
-    host->set_error(host, "unexpected exception in the command plugin");
-    return BL_ERROR;
-  }
-}
+// Every entry point runs inside sdk::guarded: nothing may unwind into the host.
+constexpr sdk::guard_texts kGuard{
+    .out_of_memory = "out of memory",
+    .unknown = "unexpected exception in the command plugin",
+};
+using Entry = sdk::entry_points<Instance, kGuard>;
 
 std::optional<std::string> text_or_none(const char* s) {
   return s ? std::optional<std::string>(s) : std::nullopt;
 }
 
-std::vector<std::string> all_values(const bl_host* host, const char* name) {
-  std::vector<std::string> values;
-  const uint32_t n = host->option_count(host, name);
-  for (uint32_t i = 0; i < n; ++i)
-    if (const char* v = host->option_at(host, name, i)) values.emplace_back(v);
-  return values;
-}
-
 RawOptions read_options(const bl_host* host) {
   RawOptions raw;
-  raw.arg = all_values(host, "arg");
-  raw.env = all_values(host, "env");
-  raw.setup_arg = all_values(host, "setup_arg");
-  raw.teardown_arg = all_values(host, "teardown_arg");
-  raw.rule = all_values(host, "rule");
-  raw.timeout = text_or_none(host->option(host, "timeout"));
-  raw.expect_exit = text_or_none(host->option(host, "expect_exit"));
-  raw.cwd = text_or_none(host->option(host, "cwd"));
-  raw.stdin_path = text_or_none(host->option(host, "stdin"));
-  raw.hint = text_or_none(host->option(host, "hint"));
+  raw.arg = sdk::option_values(host, "arg");
+  raw.env = sdk::option_values(host, "env");
+  raw.setup_arg = sdk::option_values(host, "setup_arg");
+  raw.teardown_arg = sdk::option_values(host, "teardown_arg");
+  raw.rule = sdk::option_values(host, "rule");
+  raw.timeout = sdk::option(host, "timeout");
+  raw.expect_exit = sdk::option(host, "expect_exit");
+  raw.cwd = sdk::option(host, "cwd");
+  raw.stdin_path = sdk::option(host, "stdin");
+  raw.hint = sdk::option(host, "hint");
   return raw;
 }
 
@@ -177,33 +158,19 @@ struct SpawnRequest {
 
 // Runs a program through the host and turns every way it can go wrong into a status with
 // a reason: not started, cancelled, timed out, killed by a signal, or an unexpected exit.
-int32_t spawn_checked(const Instance& inst, const SpawnRequest& req, bl_spawn_result& res) {
+int32_t spawn_checked(const Instance& inst, const SpawnRequest& req, sdk::spawn_result& res) {
   const bl_host* host = inst.host;
   const CommandConfig& c = *inst.config;
-  std::vector<const char*> argv;
-  for (const std::string& a : *req.argv) argv.push_back(a.c_str());
-  argv.push_back(nullptr);
-  std::vector<const char*> env;
-  for (const std::string& e : c.env) env.push_back(e.c_str());
-  env.push_back(nullptr);
-
-  bl_spawn spawn{};
-  spawn.struct_size = sizeof spawn;
-  spawn.argv = argv.data();
-  spawn.env = c.env.empty() ? nullptr : env.data();
-  spawn.cwd = c.cwd.c_str();
-  spawn.timeout_ms = req.timeout_ms;
-  spawn.stdin_path = req.stdin_path;
-  spawn.flags = req.flags;
-  res = bl_spawn_result{};
-  res.struct_size = sizeof res;
+  res = sdk::spawn(host, {.argv = *req.argv,
+                          .env = c.env,
+                          .cwd = c.cwd,
+                          .timeout_ms = req.timeout_ms,
+                          .stdin_path = req.stdin_path ? req.stdin_path : "",
+                          .flags = req.flags});
 
   const std::string what = std::string(req.role) + describe_argv(*req.argv);
-  const int32_t status = host->spawn(host, &spawn, &res);
-  const std::string_view err(res.err ? res.err : "", res.err ? res.err_size : 0);
-  const std::string_view out(res.out ? res.out : "", res.out ? res.out_size : 0);
-  const std::string tail = failure_tail(out, err);
-  switch (status) {
+  const std::string tail = failure_tail(res.out, res.err);
+  switch (res.status) {
     case BL_OK:
       break;
     case BL_CANCELLED:
@@ -217,7 +184,7 @@ int32_t spawn_checked(const Instance& inst, const SpawnRequest& req, bl_spawn_re
       host->log(host, BL_LOG_ERROR, ("could not start " + what).c_str());
       return BL_ERROR;
     default:
-      return status;
+      return res.status;
   }
   if (res.term_signal != 0)
     return fail_with(host, BL_ERROR,
@@ -234,137 +201,105 @@ int32_t spawn_checked(const Instance& inst, const SpawnRequest& req, bl_spawn_re
   return BL_OK;
 }
 
-// ---- Entry points ----
+// ---- Entry points (wrapped by Entry in the descriptor) ----
 
-int32_t create(const bl_host* host, void** out_instance) {
-  if (!out_instance) return BL_INVALID_ARGUMENT;
-  *out_instance = nullptr;
-  if (!host) return BL_INVALID_ARGUMENT;
-  return guarded(host, [&] {
-    auto inst = std::make_unique<Instance>();
-    inst->host = host;
-    *out_instance = inst.release();
-    return BL_OK;
-  });
-}
-
-void destroy(void* instance) {
-  std::unique_ptr<Instance> owned(static_cast<Instance*>(instance));  // frees it
-}
-
-int32_t setup(void* instance) {
-  auto& inst = *static_cast<Instance*>(instance);
-  return guarded(inst.host, [&]() -> int32_t {
-    if (int32_t st = load_config(inst); st != BL_OK) return st;
-    const CommandConfig& c = *inst.config;
-    struct stat st {};
-    if (stat(c.cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-      return fail_with(inst.host, BL_INVALID_ARGUMENT, "cwd '" + c.cwd + "' is not a directory");
-    if (!c.setup_argv.empty()) {
-      if (int32_t s = check_program(inst, c.setup_argv.front(), "setup_arg program "); s != BL_OK)
-        return s;
-      inst.host->progress(inst.host, -1, ("setup: " + describe_argv(c.setup_argv)).c_str());
-      bl_spawn_result res{};
-      SpawnRequest req;
-      req.argv = &c.setup_argv;
-      req.role = "setup_arg ";
-      if (int32_t s = spawn_checked(inst, req, res); s != BL_OK) return s;
-    }
-    // After setup_arg, which may be what builds the program or its stdin file.
-    if (int32_t s = check_program(inst, c.argv.front(), ""); s != BL_OK) return s;
-    if (c.stdin_path && access(c.stdin_path->c_str(), R_OK) != 0)
-      return fail_with(inst.host, BL_INVALID_ARGUMENT,
-                       "stdin file '" + *c.stdin_path + "' does not exist or is not readable");
-    return BL_OK;
-  });
-}
-
-int32_t run(void* instance) {
-  auto& inst = *static_cast<Instance*>(instance);
-  return guarded(inst.host, [&]() -> int32_t {
-    if (int32_t st = load_config(inst); st != BL_OK) return st;
-    const CommandConfig& c = *inst.config;
-    const bl_host* host = inst.host;
-    for (std::size_t i = 0; i < c.rules.size(); ++i) {
-      const Rule& r = c.rules[i];
-      if (host->declare_metric(host, r.name.c_str(), r.unit.c_str(),
-                               static_cast<int32_t>(r.direction)) != BL_OK)
-        return fail_with(host, BL_INVALID_ARGUMENT,
-                         "rule " + std::to_string(i + 1) + ": the host refused metric '" + r.name +
-                             "' [" + r.unit + "] (is the name taken with another unit?)");
-    }
-
+int32_t setup(Instance& inst) {
+  if (int32_t st = load_config(inst); st != BL_OK) return st;
+  const CommandConfig& c = *inst.config;
+  struct stat st {};
+  if (stat(c.cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return fail_with(inst.host, BL_INVALID_ARGUMENT, "cwd '" + c.cwd + "' is not a directory");
+  if (!c.setup_argv.empty()) {
+    if (int32_t s = check_program(inst, c.setup_argv.front(), "setup_arg program "); s != BL_OK)
+      return s;
+    inst.host->progress(inst.host, -1, ("setup: " + describe_argv(c.setup_argv)).c_str());
+    sdk::spawn_result res;
     SpawnRequest req;
-    req.argv = &c.argv;
-    req.timeout_ms =
-        c.timeout_s > 0 ? std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(c.timeout_s * 1e3)))
-                        : 0;
-    req.stdin_path = c.stdin_path ? c.stdin_path->c_str() : nullptr;
-    // Without a stderr rule, stdout alone is the raw output, stored as the program printed
-    // it; with one, both streams are framed into it below so parse() can tell them apart.
-    req.flags = c.reads_stderr() ? 0u : BL_SPAWN_STDOUT_TO_OUTPUT;
-    req.expect_exit = c.expect_exit;
-    host->progress(host, -1, ("running " + c.argv.front()).c_str());
-    bl_spawn_result res{};
+    req.argv = &c.setup_argv;
+    req.role = "setup_arg ";
     if (int32_t s = spawn_checked(inst, req, res); s != BL_OK) return s;
-
-    for (const Rule& r : c.rules)
-      if (r.source == Source::wall &&
-          host->report_metric(host, r.name.c_str(), wall_value(r, res.wall_ns)) != BL_OK)
-        return fail_with(host, BL_ERROR, "rule " + r.name + ": the host refused its value");
-
-    if (c.reads_stderr()) {
-      const std::string framed =
-          frame_streams(std::string_view(res.out ? res.out : "", res.out ? res.out_size : 0),
-                        std::string_view(res.err ? res.err : "", res.err ? res.err_size : 0));
-      if (int32_t s = host->append_output(host, framed.data(), framed.size()); s != BL_OK)
-        return fail_with(host, s, "could not hand the program's output to the host");
-    }
-    return BL_OK;
-  });
+  }
+  // After setup_arg, which may be what builds the program or its stdin file.
+  if (int32_t s = check_program(inst, c.argv.front(), ""); s != BL_OK) return s;
+  if (c.stdin_path && access(c.stdin_path->c_str(), R_OK) != 0)
+    return fail_with(inst.host, BL_INVALID_ARGUMENT,
+                     "stdin file '" + *c.stdin_path + "' does not exist or is not readable");
+  return BL_OK;
 }
 
-int32_t parse(void* instance, const char* output, size_t size) {
-  auto& inst = *static_cast<Instance*>(instance);
-  return guarded(inst.host, [&]() -> int32_t {
-    if (int32_t st = load_config(inst); st != BL_OK) return st;
-    const CommandConfig& c = *inst.config;
-    const std::string_view raw(output ? output : "", output ? size : 0);
-    Streams streams{raw, {}};
-    if (c.reads_stderr()) {
-      auto split = split_streams(raw);
-      if (!split) return fail_with(inst.host, BL_ERROR, split.error());
-      streams = split.value();
-    }
-    for (const Rule& r : c.rules) {
-      if (r.source == Source::wall) continue;  // reported by run()
-      auto value = apply_rule(r, r.source == Source::stderr_text ? streams.err : streams.out);
-      if (!value) return fail_with(inst.host, BL_ERROR, value.error());
-      if (inst.host->report_metric(inst.host, r.name.c_str(), value.value()) != BL_OK)
-        return fail_with(
-            inst.host, BL_ERROR,
-            "rule " + r.name + ": the host refused its value " + std::to_string(value.value()));
-    }
-    return BL_OK;
-  });
+int32_t run(Instance& inst) {
+  if (int32_t st = load_config(inst); st != BL_OK) return st;
+  const CommandConfig& c = *inst.config;
+  const bl_host* host = inst.host;
+  for (std::size_t i = 0; i < c.rules.size(); ++i) {
+    const Rule& r = c.rules[i];
+    if (host->declare_metric(host, r.name.c_str(), r.unit.c_str(),
+                             static_cast<int32_t>(r.direction)) != BL_OK)
+      return fail_with(host, BL_INVALID_ARGUMENT,
+                       "rule " + std::to_string(i + 1) + ": the host refused metric '" + r.name +
+                           "' [" + r.unit + "] (is the name taken with another unit?)");
+  }
+
+  SpawnRequest req;
+  req.argv = &c.argv;
+  req.timeout_ms = c.timeout_s > 0
+                       ? std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(c.timeout_s * 1e3)))
+                       : 0;
+  req.stdin_path = c.stdin_path ? c.stdin_path->c_str() : nullptr;
+  // Without a stderr rule, stdout alone is the raw output, stored as the program printed
+  // it; with one, both streams are framed into it below so parse() can tell them apart.
+  req.flags = c.reads_stderr() ? 0u : BL_SPAWN_STDOUT_TO_OUTPUT;
+  req.expect_exit = c.expect_exit;
+  host->progress(host, -1, ("running " + c.argv.front()).c_str());
+  sdk::spawn_result res;
+  if (int32_t s = spawn_checked(inst, req, res); s != BL_OK) return s;
+
+  for (const Rule& r : c.rules)
+    if (r.source == Source::wall &&
+        host->report_metric(host, r.name.c_str(), wall_value(r, res.wall_ns)) != BL_OK)
+      return fail_with(host, BL_ERROR, "rule " + r.name + ": the host refused its value");
+
+  if (c.reads_stderr()) {
+    const std::string framed = frame_streams(res.out, res.err);
+    if (int32_t s = host->append_output(host, framed.data(), framed.size()); s != BL_OK)
+      return fail_with(host, s, "could not hand the program's output to the host");
+  }
+  return BL_OK;
 }
 
-int32_t teardown(void* instance) {
-  auto& inst = *static_cast<Instance*>(instance);
-  return guarded(inst.host, [&]() -> int32_t {
-    // Without teardown_arg there is nothing to do, whatever the other options say.
-    if (inst.host->option_count(inst.host, "teardown_arg") == 0) return BL_OK;
-    if (int32_t st = load_config(inst); st != BL_OK) return st;
-    const CommandConfig& c = *inst.config;
-    if (int32_t s = check_program(inst, c.teardown_argv.front(), "teardown_arg program ");
-        s != BL_OK)
-      return s == BL_CANNOT_RUN ? BL_ERROR : s;  // too late to call the result "cannot run"
-    bl_spawn_result res{};
-    SpawnRequest req;
-    req.argv = &c.teardown_argv;
-    req.role = "teardown_arg ";
-    return spawn_checked(inst, req, res);
-  });
+int32_t parse(Instance& inst, std::string_view raw) {
+  if (int32_t st = load_config(inst); st != BL_OK) return st;
+  const CommandConfig& c = *inst.config;
+  Streams streams{raw, {}};
+  if (c.reads_stderr()) {
+    auto split = split_streams(raw);
+    if (!split) return fail_with(inst.host, BL_ERROR, split.error());
+    streams = split.value();
+  }
+  for (const Rule& r : c.rules) {
+    if (r.source == Source::wall) continue;  // reported by run()
+    auto value = apply_rule(r, r.source == Source::stderr_text ? streams.err : streams.out);
+    if (!value) return fail_with(inst.host, BL_ERROR, value.error());
+    if (inst.host->report_metric(inst.host, r.name.c_str(), value.value()) != BL_OK)
+      return fail_with(
+          inst.host, BL_ERROR,
+          "rule " + r.name + ": the host refused its value " + std::to_string(value.value()));
+  }
+  return BL_OK;
+}
+
+int32_t teardown(Instance& inst) {
+  // Without teardown_arg there is nothing to do, whatever the other options say.
+  if (inst.host->option_count(inst.host, "teardown_arg") == 0) return BL_OK;
+  if (int32_t st = load_config(inst); st != BL_OK) return st;
+  const CommandConfig& c = *inst.config;
+  if (int32_t s = check_program(inst, c.teardown_argv.front(), "teardown_arg program "); s != BL_OK)
+    return s == BL_CANNOT_RUN ? BL_ERROR : s;  // too late to call the result "cannot run"
+  sdk::spawn_result res;
+  SpawnRequest req;
+  req.argv = &c.teardown_argv;
+  req.role = "teardown_arg ";
+  return spawn_checked(inst, req, res);
 }
 
 const bl_workload kWorkload = {
@@ -376,32 +311,21 @@ const bl_workload kWorkload = {
     nullptr,
     0,
     nullptr,
-    create,
-    destroy,
-    setup,
-    run,
-    parse,
-    teardown,
+    Entry::create,
+    Entry::destroy,
+    Entry::call<setup>,
+    Entry::call<run>,
+    Entry::parse<parse>,
+    Entry::call<teardown>,
 };
 
-const bl_plugin kPlugin = {
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_WORKLOAD,
-    "command",
-    "1.0.0",
-    "Runs any program by argv and reads its metrics from its output by rules",
-    "benchlab",
-    &kWorkload,
-    nullptr,
-    nullptr,
-};
+constexpr bl_plugin kPlugin = sdk::workload_plugin(
+    "command", "1.0.0", "Runs any program by argv and reads its metrics from its output by rules",
+    "benchlab", kWorkload);
 
 }  // namespace
 
 extern "C" BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t host_abi_major_min,
                                                             uint32_t host_abi_major_max) {
-  if (host_abi_major_min > BL_ABI_MAJOR || host_abi_major_max < BL_ABI_MAJOR) return nullptr;
-  return &kPlugin;
+  return benchlab::sdk::offer(kPlugin, host_abi_major_min, host_abi_major_max);
 }

@@ -1,17 +1,12 @@
 // The membw workload plugin: the ABI descriptor, option handling and reporting around
 // run_bandwidth. See docs/workloads/membw.md for what is measured and why.
-#include <benchlab/plugin.h>
-
 #include <algorithm>
-#include <charconv>
+#include <benchlab/plugin.hpp>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
-#include <memory>
-#include <new>
 #include <stdexcept>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "membw/bandwidth_run.hpp"
@@ -49,12 +44,18 @@ constexpr bl_metric_desc metrics[] = {
      "Triad a=b+3c, bytes read + written per second (10^6 B/s), fastest pass"},
 };
 
-// Failures a user can fix by changing an option, and machines too small to run on.
-struct option_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+namespace sdk = benchlab::sdk;
+
+// Every option error names the plugin and where to fix it.
+constexpr sdk::option_texts kIntTexts{
+    .invalid =
+        "membw: option {name}=\"{value}\" is not a whole number in [{min}, {max}]: fix "
+        "<option name=\"{name}\"> in the profile",
+    .missing = "membw: option {name} has no value",
 };
-struct cannot_run : std::runtime_error {
-  using std::runtime_error::runtime_error;
+constexpr sdk::option_texts kEnumTexts{
+    .invalid = "membw: option {name}=\"{value}\" is not one of {allowed}",
+    .missing = "membw: option {name} has no value",
 };
 
 std::string format(const char* fmt, auto... args) {
@@ -76,44 +77,20 @@ struct settings {
   unsigned arrays = 0;  // arrays the kernels use
 };
 
-struct instance {
-  const bl_host* host;
-};
-
-const char* option_text(const bl_host* host, const char* name) {
-  const char* value = host->option(host, name);
-  if (value == nullptr) throw option_error(format("membw: option %s has no value", name));
-  return value;
-}
-
-std::int64_t int_option(const bl_host* host, const char* name, std::int64_t min, std::int64_t max) {
-  const std::string text = option_text(host, name);
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
-    throw option_error(format("membw: option %s=\"%s\" is not a whole number in [%" PRId64
-                              ", %" PRId64 "]: fix <option name=\"%s\"> in the profile",
-                              name, text.c_str(), min, max, name));
-  }
-  return value;
-}
-
 std::vector<membw::kernel> kernel_option(const bl_host* host) {
-  const std::string text = option_text(host, "kernel");
+  const std::string text =
+      kernel_values[sdk::option_enum(host, "kernel", kernel_values, kEnumTexts)];
   if (text == "all") return {membw::all_kernels.begin(), membw::all_kernels.end()};
   for (membw::kernel k : membw::all_kernels) {
     if (text == membw::kernel_name(k)) return {k};
   }
-  throw option_error(format(
-      "membw: option kernel=\"%s\" is not one of all, copy, scale, add, triad", text.c_str()));
+  throw std::logic_error("kernel " + text + " is in kernel_values but not in all_kernels");
 }
 
 membw::store_kind store_option(const bl_host* host) {
-  const std::string text = option_text(host, "stores");
-  if (text == "streaming") return membw::store_kind::streaming;
-  if (text == "regular") return membw::store_kind::regular;
-  throw option_error(
-      format("membw: option stores=\"%s\" is not one of streaming, regular", text.c_str()));
+  return sdk::option_enum(host, "stores", store_values, kEnumTexts) == 0
+             ? membw::store_kind::streaming
+             : membw::store_kind::regular;
 }
 
 unsigned process_cpu_count(const bl_host* host) {
@@ -125,13 +102,13 @@ settings read_settings(const bl_host* host) {
   settings s;
   s.kernels = kernel_option(host);
   s.stores = store_option(host);
-  s.passes = static_cast<unsigned>(int_option(host, "passes", 1, 1000));
-  const auto threads = int_option(host, "threads", 0, 4096);
+  s.passes = static_cast<unsigned>(sdk::option_int(host, "passes", 1, 1000, kIntTexts));
+  const auto threads = sdk::option_int(host, "threads", 0, 4096, kIntTexts);
   // The worker's affinity mask rather than all online CPUs: under taskset or a cpuset,
   // more threads than allowed CPUs would share cores and measure the scheduler.
   s.threads = threads == 0 ? process_cpu_count(host) : static_cast<unsigned>(threads);
   s.llc = membw::read_last_level_cache("/sys/devices/system/cpu");
-  const auto size_mb = int_option(host, "size_mb", 0, 1048576);
+  const auto size_mb = sdk::option_int(host, "size_mb", 0, 1048576, kIntTexts);
   s.auto_size = size_mb == 0;
   s.array_bytes =
       s.auto_size ? membw::auto_array_bytes(s.llc) : static_cast<std::uint64_t>(size_mb) * mib;
@@ -150,10 +127,11 @@ void check_memory(const settings& s) {
   const std::uint64_t margin = needed / 10 + 64 * mib;  // page tables, the rest of the worker
   if (needed + margin <= *available) return;
   const std::uint64_t fits = *available > margin ? (*available - margin) / s.arrays / mib : 0;
-  throw cannot_run(format("membw: %u arrays of %" PRIu64 " MiB need %" PRIu64
-                          " MiB, but MemAvailable in /proc/meminfo is %" PRIu64
-                          " MiB: free memory or set size_mb to at most %" PRIu64,
-                          s.arrays, s.array_bytes / mib, needed / mib, *available / mib, fits));
+  throw sdk::cannot_run(format("membw: %u arrays of %" PRIu64 " MiB need %" PRIu64
+                               " MiB, but MemAvailable in /proc/meminfo is %" PRIu64
+                               " MiB: free memory or set size_mb to at most %" PRIu64,
+                               s.arrays, s.array_bytes / mib, needed / mib, *available / mib,
+                               fits));
 }
 
 void warn_if_cached(const bl_host* host, const settings& s) {
@@ -223,8 +201,7 @@ std::string summary(const settings& s, const membw::run_result& r, std::size_t e
   return out;
 }
 
-int32_t do_run(instance& self) {
-  const bl_host* host = self.host;
+int32_t do_run(const bl_host* host) {
   const settings s = read_settings(host);
   check_memory(s);
   warn_if_cached(host, s);
@@ -287,90 +264,42 @@ int32_t do_run(instance& self) {
   return BL_OK;
 }
 
-int32_t do_setup(instance& self) {
-  const settings s = read_settings(self.host);
+int32_t do_setup(const bl_host* host) {
+  const settings s = read_settings(host);
   check_memory(s);
-  self.host->log(self.host, BL_LOG_INFO,
-                 format("membw: %u threads, %u arrays x %" PRIu64 " MiB, %u passes", s.threads,
-                        s.arrays, s.array_bytes / mib, s.passes)
-                     .c_str());
+  host->log(host, BL_LOG_INFO,
+            format("membw: %u threads, %u arrays x %" PRIu64 " MiB, %u passes", s.threads, s.arrays,
+                   s.array_bytes / mib, s.passes)
+                .c_str());
   return BL_OK;
 }
 
-// Every entry point goes through here: no exception crosses the C ABI.
-template <class Body>
-int32_t guarded(const bl_host* host, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const option_error& e) {
-    host->set_error(host, e.what());
-    return BL_INVALID_ARGUMENT;
-  } catch (const cannot_run& e) {
-    host->set_error(host, e.what());
-    return BL_CANNOT_RUN;
-  } catch (const std::bad_alloc&) {
-    host->set_error(host, "membw: out of memory");
-    return BL_NO_MEMORY;
-  } catch (const std::system_error& e) {
-    host->set_error(host, (std::string("membw: ") + e.what()).c_str());
-    return e.code() == std::errc::not_enough_memory ? BL_NO_MEMORY : BL_ERROR;
-  } catch (const std::exception& e) {
-    host->set_error(host, (std::string("membw: ") + e.what()).c_str());
-    return BL_ERROR;
-  } catch (...) {
-    host->set_error(host, "membw: unknown error");
-    return BL_ERROR;
-  }
-}
-
-int32_t membw_create(const bl_host* host, void** out_instance) {
-  *out_instance = nullptr;
-  return guarded(host, [&] {
-    *out_instance = std::make_unique<instance>(instance{host}).release();
-    return BL_OK;
-  });
-}
-
-void membw_destroy(void* p) { std::unique_ptr<instance>(static_cast<instance*>(p)).reset(); }
-
-int32_t membw_setup(void* p) {
-  auto& self = *static_cast<instance*>(p);
-  return guarded(self.host, [&] { return do_setup(self); });
-}
-
-int32_t membw_run(void* p) {
-  auto& self = *static_cast<instance*>(p);
-  return guarded(self.host, [&] { return do_run(self); });
-}
+// Every entry point runs inside sdk::guarded: no exception crosses the C ABI.
+constexpr sdk::guard_texts kGuard{
+    .out_of_memory = "membw: out of memory",
+    .unknown = "membw: unknown error",
+    .prefix = "membw: ",
+};
+using entry = sdk::entry_points<sdk::host_instance, kGuard>;
 
 constexpr bl_workload workload = {
     sizeof(bl_workload), 0, sizeof(options) / sizeof(options[0]), options,
     sizeof(metrics) / sizeof(metrics[0]), metrics,
     // No static requirement: the memory needed depends on size_mb and the cache size, so
     // setup() checks it against MemAvailable and answers BL_CANNOT_RUN with the figures.
-    0, nullptr, membw_create, membw_destroy, membw_setup, membw_run,
+    0, nullptr, entry::create, entry::destroy, entry::call<do_setup>, entry::call<do_run>,
     nullptr,  // run() reports metrics itself
     nullptr,  // nothing outlives a trial
 };
 
-constexpr bl_plugin plugin = {
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_WORKLOAD,
-    "membw",
-    "1.0.0",
+constexpr bl_plugin plugin = sdk::workload_plugin(
+    "membw", "1.0.0",
     "Memory bandwidth: RAMspeed/STREAM Copy, Scale, Add, Triad on 64-bit integers, all cores",
-    "benchlab",
-    &workload,
-    nullptr,
-    nullptr,
-};
+    "benchlab", workload);
 
 }  // namespace
 
 extern "C" BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t host_abi_major_min,
                                                             uint32_t host_abi_major_max) {
-  if (BL_ABI_MAJOR < host_abi_major_min || BL_ABI_MAJOR > host_abi_major_max) return nullptr;
-  return &plugin;
+  return benchlab::sdk::offer(plugin, host_abi_major_min, host_abi_major_max);
 }

@@ -1,18 +1,12 @@
 // The office-pdf workload: LibreOffice converting a batch of generated documents to PDF in
 // one `libreoffice --headless --convert-to pdf` call, timed, every PDF checked.
-#include <benchlab/plugin.h>
-
-#include <charconv>
+#include <benchlab/plugin.hpp>
 #include <cstdio>
-#include <exception>
 #include <filesystem>
 #include <fstream>
-#include <memory>
-#include <new>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "document_generator.hpp"
@@ -27,35 +21,16 @@ constexpr char kProgram[] = "libreoffice";
 constexpr char kInstallHint[] = "apt-get install libreoffice-writer-nogui";
 constexpr std::size_t kErrorLines = 15;
 
-// A setting a user got wrong; becomes BL_INVALID_ARGUMENT.
-struct OptionError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+namespace sdk = benchlab::sdk;
+using sdk::failure;
 
-// A status other than BL_OK with its reason, raised deep inside a phase.
-struct PhaseStop : std::runtime_error {
-  PhaseStop(int32_t status, const std::string& reason)
-      : std::runtime_error(reason), status(status) {}
-  int32_t status;
-};
-
-long long int_option(const bl_host* host, const char* name, long long min, long long max) {
-  const char* raw = host->option(host, name);
-  const std::string value = raw ? raw : "";
-  long long parsed = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || parsed < min ||
-      parsed > max)
-    throw OptionError("option " + std::string(name) + " is '" + value +
-                      "': give a whole number from " + std::to_string(min) + " to " +
-                      std::to_string(max));
-  return parsed;
-}
+constexpr sdk::option_texts kIntTexts{
+    .invalid = "option {name} is '{value}': give a whole number from {min} to {max}"};
 
 office_pdf::DocumentSet read_set(const bl_host* host) {
   office_pdf::DocumentSet set;
-  set.documents = static_cast<unsigned>(int_option(host, "documents", 1, 500));
-  set.sections = static_cast<unsigned>(int_option(host, "sections", 1, 200));
+  set.documents = static_cast<unsigned>(sdk::option_int(host, "documents", 1, 500, kIntTexts));
+  set.sections = static_cast<unsigned>(sdk::option_int(host, "sections", 1, 200, kIntTexts));
   return set;
 }
 
@@ -76,64 +51,22 @@ struct Layout {
   }
 };
 
-struct Finished {
-  int32_t exit_code = 0, term_signal = 0;
-  uint64_t wall_ns = 0;
-  std::string out, err;
+constexpr sdk::spawn_texts kSpawnTexts{
+    .cancelled = "{command}: cancelled",
+    .timed_out = "{command}: timed out",
+    .not_started = "cannot start '{program}': is LibreOffice installed? ({hint})",
+    .hint = kInstallHint,
 };
 
-std::string describe(const std::vector<std::string>& argv) {
-  std::string text;
-  for (const auto& arg : argv) text += (text.empty() ? "" : " ") + arg;
-  return text;
-}
-
-std::string last_lines(std::string_view text, std::size_t count) {
-  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  std::size_t start = text.size();
-  for (std::size_t lines = 0; start > 0; --start)
-    if (text[start - 1] == '\n' && ++lines == count) break;
-  return std::string(text.substr(start));
-}
-
-Finished spawn(const bl_host* host, const std::vector<std::string>& argv, const fs::path& cwd) {
-  std::vector<const char*> args;
-  for (const auto& arg : argv) args.push_back(arg.c_str());
-  args.push_back(nullptr);
-  const std::string dir = cwd.string();
+sdk::spawn_result spawn(const bl_host* host, const std::vector<std::string>& argv,
+                        const fs::path& cwd) {
   // No display: LibreOffice's headless VCL backend, whatever DISPLAY says.
-  const char* env[] = {"SAL_USE_VCLPLUGIN=svp", nullptr};
-  bl_spawn request{};
-  request.struct_size = sizeof request;
-  request.argv = args.data();
-  request.env = env;
-  request.cwd = dir.c_str();
-  bl_spawn_result result{};
-  result.struct_size = sizeof result;
-  const int32_t status = host->spawn(host, &request, &result);
-  if (status == BL_CANCELLED) throw PhaseStop(BL_CANCELLED, describe(argv) + ": cancelled");
-  if (status == BL_TIMEOUT) throw PhaseStop(BL_TIMEOUT, describe(argv) + ": timed out");
-  if (status != BL_OK)
-    throw PhaseStop(BL_CANNOT_RUN, "cannot start '" + argv[0] + "': is LibreOffice installed? (" +
-                                       kInstallHint + ")");
-  Finished done;
-  done.exit_code = result.exit_code;
-  done.term_signal = result.term_signal;
-  done.wall_ns = result.wall_ns;
-  if (result.out) done.out.assign(result.out, result.out_size);
-  if (result.err) done.err.assign(result.err, result.err_size);
-  return done;
+  return sdk::spawn_checked(
+      host, {.argv = argv, .env = {"SAL_USE_VCLPLUGIN=svp"}, .cwd = cwd.string()}, kSpawnTexts);
 }
 
-void require_success(const Finished& done, const std::vector<std::string>& argv) {
-  if (done.exit_code == 0 && done.term_signal == 0) return;
-  std::string reason = describe(argv) + " failed (" +
-                       (done.term_signal != 0 ? "signal " + std::to_string(done.term_signal)
-                                              : "exit status " + std::to_string(done.exit_code)) +
-                       ")";
-  const std::string said = done.err.empty() ? done.out : done.err;
-  if (!said.empty()) reason += "; its last lines:\n" + last_lines(said, kErrorLines);
-  throw PhaseStop(BL_ERROR, reason);
+void require_success(const sdk::spawn_result& done, const std::vector<std::string>& argv) {
+  sdk::require_success(done, sdk::command_text(argv), {}, kErrorLines);
 }
 
 std::vector<std::string> convert_command(const Layout& layout, const std::vector<fs::path>& inputs,
@@ -162,121 +95,86 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-template <typename Body>
-int32_t guarded(const bl_host* host, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const PhaseStop& e) {
-    host->set_error(host, e.what());
-    return e.status;
-  } catch (const OptionError& e) {
-    host->set_error(host, e.what());
-    return BL_INVALID_ARGUMENT;
-  } catch (const std::bad_alloc&) {
-    host->set_error(host, "out of memory in the office-pdf plugin");
-    return BL_NO_MEMORY;
-  } catch (const std::exception& e) {
-    host->set_error(host, e.what());
-    return BL_ERROR;
-  } catch (...) {
-    host->set_error(host, "unknown exception in the office-pdf plugin");
-    return BL_ERROR;
-  }
-}
-
-struct Instance {
-  const bl_host* host;
+constexpr sdk::guard_texts kGuard{
+    .out_of_memory = "out of memory in the office-pdf plugin",
+    .unknown = "unknown exception in the office-pdf plugin",
 };
 
-int32_t create(const bl_host* host, void** out_instance) {
-  *out_instance = nullptr;
-  return guarded(host, [&] {
-    *out_instance = std::make_unique<Instance>(Instance{host}).release();
-    return BL_OK;
-  });
-}
-
-void destroy(void* instance) { std::unique_ptr<Instance>(static_cast<Instance*>(instance)); }
+using Entry = sdk::entry_points<sdk::host_instance, kGuard>;
 
 // Writes the documents, then starts LibreOffice once on a one-section document so the
 // private profile exists and the first trial measures conversion, not first-start work.
-int32_t setup(void* instance) {
-  const bl_host* host = static_cast<Instance*>(instance)->host;
-  return guarded(host, [&] {
-    const office_pdf::DocumentSet set = read_set(host);
-    const Layout layout(host);
+int32_t setup(const bl_host* host) {
+  const office_pdf::DocumentSet set = read_set(host);
+  const Layout layout(host);
 
-    const std::vector<std::string> ask_version{
-        kProgram, "-env:UserInstallation=" + office_pdf::file_url(layout.profile), "--version"};
-    const Finished version = spawn(host, ask_version, layout.scratch);
-    require_success(version, ask_version);
-    const std::string version_line = last_lines(version.out, 1);
-    std::ofstream(layout.version_file) << version_line;
-    host->log(host, BL_LOG_INFO, ("using " + version_line).c_str());
+  const std::vector<std::string> ask_version{
+      kProgram, "-env:UserInstallation=" + office_pdf::file_url(layout.profile), "--version"};
+  const sdk::spawn_result version = spawn(host, ask_version, layout.scratch);
+  require_success(version, ask_version);
+  const std::string version_line = sdk::last_lines(version.out, 1);
+  std::ofstream(layout.version_file) << version_line;
+  host->log(host, BL_LOG_INFO, ("using " + version_line).c_str());
 
-    host->progress(host, -1.0, "writing documents");
-    fs::create_directories(layout.documents);
-    office_pdf::write_documents(layout.documents, set);
+  host->progress(host, -1.0, "writing documents");
+  fs::create_directories(layout.documents);
+  office_pdf::write_documents(layout.documents, set);
 
-    host->progress(host, -1.0, "first LibreOffice start (profile)");
-    fs::create_directories(layout.warmup);
-    const fs::path warmup_doc = layout.warmup / "warmup.fodt";
-    std::ofstream(warmup_doc, std::ios::binary) << office_pdf::flat_odt_document(1, 1);
-    const std::vector<fs::path> inputs{warmup_doc};
-    const std::vector<std::string> argv = convert_command(layout, inputs, layout.warmup);
-    const Finished warm = spawn(host, argv, layout.scratch);
-    require_success(warm, argv);
-    const office_pdf::BatchCheck check =
-        office_pdf::check_batch(inputs, layout.warmup, warm.out, warm.err);
-    if (!check.ok())
-      throw PhaseStop(BL_ERROR,
-                      "LibreOffice cannot convert even a one-section document: " + check.problem);
-    return BL_OK;
-  });
+  host->progress(host, -1.0, "first LibreOffice start (profile)");
+  fs::create_directories(layout.warmup);
+  const fs::path warmup_doc = layout.warmup / "warmup.fodt";
+  std::ofstream(warmup_doc, std::ios::binary) << office_pdf::flat_odt_document(1, 1);
+  const std::vector<fs::path> inputs{warmup_doc};
+  const std::vector<std::string> argv = convert_command(layout, inputs, layout.warmup);
+  const sdk::spawn_result warm = spawn(host, argv, layout.scratch);
+  require_success(warm, argv);
+  const office_pdf::BatchCheck check =
+      office_pdf::check_batch(inputs, layout.warmup, warm.out, warm.err);
+  if (!check.ok())
+    throw failure(BL_ERROR,
+                  "LibreOffice cannot convert even a one-section document: " + check.problem);
+  return BL_OK;
 }
 
 // One trial: convert the whole batch in one LibreOffice call (timed), then check every PDF.
-int32_t run(void* instance) {
-  const bl_host* host = static_cast<Instance*>(instance)->host;
-  return guarded(host, [&] {
-    const office_pdf::DocumentSet set = read_set(host);
-    const Layout layout(host);
-    const std::vector<fs::path> inputs = document_paths(layout, set);
-    for (const auto& input : inputs)
-      if (!fs::is_regular_file(input))
-        throw PhaseStop(BL_ERROR, input.string() + " is missing: setup did not complete");
+int32_t run(const bl_host* host) {
+  const office_pdf::DocumentSet set = read_set(host);
+  const Layout layout(host);
+  const std::vector<fs::path> inputs = document_paths(layout, set);
+  for (const auto& input : inputs)
+    if (!fs::is_regular_file(input))
+      throw failure(BL_ERROR, input.string() + " is missing: setup did not complete");
 
-    // Last trial's PDFs must not pass for this trial's.
-    fs::remove_all(layout.pdfs);
-    fs::create_directories(layout.pdfs);
+  // Last trial's PDFs must not pass for this trial's.
+  fs::remove_all(layout.pdfs);
+  fs::create_directories(layout.pdfs);
 
-    const std::vector<std::string> argv = convert_command(layout, inputs, layout.pdfs);
-    host->progress(host, -1.0,
-                   ("converting " + std::to_string(inputs.size()) + " documents").c_str());
-    const Finished done = spawn(host, argv, layout.scratch);
-    require_success(done, argv);
-    const office_pdf::BatchCheck check =
-        office_pdf::check_batch(inputs, layout.pdfs, done.out, done.err);
-    if (!check.ok()) throw PhaseStop(BL_ERROR, check.problem);
+  const std::vector<std::string> argv = convert_command(layout, inputs, layout.pdfs);
+  host->progress(host, -1.0,
+                 ("converting " + std::to_string(inputs.size()) + " documents").c_str());
+  const sdk::spawn_result done = spawn(host, argv, layout.scratch);
+  require_success(done, argv);
+  const office_pdf::BatchCheck check =
+      office_pdf::check_batch(inputs, layout.pdfs, done.out, done.err);
+  if (!check.ok()) throw failure(BL_ERROR, check.problem);
 
-    std::uintmax_t bytes = 0;
-    unsigned pages = 0;
-    for (const auto& pdf : check.pdfs) {
-      bytes += pdf.bytes;
-      pages += pdf.pages;
-    }
-    const double seconds = static_cast<double>(done.wall_ns) / 1e9;
-    char summary[512];
-    std::snprintf(summary, sizeof summary,
-                  "office-pdf: %zu documents (generator %u, sections=%u) -> %zu PDFs, %u "
-                  "pages, %ju bytes in %.3f s with %s\n",
-                  inputs.size(), office_pdf::kDocumentGeneratorVersion, set.sections,
-                  check.pdfs.size(), pages, bytes, seconds, read_text(layout.version_file).c_str());
-    host->append_output(host, done.out.data(), done.out.size());
-    host->append_output(host, summary, std::char_traits<char>::length(summary));
-    host->report_metric(host, "seconds", seconds);
-    return BL_OK;
-  });
+  std::uintmax_t bytes = 0;
+  unsigned pages = 0;
+  for (const auto& pdf : check.pdfs) {
+    bytes += pdf.bytes;
+    pages += pdf.pages;
+  }
+  const double seconds = static_cast<double>(done.wall_ns) / 1e9;
+  char summary[512];
+  std::snprintf(summary, sizeof summary,
+                "office-pdf: %zu documents (generator %u, sections=%u) -> %zu PDFs, %u "
+                "pages, %ju bytes in %.3f s with %s\n",
+                inputs.size(), office_pdf::kDocumentGeneratorVersion, set.sections,
+                check.pdfs.size(), pages, bytes, seconds, read_text(layout.version_file).c_str());
+  host->append_output(host, done.out.data(), done.out.size());
+  host->append_output(host, summary, std::char_traits<char>::length(summary));
+  host->report_metric(host, "seconds", seconds);
+  return BL_OK;
 }
 
 const bl_option_desc kOptions[] = {
@@ -304,32 +202,22 @@ const bl_workload kWorkload = {
     kMetrics,
     sizeof kRequirements / sizeof kRequirements[0],
     kRequirements,
-    create,
-    destroy,
-    setup,
-    run,
+    Entry::create,
+    Entry::destroy,
+    Entry::call<setup>,
+    Entry::call<run>,
     nullptr,
     nullptr,
 };
 
-const bl_plugin kPlugin = {
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_WORKLOAD,
-    "office-pdf",
-    "1.0.0",
+constexpr bl_plugin kPlugin = sdk::workload_plugin(
+    "office-pdf", "1.0.0",
     "LibreOffice converting a batch of generated documents (text, tables, images) to PDF",
-    "benchlab",
-    &kWorkload,
-    nullptr,
-    nullptr,
-};
+    "benchlab", kWorkload);
 
 }  // namespace
 
 extern "C" BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t host_abi_major_min,
                                                             uint32_t host_abi_major_max) {
-  if (host_abi_major_min > BL_ABI_MAJOR || host_abi_major_max < BL_ABI_MAJOR) return nullptr;
-  return &kPlugin;
+  return benchlab::sdk::offer(kPlugin, host_abi_major_min, host_abi_major_max);
 }

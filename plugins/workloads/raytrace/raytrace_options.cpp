@@ -1,8 +1,7 @@
 #include "raytrace_options.h"
 
 #include <array>
-#include <charconv>
-#include <cstring>
+#include <benchlab/plugin.hpp>
 #include <string_view>
 
 namespace raytrace {
@@ -20,6 +19,14 @@ constexpr std::array kResolutions{
 };
 
 constexpr const char* kResolutionNames[] = {"1080p", "4k", "5k", nullptr};
+
+// The enum option's position in kResolutionNames is the row of kResolutions.
+constexpr bool names_match_rows() {
+  for (std::size_t i = 0; i < kResolutions.size(); ++i)
+    if (std::string_view(kResolutionNames[i]) != kResolutions[i].name) return false;
+  return kResolutionNames[kResolutions.size()] == nullptr;
+}
+static_assert(names_match_rows());
 
 constexpr int kMaxThreads = 4096;
 constexpr int kMaxSamples = 4096;
@@ -51,43 +58,34 @@ constexpr std::array<bl_option_desc, kOptionCount> kOptionDescriptors{
 
 namespace {
 
-std::string_view option_text(const bl_host& host, const char* name) {
-  const char* value = host.option(&host, name);
-  return value == nullptr ? std::string_view{} : std::string_view{value};
-}
+namespace sdk = benchlab::sdk;
 
+// An empty value means the default, as it always has for this plugin.
 int read_int(const bl_host& host, const char* name, int fallback, int min, int max) {
-  const std::string_view text = option_text(host, name);
-  if (text.empty()) return fallback;
-  long long value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
-    throw InvalidOption("option " + std::string(name) + " = '" + std::string(text) +
-                        "' is not a whole number from " + std::to_string(min) + " to " +
-                        std::to_string(max) + "; set it in that range");
-  }
-  return static_cast<int>(value);
+  if (sdk::option_string(&host, name).empty()) return fallback;
+  static constexpr sdk::option_texts texts{
+      .invalid =
+          "option {name} = '{value}' is not a whole number from {min} to {max}; set it "
+          "in that range"};
+  return static_cast<int>(sdk::option_int(&host, name, min, max, texts));
 }
 
 }  // namespace
 
 RenderOptions read_options(const bl_host& host) {
+  static constexpr sdk::option_texts resolution_texts{
+      .invalid = "option {name} = '{value}' is not one of {allowed}; use one of those"};
   RenderOptions options;
-  options.resolution = option_text(host, "resolution");
-  if (options.resolution.empty()) options.resolution = "1080p";
-  for (const Resolution& r : kResolutions) {
-    if (options.resolution == r.name) {
-      options.width = r.width;
-      options.height = r.height;
-    }
-  }
-  if (options.width == 0) {
-    throw InvalidOption("option resolution = '" + options.resolution +
-                        "' is not one of 1080p, 4k, 5k; use one of those");
-  }
+  const std::size_t resolution =
+      sdk::option_string(&host, "resolution").empty()
+          ? 0  // 1080p, the default
+          : sdk::option_enum(&host, "resolution", kResolutionNames, resolution_texts);
+  options.resolution = kResolutions[resolution].name;
+  options.width = kResolutions[resolution].width;
+  options.height = kResolutions[resolution].height;
   options.samples = read_int(host, "samples", kDefaultSamples, 1, kMaxSamples);
   options.threads = static_cast<unsigned>(read_int(host, "threads", 0, 0, kMaxThreads));
-  options.save_image = option_text(host, "save_image");
+  options.save_image = sdk::option_string(&host, "save_image");
   return options;
 }
 

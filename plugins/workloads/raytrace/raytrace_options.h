@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 
 namespace raytrace {
@@ -14,12 +13,6 @@ namespace raytrace {
 // The samples option's default, chosen so a 1080p render takes about 5 s on a 2-core
 // machine (measurements in docs/workloads/raytrace.md).
 inline constexpr int kDefaultSamples = 16;
-
-// An option value the plugin cannot use; what() names the option and says what to do.
-class InvalidOption : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
 
 struct RenderOptions {
   std::string resolution;  // "1080p", "4k" or "5k"
@@ -33,7 +26,7 @@ struct RenderOptions {
 inline constexpr std::size_t kOptionCount = 4;
 extern const std::array<bl_option_desc, kOptionCount> kOptionDescriptors;
 
-// Throws InvalidOption.
+// Throws benchlab::sdk::invalid_option naming the option and what to give instead.
 RenderOptions read_options(const bl_host& host);
 
 }  // namespace raytrace

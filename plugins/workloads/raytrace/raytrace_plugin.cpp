@@ -1,13 +1,10 @@
 // The raytrace workload plugin: the ABI glue around the renderer. Every entry point
 // catches everything; failures reach the host as a status plus host->set_error().
-#include <benchlab/plugin.h>
-
 #include <algorithm>
 #include <array>
+#include <benchlab/plugin.hpp>
 #include <cstddef>
 #include <filesystem>
-#include <memory>
-#include <new>
 #include <string>
 #include <system_error>
 
@@ -34,9 +31,7 @@ constexpr std::array kMetrics{
 // The host functions this plugin calls; a host table shorter than this is refused.
 constexpr std::size_t kHostSizeNeeded = offsetof(bl_host, now_ns) + sizeof(bl_host::now_ns);
 
-struct Instance {
-  const bl_host* host;
-};
+namespace sdk = benchlab::sdk;
 
 void set_error(const bl_host& host, const std::string& message) {
   host.set_error(&host, message.c_str());
@@ -61,8 +56,8 @@ std::filesystem::path image_path(const bl_host& host, const RenderOptions& optio
   const std::filesystem::path dir = path.parent_path();
   std::error_code error;
   if (!dir.empty() && !std::filesystem::is_directory(dir, error)) {
-    throw InvalidOption("option save_image = '" + options.save_image + "': directory " +
-                        dir.string() + " does not exist; create it or choose another path");
+    throw sdk::invalid_option("option save_image = '" + options.save_image + "': directory " +
+                              dir.string() + " does not exist; create it or choose another path");
   }
   return path;
 }
@@ -112,54 +107,19 @@ int32_t render_trial(const bl_host& host) {
   return BL_OK;
 }
 
-// Runs `body` and turns whatever it throws into a status and an error text.
-template <typename Body>
-int32_t guarded(const bl_host& host, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const InvalidOption& e) {
-    set_error(host, e.what());
-    return BL_INVALID_ARGUMENT;
-  } catch (const std::bad_alloc&) {
-    host.set_error(&host, "out of memory while rendering; free memory or lower the resolution");
-    return BL_NO_MEMORY;
-  } catch (const std::exception& e) {
-    host.set_error(&host, e.what());
-    return BL_ERROR;
-  } catch (...) {
-    host.set_error(&host, "unknown failure in the raytrace plugin");
-    return BL_ERROR;
-  }
-}
-
-int32_t create(const bl_host* host, void** out_instance) noexcept {
-  if (out_instance != nullptr) *out_instance = nullptr;
-  if (host == nullptr || out_instance == nullptr) return BL_INVALID_ARGUMENT;
-  if (host->struct_size < kHostSizeNeeded) return BL_UNSUPPORTED;  // cannot even set_error
-  return guarded(*host, [&] {
-    *out_instance = std::make_unique<Instance>(Instance{host}).release();
-    return BL_OK;
-  });
-}
-
-void destroy(void* instance) noexcept {
-  // Takes back the ownership handed out by create(); destroy(NULL) is a no-op.
-  const std::unique_ptr<Instance> owned(static_cast<Instance*>(instance));
-}
+constexpr sdk::guard_texts kGuard{
+    .out_of_memory = "out of memory while rendering; free memory or lower the resolution",
+    .unknown = "unknown failure in the raytrace plugin",
+};
+using Entry = sdk::entry_points<sdk::host_instance, kGuard, kHostSizeNeeded>;
 
 // Checks the options once per result, so a bad value fails before any trial.
-int32_t setup(void* instance) noexcept {
-  const bl_host& host = *static_cast<Instance*>(instance)->host;
-  return guarded(host, [&] {
-    image_path(host, read_options(host));
-    return BL_OK;
-  });
+int32_t setup(const bl_host* host) {
+  image_path(*host, read_options(*host));
+  return BL_OK;
 }
 
-int32_t run(void* instance) noexcept {
-  const bl_host& host = *static_cast<Instance*>(instance)->host;
-  return guarded(host, [&] { return render_trial(host); });
-}
+int32_t run(const bl_host* host) { return render_trial(*host); }
 
 constexpr bl_workload kWorkload{
     sizeof(bl_workload),
@@ -170,34 +130,24 @@ constexpr bl_workload kWorkload{
     kMetrics.data(),
     0,
     nullptr,
-    create,
-    destroy,
-    setup,
-    run,
+    Entry::create,
+    Entry::destroy,
+    Entry::call<setup>,
+    Entry::call<run>,
     nullptr,
     nullptr,
 };
 
-constexpr bl_plugin kPlugin{
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_WORKLOAD,
-    "raytrace",
-    kPluginVersion,
+constexpr bl_plugin kPlugin = sdk::workload_plugin(
+    "raytrace", kPluginVersion,
     "C-Ray-like ray tracer (spheres, planes, shadows, reflections), all cores, image checked "
     "by checksum",
-    "benchlab",
-    &kWorkload,
-    nullptr,
-    nullptr,
-};
+    "benchlab", kWorkload);
 
 }  // namespace
 }  // namespace raytrace
 
 extern "C" BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t host_abi_major_min,
                                                             uint32_t host_abi_major_max) {
-  const bool speaks_ours = host_abi_major_min <= BL_ABI_MAJOR && BL_ABI_MAJOR <= host_abi_major_max;
-  return speaks_ours ? &raytrace::kPlugin : nullptr;
+  return benchlab::sdk::offer(raytrace::kPlugin, host_abi_major_min, host_abi_major_max);
 }

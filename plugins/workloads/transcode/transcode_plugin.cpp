@@ -1,17 +1,13 @@
 // The transcode workload: a 4K H.264 clip (generated once, cached) transcoded to 1080p
 // H.265 by HandBrakeCLI, or by ffmpeg with libx265 where HandBrake is not installed. Every
 // trial's output is checked with ffprobe: H.265, the asked size, every frame.
-#include <benchlab/plugin.h>
 #include <unistd.h>
 
-#include <charconv>
+#include <benchlab/plugin.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <exception>
 #include <filesystem>
 #include <fstream>
-#include <memory>
-#include <new>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -32,50 +28,19 @@ constexpr char kFfmpegHint[] = "apt-get install ffmpeg";
 constexpr char kHandbrakeHint[] = "apt-get install handbrake-cli";
 constexpr std::size_t kErrorLines = 15;
 
-// A setting a user got wrong; becomes BL_INVALID_ARGUMENT.
-struct OptionError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+namespace sdk = benchlab::sdk;
+using sdk::failure;
 
-// A status other than BL_OK with its reason, raised deep inside a phase.
-struct PhaseStop : std::runtime_error {
-  PhaseStop(int32_t status, const std::string& reason)
-      : std::runtime_error(reason), status(status) {}
-  int32_t status;
-};
-
-std::string string_option(const bl_host* host, const char* name) {
-  const char* value = host->option(host, name);
-  return value ? value : "";
-}
-
-long long int_option(const bl_host* host, const char* name, long long min, long long max) {
-  const std::string value = string_option(host, name);
-  long long parsed = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || parsed < min ||
-      parsed > max)
-    throw OptionError("option " + std::string(name) + " is '" + value +
-                      "': give a whole number from " + std::to_string(min) + " to " +
-                      std::to_string(max));
-  return parsed;
-}
-
-double float_option(const bl_host* host, const char* name, double min, double max) {
-  const std::string value = string_option(host, name);
-  char* end = nullptr;
-  const double parsed = std::strtod(value.c_str(), &end);
-  if (value.empty() || *end != '\0' || !(parsed >= min && parsed <= max))
-    throw OptionError("option " + std::string(name) + " is '" + value + "': give a number from " +
-                      std::to_string(min) + " to " + std::to_string(max));
-  return parsed;
-}
+constexpr sdk::option_texts kIntTexts{
+    .invalid = "option {name} is '{value}': give a whole number from {min} to {max}"};
+constexpr sdk::option_texts kFloatTexts{
+    .invalid = "option {name} is '{value}': give a number from {min:f} to {max:f}"};
 
 transcode::FrameSize size_option(const bl_host* host, const char* name) {
   try {
-    return transcode::parse_frame_size(string_option(host, name));
+    return transcode::parse_frame_size(sdk::option_string(host, name));
   } catch (const std::invalid_argument& e) {
-    throw OptionError("option " + std::string(name) + ": " + e.what());
+    throw sdk::invalid_option("option " + std::string(name) + ": " + e.what());
   }
 }
 
@@ -83,10 +48,11 @@ transcode::TranscodeJob read_job(const bl_host* host) {
   transcode::TranscodeJob job;
   job.source = size_option(host, "source_size");
   job.output = size_option(host, "output_size");
-  job.frames = static_cast<std::uint32_t>(int_option(host, "frames", 1, 100000));
-  job.frame_rate = static_cast<std::uint32_t>(int_option(host, "frame_rate", 1, 240));
-  job.preset = string_option(host, "preset");
-  job.quality = float_option(host, "quality", 0, 51);
+  job.frames = static_cast<std::uint32_t>(sdk::option_int(host, "frames", 1, 100000, kIntTexts));
+  job.frame_rate =
+      static_cast<std::uint32_t>(sdk::option_int(host, "frame_rate", 1, 240, kIntTexts));
+  job.preset = sdk::option_string(host, "preset");
+  job.quality = sdk::option_float(host, "quality", 0, 51, kFloatTexts);
   return job;
 }
 
@@ -105,90 +71,56 @@ struct Layout {
   }
 };
 
-struct Finished {
-  int32_t exit_code = 0, term_signal = 0;
-  uint64_t wall_ns = 0;
-  std::string out, err;
+constexpr sdk::spawn_texts kSpawnTexts{
+    .cancelled = "{command}: cancelled",
+    .timed_out = "{command}: timed out",
+    .not_started = "cannot start '{program}': is it installed and on PATH? ({hint})",
 };
 
-std::string describe(const std::vector<std::string>& argv) {
-  std::string text;
-  for (const auto& arg : argv) text += (text.empty() ? "" : " ") + arg;
-  return text;
+sdk::spawn_result spawn(const bl_host* host, const std::vector<std::string>& argv,
+                        const fs::path& cwd, const char* hint) {
+  sdk::spawn_texts texts = kSpawnTexts;
+  texts.hint = hint;
+  return sdk::spawn_checked(host, {.argv = argv, .cwd = cwd.string()}, texts);
 }
 
-Finished spawn(const bl_host* host, const std::vector<std::string>& argv, const fs::path& cwd,
-               const char* hint) {
-  std::vector<const char*> args;
-  for (const auto& arg : argv) args.push_back(arg.c_str());
-  args.push_back(nullptr);
-  const std::string dir = cwd.string();
-  bl_spawn request{};
-  request.struct_size = sizeof request;
-  request.argv = args.data();
-  request.cwd = dir.c_str();
-  bl_spawn_result result{};
-  result.struct_size = sizeof result;
-  const int32_t status = host->spawn(host, &request, &result);
-  if (status == BL_CANCELLED) throw PhaseStop(BL_CANCELLED, describe(argv) + ": cancelled");
-  if (status == BL_TIMEOUT) throw PhaseStop(BL_TIMEOUT, describe(argv) + ": timed out");
-  if (status != BL_OK)
-    throw PhaseStop(BL_CANNOT_RUN,
-                    "cannot start '" + argv[0] + "': is it installed and on PATH? (" + hint + ")");
-  Finished done;
-  done.exit_code = result.exit_code;
-  done.term_signal = result.term_signal;
-  done.wall_ns = result.wall_ns;
-  if (result.out) done.out.assign(result.out, result.out_size);
-  if (result.err) done.err.assign(result.err, result.err_size);
-  return done;
+void require_success(const sdk::spawn_result& done, const std::vector<std::string>& argv) {
+  sdk::require_success(done, sdk::command_text(argv), {}, kErrorLines, transcode::closing_lines);
 }
 
-void require_success(const Finished& done, const std::vector<std::string>& argv) {
-  if (done.exit_code == 0 && done.term_signal == 0) return;
-  std::string reason = describe(argv) + " failed (" +
-                       (done.term_signal != 0 ? "signal " + std::to_string(done.term_signal)
-                                              : "exit status " + std::to_string(done.exit_code)) +
-                       ")";
-  const std::string said =
-      transcode::closing_lines(done.err.empty() ? done.out : done.err, kErrorLines);
-  if (!said.empty()) reason += "; its last lines:\n" + said;
-  throw PhaseStop(BL_ERROR, reason);
-}
-
-// ffprobe's view of `file` against what it should be; throws PhaseStop naming `what`.
+// ffprobe's view of `file` against what it should be; throws failure naming `what`.
 transcode::ProbedStream probe_and_check(const bl_host* host, const fs::path& file,
                                         const transcode::ExpectedStream& expected,
                                         const fs::path& cwd, const std::string& what) {
   std::error_code ec;
   const auto size = fs::file_size(file, ec);
-  if (ec) throw PhaseStop(BL_ERROR, what + " " + file.string() + " was not written");
-  if (size == 0) throw PhaseStop(BL_ERROR, what + " " + file.string() + " is empty");
+  if (ec) throw failure(BL_ERROR, what + " " + file.string() + " was not written");
+  if (size == 0) throw failure(BL_ERROR, what + " " + file.string() + " is empty");
   const std::vector<std::string> argv = transcode::probe_command(file);
-  const Finished probed = spawn(host, argv, cwd, kFfmpegHint);
+  const sdk::spawn_result probed = spawn(host, argv, cwd, kFfmpegHint);
   require_success(probed, argv);
   const transcode::ProbedStream stream = transcode::parse_probe(probed.out);
   const std::string mismatch = transcode::stream_mismatch(stream, expected);
   if (!mismatch.empty())
-    throw PhaseStop(BL_ERROR, what + " " + file.string() + " is not what was asked: " + mismatch);
+    throw failure(BL_ERROR, what + " " + file.string() + " is not what was asked: " + mismatch);
   return stream;
 }
 
 Encoder choose_encoder(const bl_host* host) {
-  const std::string wanted = string_option(host, "encoder");
+  const std::string wanted = sdk::option_string(host, "encoder");
   const char* path = std::getenv("PATH");
   const bool have_handbrake =
       transcode::find_on_path("HandBrakeCLI", path ? path : "/usr/bin:/bin").has_value();
   if (wanted == "ffmpeg") return Encoder::ffmpeg;
   if (wanted == "handbrake") {
     if (!have_handbrake)
-      throw PhaseStop(BL_CANNOT_RUN,
-                      std::string("encoder=handbrake, but HandBrakeCLI is not on PATH (") +
-                          kHandbrakeHint + "); encoder=ffmpeg uses ffmpeg's libx265 instead");
+      throw failure(BL_CANNOT_RUN,
+                    std::string("encoder=handbrake, but HandBrakeCLI is not on PATH (") +
+                        kHandbrakeHint + "); encoder=ffmpeg uses ffmpeg's libx265 instead");
     return Encoder::handbrake;
   }
   if (wanted != "auto")
-    throw OptionError("option encoder is '" + wanted + "': give auto, handbrake or ffmpeg");
+    throw sdk::invalid_option("option encoder is '" + wanted + "': give auto, handbrake or ffmpeg");
   return have_handbrake ? Encoder::handbrake : Encoder::ffmpeg;
 }
 
@@ -226,145 +158,110 @@ void ensure_source(const bl_host* host, const transcode::TranscodeJob& job, cons
   fs::rename(partial, layout.source);
 }
 
-template <typename Body>
-int32_t guarded(const bl_host* host, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const PhaseStop& e) {
-    host->set_error(host, e.what());
-    return e.status;
-  } catch (const OptionError& e) {
-    host->set_error(host, e.what());
-    return BL_INVALID_ARGUMENT;
-  } catch (const std::bad_alloc&) {
-    host->set_error(host, "out of memory in the transcode plugin");
-    return BL_NO_MEMORY;
-  } catch (const std::exception& e) {
-    host->set_error(host, e.what());
-    return BL_ERROR;
-  } catch (...) {
-    host->set_error(host, "unknown exception in the transcode plugin");
-    return BL_ERROR;
-  }
-}
-
-struct Instance {
-  const bl_host* host;
+constexpr sdk::guard_texts kGuard{
+    .out_of_memory = "out of memory in the transcode plugin",
+    .unknown = "unknown exception in the transcode plugin",
 };
 
-int32_t create(const bl_host* host, void** out_instance) {
-  *out_instance = nullptr;
-  return guarded(host, [&] {
-    *out_instance = std::make_unique<Instance>(Instance{host}).release();
-    return BL_OK;
-  });
-}
-
-void destroy(void* instance) { std::unique_ptr<Instance>(static_cast<Instance*>(instance)); }
+using Entry = sdk::entry_points<sdk::host_instance, kGuard>;
 
 // Picks the encoder, checks it can encode H.265, and makes sure the source clip exists.
-int32_t setup(void* instance) {
-  const bl_host* host = static_cast<Instance*>(instance)->host;
-  return guarded(host, [&] {
-    const transcode::TranscodeJob job = read_job(host);
-    const Layout layout(host, job);
-    const Encoder encoder = choose_encoder(host);
-    const char* hint = encoder == Encoder::handbrake ? kHandbrakeHint : kFfmpegHint;
+int32_t setup(const bl_host* host) {
+  const transcode::TranscodeJob job = read_job(host);
+  const Layout layout(host, job);
+  const Encoder encoder = choose_encoder(host);
+  const char* hint = encoder == Encoder::handbrake ? kHandbrakeHint : kFfmpegHint;
 
-    if (encoder == Encoder::ffmpeg) {
-      const std::vector<std::string> list{"ffmpeg", "-hide_banner", "-encoders"};
-      const Finished encoders = spawn(host, list, layout.scratch, kFfmpegHint);
-      require_success(encoders, list);
-      if (encoders.out.find(" libx265 ") == std::string::npos)
-        throw PhaseStop(BL_CANNOT_RUN,
-                        "this ffmpeg was built without the libx265 encoder (ffmpeg -encoders "
-                        "does not list it); install a build with x265 (Debian's ffmpeg has it) "
-                        "or HandBrakeCLI (" +
-                            std::string(kHandbrakeHint) + ")");
-    }
-    const std::vector<std::string> ask = transcode::version_command(encoder);
-    const Finished version = spawn(host, ask, layout.scratch, hint);
-    std::string banner = transcode::program_version(version.out);
-    if (banner.empty())
-      banner = std::string(transcode::encoder_program(encoder)) + " (version unknown)";
+  if (encoder == Encoder::ffmpeg) {
+    const std::vector<std::string> list{"ffmpeg", "-hide_banner", "-encoders"};
+    const sdk::spawn_result encoders = spawn(host, list, layout.scratch, kFfmpegHint);
+    require_success(encoders, list);
+    if (encoders.out.find(" libx265 ") == std::string::npos)
+      throw failure(BL_CANNOT_RUN,
+                    "this ffmpeg was built without the libx265 encoder (ffmpeg -encoders "
+                    "does not list it); install a build with x265 (Debian's ffmpeg has it) "
+                    "or HandBrakeCLI (" +
+                        std::string(kHandbrakeHint) + ")");
+  }
+  const std::vector<std::string> ask = transcode::version_command(encoder);
+  const sdk::spawn_result version = spawn(host, ask, layout.scratch, hint);
+  std::string banner = transcode::program_version(version.out);
+  if (banner.empty())
+    banner = std::string(transcode::encoder_program(encoder)) + " (version unknown)";
 
-    const std::string chosen = std::string(transcode::encoder_name(encoder));
-    std::ofstream(layout.encoder_file) << chosen << "\n" << banner << "\n";
-    host->log(host, BL_LOG_INFO,
-              ("encoder: " + chosen + " (" + banner + ")" +
-               (string_option(host, "encoder") == "auto" ? encoder == Encoder::handbrake
-                                                               ? ", found on PATH"
-                                                               : ", as HandBrakeCLI is not on PATH"
-                                                         : ""))
-                  .c_str());
-    ensure_source(host, job, layout);
-    return BL_OK;
-  });
+  const std::string chosen = std::string(transcode::encoder_name(encoder));
+  std::ofstream(layout.encoder_file) << chosen << "\n" << banner << "\n";
+  host->log(
+      host, BL_LOG_INFO,
+      ("encoder: " + chosen + " (" + banner + ")" +
+       (sdk::option_string(host, "encoder") == "auto"
+            ? encoder == Encoder::handbrake ? ", found on PATH" : ", as HandBrakeCLI is not on PATH"
+            : ""))
+          .c_str());
+  ensure_source(host, job, layout);
+  return BL_OK;
 }
 
 // One trial: the transcode (timed), then ffprobe decodes the result to check it.
-int32_t run(void* instance) {
-  const bl_host* host = static_cast<Instance*>(instance)->host;
-  return guarded(host, [&] {
-    const transcode::TranscodeJob job = read_job(host);
-    const Layout layout(host, job);
-    std::istringstream chosen(read_text(layout.encoder_file));
-    std::string name, banner;
-    std::getline(chosen, name);
-    std::getline(chosen, banner);
-    if (name != "handbrake" && name != "ffmpeg")
-      throw PhaseStop(BL_ERROR,
-                      layout.encoder_file.string() + " names no encoder: setup did not complete");
-    const Encoder encoder = name == "handbrake" ? Encoder::handbrake : Encoder::ffmpeg;
-    if (!fs::is_regular_file(layout.source))
-      throw PhaseStop(BL_ERROR, "the source clip " + layout.source.string() +
-                                    " is missing: setup did not complete, or the cache was "
-                                    "cleared since");
+int32_t run(const bl_host* host) {
+  const transcode::TranscodeJob job = read_job(host);
+  const Layout layout(host, job);
+  std::istringstream chosen(read_text(layout.encoder_file));
+  std::string name, banner;
+  std::getline(chosen, name);
+  std::getline(chosen, banner);
+  if (name != "handbrake" && name != "ffmpeg")
+    throw failure(BL_ERROR,
+                  layout.encoder_file.string() + " names no encoder: setup did not complete");
+  const Encoder encoder = name == "handbrake" ? Encoder::handbrake : Encoder::ffmpeg;
+  if (!fs::is_regular_file(layout.source))
+    throw failure(BL_ERROR, "the source clip " + layout.source.string() +
+                                " is missing: setup did not complete, or the cache was "
+                                "cleared since");
 
-    std::error_code ec;
-    fs::remove(layout.output, ec);
-    const std::vector<std::string> argv =
-        transcode::transcode_command(encoder, job, layout.source, layout.output);
-    host->log(host, BL_LOG_INFO, ("encoder: " + name + " (" + banner + ")").c_str());
-    host->progress(host, -1.0,
-                   ("transcoding " + std::to_string(job.frames) + " frames with " +
-                    std::string(transcode::encoder_program(encoder)))
-                       .c_str());
-    const Finished done = spawn(host, argv, layout.scratch,
-                                encoder == Encoder::handbrake ? kHandbrakeHint : kFfmpegHint);
-    require_success(done, argv);
-    if (encoder == Encoder::handbrake && !transcode::handbrake_finished(done.err))
-      throw PhaseStop(BL_ERROR, "HandBrakeCLI exited without \"Encode done!\"; its last lines:\n" +
-                                    transcode::closing_lines(done.err, kErrorLines));
-    probe_and_check(host, layout.output, {"hevc", job.output, job.frames}, layout.scratch,
-                    "the transcoded file");
-    const auto bytes = fs::file_size(layout.output);
-    fs::remove(layout.output, ec);
+  std::error_code ec;
+  fs::remove(layout.output, ec);
+  const std::vector<std::string> argv =
+      transcode::transcode_command(encoder, job, layout.source, layout.output);
+  host->log(host, BL_LOG_INFO, ("encoder: " + name + " (" + banner + ")").c_str());
+  host->progress(host, -1.0,
+                 ("transcoding " + std::to_string(job.frames) + " frames with " +
+                  std::string(transcode::encoder_program(encoder)))
+                     .c_str());
+  const sdk::spawn_result done = spawn(
+      host, argv, layout.scratch, encoder == Encoder::handbrake ? kHandbrakeHint : kFfmpegHint);
+  require_success(done, argv);
+  if (encoder == Encoder::handbrake && !transcode::handbrake_finished(done.err))
+    throw failure(BL_ERROR, "HandBrakeCLI exited without \"Encode done!\"; its last lines:\n" +
+                                transcode::closing_lines(done.err, kErrorLines));
+  probe_and_check(host, layout.output, {"hevc", job.output, job.frames}, layout.scratch,
+                  "the transcoded file");
+  const auto bytes = fs::file_size(layout.output);
+  fs::remove(layout.output, ec);
 
-    const double seconds = static_cast<double>(done.wall_ns) / 1e9;
-    const double fps = seconds > 0 ? job.frames / seconds : 0;
-    std::string x265 = transcode::x265_version(done.err);
-    char line[512];
-    std::string record = "transcode: encoder=" + name + " (" + banner + ", x265 " +
-                         (x265.empty() ? "version unknown" : x265) +
-                         ")\ncommand: " + describe(argv) + "\n";
-    std::snprintf(line, sizeof line,
-                  "result: %s h264 %u frames (source generator %u) -> %s hevc %u frames, %ju "
-                  "bytes, %.3f s, %.3f fps\n",
-                  to_string(job.source).c_str(), job.frames, transcode::kSourceGeneratorVersion,
-                  to_string(job.output).c_str(), job.frames, static_cast<std::uintmax_t>(bytes),
-                  seconds, fps);
+  const double seconds = static_cast<double>(done.wall_ns) / 1e9;
+  const double fps = seconds > 0 ? job.frames / seconds : 0;
+  std::string x265 = transcode::x265_version(done.err);
+  char line[512];
+  std::string record = "transcode: encoder=" + name + " (" + banner + ", x265 " +
+                       (x265.empty() ? "version unknown" : x265) +
+                       ")\ncommand: " + sdk::command_text(argv) + "\n";
+  std::snprintf(line, sizeof line,
+                "result: %s h264 %u frames (source generator %u) -> %s hevc %u frames, %ju "
+                "bytes, %.3f s, %.3f fps\n",
+                to_string(job.source).c_str(), job.frames, transcode::kSourceGeneratorVersion,
+                to_string(job.output).c_str(), job.frames, static_cast<std::uintmax_t>(bytes),
+                seconds, fps);
+  record += line;
+  if (const auto summary = transcode::parse_x265_summary(done.err)) {
+    std::snprintf(line, sizeof line, "x265: %ju frames in %.2f s, %.2f fps\n",
+                  static_cast<std::uintmax_t>(summary->frames), summary->seconds, summary->fps);
     record += line;
-    if (const auto summary = transcode::parse_x265_summary(done.err)) {
-      std::snprintf(line, sizeof line, "x265: %ju frames in %.2f s, %.2f fps\n",
-                    static_cast<std::uintmax_t>(summary->frames), summary->seconds, summary->fps);
-      record += line;
-    }
-    host->append_output(host, record.data(), record.size());
-    host->report_metric(host, "seconds", seconds);
-    host->report_metric(host, "fps", fps);
-    return BL_OK;
-  });
+  }
+  host->append_output(host, record.data(), record.size());
+  host->report_metric(host, "seconds", seconds);
+  host->report_metric(host, "fps", fps);
+  return BL_OK;
 }
 
 const char* const kEncoders[] = {"auto", "handbrake", "ffmpeg", nullptr};
@@ -409,32 +306,22 @@ const bl_workload kWorkload = {
     kMetrics,
     sizeof kRequirements / sizeof kRequirements[0],
     kRequirements,
-    create,
-    destroy,
-    setup,
-    run,
+    Entry::create,
+    Entry::destroy,
+    Entry::call<setup>,
+    Entry::call<run>,
     nullptr,
     nullptr,
 };
 
-const bl_plugin kPlugin = {
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_WORKLOAD,
-    "transcode",
-    "1.0.0",
-    "4K H.264 to 1080p H.265 transcode with HandBrakeCLI (or ffmpeg + libx265)",
-    "benchlab",
-    &kWorkload,
-    nullptr,
-    nullptr,
-};
+constexpr bl_plugin kPlugin = sdk::workload_plugin(
+    "transcode", "1.0.0",
+    "4K H.264 to 1080p H.265 transcode with HandBrakeCLI (or ffmpeg + libx265)", "benchlab",
+    kWorkload);
 
 }  // namespace
 
 extern "C" BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t host_abi_major_min,
                                                             uint32_t host_abi_major_max) {
-  if (host_abi_major_min > BL_ABI_MAJOR || host_abi_major_max < BL_ABI_MAJOR) return nullptr;
-  return &kPlugin;
+  return benchlab::sdk::offer(kPlugin, host_abi_major_min, host_abi_major_max);
 }
