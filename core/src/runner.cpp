@@ -59,6 +59,25 @@ class ScratchDir {
   fs::path path_;
 };
 
+// What the measured (not warm-up) trials of a result add up to.
+struct Tally {
+  std::map<std::string, std::vector<double>> values;  // per metric, successful trials only
+  unsigned measured = 0, ok = 0, failed = 0;
+  std::string last_failure;
+
+  void add(bool trial_ok, const std::vector<std::pair<std::string, double>>& trial_values,
+           const std::string& reason) {
+    ++measured;
+    if (trial_ok) {
+      ++ok;
+      for (const auto& [k, v] : trial_values) values[k].push_back(v);
+    } else {
+      ++failed;
+      last_failure = reason;
+    }
+  }
+};
+
 std::string hostname() {
   char buf[256] = {};
   gethostname(buf, sizeof buf - 1);
@@ -243,21 +262,16 @@ RunOutcome Runner::execute(std::int64_t run_id) {
     }
 
     // What earlier attempts of this result (before an interruption) already measured.
-    std::map<std::string, std::vector<double>> values;
-    unsigned measured = 0, ok = 0, failed = 0, next_idx = 0;
-    std::string last_failure;
+    Tally tally;
+    unsigned next_idx = 0;
     for (const auto& t : store_.trials(res.id)) {
       next_idx = static_cast<unsigned>(t.idx) + 1;
-      if (t.warmup) continue;
-      ++measured;
-      if (t.ok) {
-        ++ok;
-        for (const auto& [k, v] : t.values) values[k].push_back(v);
-      } else {
-        ++failed;
-        last_failure = t.reason;
-      }
+      if (!t.warmup) tally.add(t.ok, t.values, t.reason);
     }
+    // Named references rather than a structured binding, which clang 14 cannot capture.
+    const auto& values = tally.values;
+    const unsigned &measured = tally.measured, &ok = tally.ok, &failed = tally.failed;
+    const std::string& last_failure = tally.last_failure;
     auto precise = [&] {
       if (policy.target_ci <= 0 || values.empty()) return false;
       for (const auto& [k, v] : values)
@@ -319,14 +333,7 @@ RunOutcome Runner::execute(std::int64_t run_id) {
       if (warm) {
         --warmups_left;
       } else {
-        ++measured;
-        if (t.ok) {
-          ++ok;
-          for (const auto& [k, v] : t.values) values[k].push_back(v);
-        } else {
-          ++failed;
-          last_failure = t.reason;
-        }
+        tally.add(t.ok, t.values, t.reason);
       }
       if (o.kind == PhaseOutcome::Kind::cannot_run) {
         abandoned = t.reason;
