@@ -168,6 +168,24 @@ TEST_CASE("every malformed rule is refused with what is wrong", "[command][rule]
   CHECK(parse_rule(base + "regex=(?:a|b)([0-9]+)").ok());  // non-capturing groups are fine
 }
 
+// Found by the command_rule fuzz target: libstdc++ multiplies these numbers by 10 per
+// digit without an overflow check, so they are refused before std::regex sees them.
+TEST_CASE("parse_rule refuses huge repetition counts and back-reference numbers",
+          "[command][rule]") {
+  const std::string base = "name=x unit=s direction=lower regex=";
+  CHECK_THAT(rule_error(base + "a{88888888888888888888}(1)"),
+             Contains("the number in '88888888888888888888' is too large") &&
+                 Contains("at most 6 digits"));
+  CHECK_THAT(rule_error(base + "a{1,1234567}(1)"), Contains("'1234567' is too large"));
+  CHECK_THAT(rule_error(base + "\\88888888888888888888"), Contains("'\\88888888888888888888'"));
+  CHECK_THAT(rule_error(base + "([0-9]+)[\\1234567]"), Contains("too large"));
+  // Digits elsewhere are literal text and may be as long as they like.
+  CHECK(parse_rule(base + "id 12345678901234567890 took ([0-9]+) ms").ok());
+  CHECK(parse_rule(base + "[{12345678901}]([0-9]+)").ok());
+  CHECK(parse_rule(base + "\\{12345678901\\}([0-9]+)").ok());
+  CHECK(parse_rule(base + "x{1,100}([0-9]+)").ok());
+}
+
 TEST_CASE("parse_rules numbers its errors and refuses a metric name used twice",
           "[command][rule]") {
   auto bad = parse_rules(

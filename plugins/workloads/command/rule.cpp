@@ -38,6 +38,43 @@ constexpr std::regex::flag_type regex_flags() {
 #endif
 }
 
+// libstdc++ reads a back-reference number (\\N) or a repetition count ({N,M}) by
+// multiplying by 10 per digit in a `long` without a check, so a long enough run of digits
+// there is signed overflow inside std::regex's constructor. Returns the first such run
+// longer than kMaxCountDigits, to refuse the pattern before it reaches the compiler.
+constexpr std::size_t kMaxCountDigits = 6;
+
+std::optional<std::string_view> oversized_count(std::string_view p) {
+  auto digits_at = [&](std::size_t i) {
+    std::size_t n = 0;
+    while (i + n < p.size() && p[i + n] >= '0' && p[i + n] <= '9') ++n;
+    return n;
+  };
+  bool in_class = false, in_brace = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 >= p.size()) break;
+      const std::size_t n = digits_at(i + 1);
+      if (n > kMaxCountDigits) return p.substr(i, n + 1);
+      i += n > 0 ? n : 1;
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == '{') {
+      in_brace = true;
+    } else if (c == '}') {
+      in_brace = false;
+    } else if (in_brace) {
+      const std::size_t n = digits_at(i);
+      if (n > kMaxCountDigits) return p.substr(i, n);
+      if (n > 0) i += n - 1;
+    }
+  }
+  return std::nullopt;
+}
+
 // key=value pairs of a rule, with regex= holding the rest of the text.
 struct Fields {
   std::array<std::optional<std::string_view>, kKeys.size()> values;
@@ -160,6 +197,10 @@ Outcome<Rule> build_rule(const Fields& f) {
         "regex holds a line break; output is matched one line at a time, so write the "
         "rule on one line");
   rule.pattern = std::string(*pattern);
+  if (const auto run = oversized_count(rule.pattern))
+    return fail("regex " + quoted(rule.pattern) + ": the number in " + quoted(*run) +
+                " is too large for a repetition count or back-reference (at most " +
+                std::to_string(kMaxCountDigits) + " digits)");
   try {
     rule.regex.emplace(rule.pattern, regex_flags());
   } catch (const std::regex_error& e) {
