@@ -7,9 +7,6 @@
 // The plugin's own writes to stdout are redirected to stderr before it is loaded, so
 // only frames travel on the channel. Exit status 0 means a `done` frame was sent.
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,8 +14,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <thread>
 
+#include "phase_reaper.h"
 #include "plugin_loader.h"
 #include "subprocess.h"
 #include "worker_host.h"
@@ -30,26 +27,6 @@ std::atomic<bool> g_cancel{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
 extern "C" void on_term(int) { g_cancel.store(true); }
-
-// When benchlab dies (even by kill -9), the whole process group goes with it: the worker
-// and anything the plugin forked. PDEATHSIG=SIGKILL alone would kill only the worker and
-// leave the plugin's children running, so a thread watches the parent instead.
-void watch_parent() {
-  if (getpgrp() != getpid()) return;  // not started by benchlab as a group leader
-  pid_t parent = getppid();
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, parent, 0));
-  if (getppid() != parent) kill(0, SIGKILL);  // already orphaned; pidfd < 0: polled below
-  prctl(PR_SET_PDEATHSIG, 0);
-  std::thread([pidfd, parent] {
-    pollfd p{pidfd, POLLIN, 0};
-    while (getppid() == parent) {
-      // Readable: the parent exited. If the plugin closed (or reused) the fd, fall back
-      // to checking getppid() once a second.
-      if (poll(&p, 1, p.fd < 0 ? 1000 : -1) > 0 && getppid() == parent) p.fd = -1;
-    }
-    kill(0, SIGKILL);
-  }).detach();
-}
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
@@ -107,7 +84,14 @@ int main(int argc, char** argv) {
   else if (phase_name == "teardown") phase.phase = BL_PHASE_TEARDOWN;
   else usage("--phase must be setup, run or teardown");
 
-  watch_parent();
+  struct sigaction sa{};
+  sa.sa_handler = on_term;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  // From here on this is the phase's process; the first one stays behind as its reaper,
+  // so that nothing the plugin starts outlives the phase (phase_reaper.h).
+  worker::become_phase_reaper();
 
   // Keep the frame channel for ourselves; the plugin's stdout goes to stderr.
   int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -115,11 +99,6 @@ int main(int argc, char** argv) {
     std::perror("benchlab-worker: cannot set up the frame channel");
     return 2;
   }
-  struct sigaction sa{};
-  sa.sa_handler = on_term;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
   if (chdir(phase.scratch_dir.c_str()) != 0) {
     std::fprintf(stderr, "benchlab-worker: cannot enter scratch directory %s: %s\n",
                  phase.scratch_dir.c_str(), std::strerror(errno));

@@ -186,8 +186,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a daemon that left the process group holding the frame pipe does not hang the "
-    "trial",
+    "a daemon that left the process group and session neither hangs the trial nor "
+    "survives it",
     "[orphans][integration]") {
   TempDir tmp;
   Outcome o = run_plugin(tmp, "rogue", {"leave=setsid"});
@@ -196,14 +196,37 @@ TEST_CASE(
   auto [pid, group] = left_behind(o.trials[0].log);
   INFO("trial log: " << o.trials[0].log);
   REQUIRE(pid > 0);
-  const bool survived = alive(pid);
-  if (survived) kill(pid, SIGKILL);  // out of benchlab's reach: see docs/fault-injection.md
-  WARN("a daemon in its own session " << (survived ? "survived" : "did not survive")
-                                      << " the trial");
+  CHECK(group == pid);  // it really left the worker's group
+  const bool ended = wait_until([&] { return !alive(pid); }, std::chrono::milliseconds(1000));
+  if (!ended) kill(pid, SIGKILL);
+  CHECK(ended);
   CHECK(o.exit.describe() == "exit status 0");
   CHECK(o.exit.elapsed.count() < 10);
   CHECK(o.trials[0].ok);
-  CHECK(group == pid);  // it really left the worker's group
+}
+
+TEST_CASE(
+    "a daemon outside the process group does not survive a trial that crashes or times "
+    "out",
+    "[orphans][integration]") {
+  TempDir tmp;
+  for (const char* then : {"abort", "hang"}) {
+    INFO("then=" << then);
+    Outcome o = run_plugin(tmp, "rogue", {"leave=setsid", std::string("then=") + then},
+                           std::string(then) == "hang" ? 1.0 : 0);
+    INFO("benchlab output:\n" << o.output);
+    REQUIRE(o.trials.size() == 1);
+    CHECK_FALSE(o.trials[0].ok);
+    CHECK_THAT(o.trials[0].reason,
+               Contains(std::string(then) == "hang" ? "timed out" : "SIGABRT"));
+    auto [pid, group] = left_behind(o.trials[0].log);
+    INFO("trial log: " << o.trials[0].log);
+    REQUIRE(pid > 0);
+    CHECK(group == pid);
+    const bool ended = wait_until([&] { return !alive(pid); }, std::chrono::milliseconds(1000));
+    if (!ended) kill(pid, SIGKILL);
+    CHECK(ended);
+  }
 }
 
 TEST_CASE("a plugin that closes the frame pipe fails its trial with a reason",

@@ -6,7 +6,7 @@
    "left pid P in process group G". `close_channel` then closes the worker's frame pipe
    (a write-only pipe other than fds 0-2) behind the host's back. Last, `then`: `report`
    reports value = 1 and returns BL_OK, `return` returns BL_OK without a metric, `hang`
-   sleeps until killed. */
+   sleeps until killed, `abort` calls abort(). */
 #define _GNU_SOURCE
 #include <benchlab/plugin.h>
 #include <dirent.h>
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,7 +23,7 @@
 #include "test_plugin_support.h"
 
 static const char* const kLeave[] = {"none", "child", "daemon", "setsid", NULL};
-static const char* const kThen[] = {"report", "return", "hang", NULL};
+static const char* const kThen[] = {"report", "return", "hang", "abort", NULL};
 
 static const bl_option_desc kOptions[] = {
     {sizeof(bl_option_desc), "leave", BL_OPTION_ENUM, 0, "none", kLeave, 0, 0,
@@ -30,7 +31,7 @@ static const bl_option_desc kOptions[] = {
     {sizeof(bl_option_desc), "close_channel", BL_OPTION_BOOL, 0, "false", NULL, 0, 0,
      "close the worker's frame pipe"},
     {sizeof(bl_option_desc), "then", BL_OPTION_ENUM, 0, "report", kThen, 0, 0,
-     "report (value 1, BL_OK), return (BL_OK, no metric) or hang"},
+     "report (value 1, BL_OK), return (BL_OK, no metric), hang or abort"},
 };
 
 static const bl_metric_desc kMetrics[] = {
@@ -125,6 +126,11 @@ static int32_t rogue_run(void* inst) {
   if (tp_option_is(host, "then", "hang"))
     for (;;) tp_sleep_ms(host, 1000, 0);
   if (tp_option_is(host, "then", "return")) return BL_OK;
+  if (tp_option_is(host, "then", "abort")) {
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none); /* no core file from a crash on purpose */
+    abort();
+  }
   return host->report_metric(host, "value", 1.0);
 }
 
