@@ -1,9 +1,16 @@
 #include "catalog.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <set>
+
+#include "subprocess.h"
 
 namespace benchlab {
 namespace fs = std::filesystem;
@@ -42,6 +49,48 @@ std::vector<fs::path> files_with_ext(const fs::path& dir, std::string_view ext, 
   if (ec) diagnostics.push_back(dir.string() + ": cannot read directory: " + ec.message());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// How long loading every plugin file may take in the checking worker.
+constexpr std::chrono::seconds kCheckTimeout{10};
+
+// Loads `files` in benchlab-worker (--check-plugins) before discovery loads them here, so
+// that a plugin whose constructor or entry function crashes or hangs costs a diagnostic,
+// not benchlab. The worker writes a byte after each file, so the count read when it dies
+// names the file it died in; the files after that one are checked by a fresh worker.
+// Returns the files not to load. Without a worker to run, nothing is checked.
+std::set<fs::path> check_in_worker(const fs::path& worker, const std::vector<fs::path>& files,
+                                   std::vector<std::string>& diagnostics) {
+  std::set<fs::path> refused;
+  if (worker.empty() || access(worker.c_str(), X_OK) != 0) return refused;
+  std::size_t next = 0;
+  while (next < files.size()) {
+    SpawnSpec spec;
+    spec.argv = {worker.string(), "--check-plugins"};
+    for (std::size_t i = next; i < files.size(); ++i) spec.argv.push_back(files[i].string());
+    spec.new_process_group = true;
+    spec.timeout = kCheckTimeout;
+    spec.kill_grace = std::chrono::milliseconds(100);
+    std::size_t done = 0;
+    ExitInfo exit;
+    try {
+      exit = run_process(spec, [&](std::string_view out) { done += out.size(); }, nullptr);
+    } catch (const SpawnError&) {
+      return refused;
+    }
+    next += done;
+    if (exit.exit_code == 0 || next >= files.size()) break;
+    const fs::path& culprit = files[next];
+    std::string how = exit.timed_out ? fmt::format("hung for {} s", kCheckTimeout.count())
+                      : exit.term_signal ? "crashed: " + signal_description(exit.term_signal)
+                                         : fmt::format("ended its process with exit status {}",
+                                                       exit.exit_code);
+    diagnostics.push_back(culprit.string() + ": refused: loading it " + how +
+                          " (in a constructor or in " BL_ENTRY_SYMBOL "())");
+    refused.insert(culprit);
+    ++next;
+  }
+  return refused;
 }
 
 }  // namespace
@@ -100,24 +149,29 @@ const Suite* Catalog::suite(std::string_view id) const {
 Catalog discover(const SearchPaths& paths) {
   Catalog c;
   std::error_code ec;
+  std::vector<fs::path> plugin_files;
   for (const auto& dir : paths.plugin_dirs) {
     if (!fs::is_directory(dir, ec)) continue;  // absent search dirs are normal
     if (auto why = unsafe_dir_reason(dir); !why.empty()) {
       c.diagnostics.push_back(dir.string() + ": plugin directory refused: " + why);
       continue;
     }
-    for (const auto& file : files_with_ext(dir, ".so", false, c.diagnostics)) {
-      try {
-        auto lp = LoadedPlugin::load(file);
-        if (const LoadedPlugin* first = c.plugin(lp->info().id)) {
-          c.diagnostics.push_back(file.string() + ": plugin '" + lp->info().id + "' ignored: already loaded from " +
-                                  first->info().path.string());
-          continue;
-        }
-        c.plugins.push_back(std::move(lp));
-      } catch (const PluginError& e) {
-        c.diagnostics.push_back(e.what());
+    auto files = files_with_ext(dir, ".so", false, c.diagnostics);
+    plugin_files.insert(plugin_files.end(), files.begin(), files.end());
+  }
+  const std::set<fs::path> refused = check_in_worker(paths.worker, plugin_files, c.diagnostics);
+  for (const auto& file : plugin_files) {
+    if (refused.count(file)) continue;
+    try {
+      auto lp = LoadedPlugin::load(file);
+      if (const LoadedPlugin* first = c.plugin(lp->info().id)) {
+        c.diagnostics.push_back(file.string() + ": plugin '" + lp->info().id + "' ignored: already loaded from " +
+                                first->info().path.string());
+        continue;
       }
+      c.plugins.push_back(std::move(lp));
+    } catch (const PluginError& e) {
+      c.diagnostics.push_back(e.what());
     }
   }
   for (const auto& dir : paths.profile_dirs) {

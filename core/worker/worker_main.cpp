@@ -6,6 +6,12 @@
 //
 // The plugin's own writes to stdout are redirected to stderr before it is loaded, so
 // only frames travel on the channel. Exit status 0 means a `done` frame was sent.
+//
+//   benchlab-worker --check-plugins FILE...
+//
+// loads each plugin file as discovery does and writes one '.' to stdout after each, so
+// that discovery learns which file's constructor or entry function crashed or hung
+// before it loads any of them into its own process (catalog.cpp).
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -13,7 +19,9 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "phase_reaper.h"
 #include "plugin_loader.h"
@@ -33,6 +41,7 @@ extern "C" void on_term(int) { g_cancel.store(true); }
                "benchlab-worker: %s\n"
                "usage: benchlab-worker --plugin FILE --phase setup|run|teardown [--trial N]\n"
                "         --scratch DIR --cache DIR [--data DIR] [--option KEY=VALUE]...\n"
+               "       benchlab-worker --check-plugins FILE...\n"
                "This program is started by benchlab; it is not meant to be run by hand.\n",
                why.c_str());
   std::exit(2);
@@ -52,10 +61,38 @@ const char* status_name(int32_t s) {
   }
 }
 
+// Points fd 1 at stderr and returns a private copy of the old stdout, so that what a
+// plugin prints cannot mix with what the worker reports there. -1 on failure.
+int private_stdout() {
+  const int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+    std::perror("benchlab-worker: cannot set up the report channel");
+    return -1;
+  }
+  return fd;
+}
+
+int check_plugins(int count, char** files) {
+  const int fd = private_stdout();
+  if (fd < 0) return 2;
+  std::vector<std::unique_ptr<benchlab::LoadedPlugin>> loaded;  // never unloaded
+  for (int i = 0; i < count; ++i) {
+    try {
+      loaded.push_back(benchlab::LoadedPlugin::load(files[i]));
+    } catch (const std::exception&) {
+      // A refusal or a bad descriptor: discovery finds the same and says why.
+    }
+    if (write(fd, ".", 1) != 1) _exit(3);
+  }
+  _exit(0);  // no plugin destructors
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace benchlab;
+  if (argc >= 2 && std::strcmp(argv[1], "--check-plugins") == 0)
+    return check_plugins(argc - 2, argv + 2);
   std::string plugin_path, phase_name;
   WorkerPhase phase;
   for (int i = 1; i < argc; ++i) {
@@ -94,11 +131,8 @@ int main(int argc, char** argv) {
   worker::become_phase_reaper();
 
   // Keep the frame channel for ourselves; the plugin's stdout goes to stderr.
-  int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-  if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-    std::perror("benchlab-worker: cannot set up the frame channel");
-    return 2;
-  }
+  const int fd = private_stdout();
+  if (fd < 0) return 2;
   if (chdir(phase.scratch_dir.c_str()) != 0) {
     std::fprintf(stderr, "benchlab-worker: cannot enter scratch directory %s: %s\n",
                  phase.scratch_dir.c_str(), std::strerror(errno));

@@ -241,3 +241,40 @@ TEST_CASE("a scratch directory holding a read-only directory is removed too",
     CHECK_FALSE(fs::exists(l.scratch));
   }
 }
+
+TEST_CASE(
+    "plugin files that crash or hang whatever loads them are refused by name, and the "
+    "rest of discovery and the run go on",
+    "[security][integration]") {
+  TempDir tmp;
+  const std::string broken = BROKEN_PLUGIN_DIR;
+  const auto started = std::chrono::steady_clock::now();
+  Harness h(tmp.path() / "results.db", {broken, test_plugin_dir().string()}, {});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto ids = h.plugin_ids();
+  const auto diags = h.diagnostics();
+  INFO("plugins: " << Catch::Detail::stringify(ids));
+  INFO("diagnostics: " << Catch::Detail::stringify(diags));
+  CHECK(has(ids, "noop"));
+  for (const char* id : {"broken-ctor-crash", "broken-entry-abort", "broken-ctor-hang"})
+    CHECK_FALSE(has(ids, id));
+  const auto crash = about(diags, "broken-ctor-crash.so");
+  const auto abort = about(diags, "broken-entry-abort.so");
+  const auto hang = about(diags, "broken-ctor-hang.so");
+  REQUIRE(crash.size() == 1);
+  REQUIRE(abort.size() == 1);
+  REQUIRE(hang.size() == 1);
+  CHECK(crash[0] == broken + "/broken-ctor-crash.so: refused: loading it crashed: SIGSEGV "
+                             "(Segmentation fault) (in a constructor or in "
+                             "benchlab_plugin_entry())");
+  CHECK_THAT(abort[0], Contains("refused: loading it crashed: SIGABRT"));
+  CHECK_THAT(hang[0], Contains("refused: loading it hung for 10 s"));
+  CHECK(seconds < 30);  // one timeout, not one per file
+
+  RunSpec spec;
+  spec.targets = {"noop"};
+  spec.trials = 1;
+  RunOutcome r = run(h, spec);
+  CHECK(r.rc == BENCHLAB_OK);
+}
