@@ -18,43 +18,16 @@ namespace {
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// ---- Median and the outlier rule -------------------------------------------------------
+// Significance level of the outlier test: a sample of normal values gets a flag with
+// probability alpha (tests/unit/test_stats.cpp measures it).
+constexpr double kOutlierAlpha = 0.05;
+
+// ---- Median ----------------------------------------------------------------------------
 
 // Median of an already sorted, non-empty range. std::midpoint cannot overflow.
 double sorted_median(std::span<const double> sorted) {
   const std::size_t n = sorted.size();
   return n % 2 == 1 ? sorted[n / 2] : std::midpoint(sorted[n / 2 - 1], sorted[n / 2]);
-}
-
-// Iglewicz & Hoaglin (1993): modified z-score M = 0.6745 (x - median) / MAD, |M| > 3.5 is an
-// outlier. MAD is 0 when more than half the values equal the median (common with coarse
-// timers); then the mean absolute deviation from the median, scaled by sqrt(pi/2) =
-// 1.253314 to estimate sigma, stands in for MAD / 0.6745 (the fallback IBM Cognos
-// Analytics documents). If that is 0 too, every value equals the median: no outliers.
-constexpr double kMadScale = 0.6745;
-constexpr double kMeanAdScale = 1.253314;
-constexpr double kOutlierThreshold = 3.5;
-
-void flag_outliers(std::span<const double> values, double median, Summary& s) {
-  std::vector<double> deviation(values.size());
-  std::transform(values.begin(), values.end(), deviation.begin(),
-                 [median](double x) { return std::fabs(x - median); });
-  double mean_ad = 0;
-  for (double d : deviation) mean_ad += d;
-  mean_ad /= static_cast<double>(deviation.size());
-  std::sort(deviation.begin(), deviation.end());
-  const double mad = sorted_median(deviation);
-
-  // sigma: the robust estimate of the standard deviation the score divides by.
-  const double sigma = mad > 0 ? mad / kMadScale : kMeanAdScale * mean_ad;
-  s.outlier.assign(values.size(), false);
-  if (!(sigma > 0)) return;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (std::fabs(values[i] - median) / sigma > kOutlierThreshold) {
-      s.outlier[i] = true;
-      ++s.outliers;
-    }
-  }
 }
 
 // ---- Student's t distribution ----------------------------------------------------------
@@ -254,6 +227,46 @@ double student_t_quantile(double p, double df) {
   return sign * positive_quantile(q, central, probabilities, density, guess);
 }
 
+EsdResult generalized_esd(std::span<const double> values, std::size_t max_outliers,
+                          double alpha) {
+  EsdResult r;
+  const std::size_t n = values.size();
+  // Each step needs three values left for its t quantile (df = remaining - 2 >= 1).
+  max_outliers = n >= 3 ? std::min(max_outliers, n - 2) : 0;
+  std::vector<std::size_t> left(n);
+  std::iota(left.begin(), left.end(), std::size_t{0});
+  for (std::size_t i = 1; i <= max_outliers; ++i) {
+    const double m = static_cast<double>(left.size());  // n - i + 1
+    // Mean and sd of what is left: shifted by one of the values, then the corrected two
+    // passes of summarize(), so large values with a small spread keep their digits.
+    const double base = values[left.front()];
+    double shifted = 0;
+    for (std::size_t k : left) shifted += values[k] - base;
+    const double mean = base + shifted / m;
+    double squares = 0, residuals = 0, farthest = -1;
+    std::size_t at = 0;
+    for (std::size_t j = 0; j < left.size(); ++j) {
+      const double e = values[left[j]] - mean;
+      squares += e * e;
+      residuals += e;
+      if (std::fabs(e) > farthest) {
+        farthest = std::fabs(e);
+        at = j;
+      }
+    }
+    const double sd = std::sqrt(std::max(0.0, (squares - residuals * residuals / m) / (m - 1)));
+    if (!(sd > 0)) break;  // every value left is equal: nothing stands out any more
+    const double df = m - 2;
+    const double t = student_t_quantile(1 - alpha / (2 * m), df);
+    r.statistic.push_back(farthest / sd);
+    r.critical.push_back((m - 1) * t / std::sqrt((df + t * t) * m));
+    r.candidates.push_back(left[at]);
+    if (r.statistic.back() > r.critical.back()) r.outliers = i;
+    left.erase(left.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  return r;
+}
+
 Summary summarize(std::span<const double> values) {
   Summary s;
   s.n = values.size();
@@ -287,7 +300,12 @@ Summary summarize(std::span<const double> values) {
     s.ci95 = student_t_quantile(0.975, count - 1) * s.sd / std::sqrt(count);
   }
   s.cov = s.mean != 0 ? s.sd / std::fabs(s.mean) : 0;
-  flag_outliers(values, s.median, s);
+  s.outlier.assign(s.n, false);
+  if (s.n >= 3) {
+    const EsdResult esd = generalized_esd(values, std::max<std::size_t>(1, s.n / 10), kOutlierAlpha);
+    for (std::size_t k = 0; k < esd.outliers; ++k) s.outlier[esd.candidates[k]] = true;
+    s.outliers = esd.outliers;
+  }
   return s;
 }
 

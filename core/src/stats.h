@@ -15,12 +15,23 @@ struct Summary {
   double cov = 0;   // sd / |mean|; 0 when mean == 0
   double ci95 = 0;  // half-width of the 95% confidence interval of the mean (Student t)
   double min = 0, max = 0;
-  std::vector<bool> outlier;  // per value, in input order: modified z-score > 3.5
+  std::vector<bool> outlier;  // per value, in input order: generalized ESD test, alpha 0.05
   std::size_t outliers = 0;
 };
 
 // Summary of `values` (any order). Empty input gives n == 0 and zeros.
 Summary summarize(std::span<const double> values);
+
+// Rosner's generalized extreme studentized deviate test for up to `max_outliers` outliers
+// at significance level `alpha` (docs/statistics.md). Step i removes the value farthest
+// from the mean of those left; `outliers` is the largest i whose statistic R_i exceeds its
+// critical value lambda_i, and the first `outliers` candidates are the outliers.
+struct EsdResult {
+  std::vector<double> statistic, critical;  // R_i and lambda_i, per step
+  std::vector<std::size_t> candidates;      // index into the input of step i's value
+  std::size_t outliers = 0;
+};
+EsdResult generalized_esd(std::span<const double> values, std::size_t max_outliers, double alpha);
 
 // Quantile of Student's t distribution with `df` degrees of freedom (df >= 1), p in (0,1).
 double student_t_quantile(double p, double df);

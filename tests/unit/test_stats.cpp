@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -168,7 +169,8 @@ TEST_CASE("a constant sample has zero spread and no outliers", "[stats][summary]
 }
 
 TEST_CASE("an obvious outlier is flagged, high or low, and still counted", "[stats][outliers]") {
-  // median 10.0, MAD 0.1: 25.0 scores 0.6745 * 15 / 0.1 = 101; the others at most 1.35.
+  // R_1 = (25 - 12.14) / 5.67 = 2.27 against lambda_1 = 2.02 for n = 7; then the six
+  // values left are within 1.42 sd of their mean (lambda_2 = 1.89).
   const std::vector<double> high = {10.1, 10.0, 9.9, 10.2, 9.8, 10.0, 25.0};
   const Summary s = summarize(high);
   CHECK(s.outliers == 1);
@@ -184,27 +186,84 @@ TEST_CASE("an obvious outlier is flagged, high or low, and still counted", "[sta
   CHECK(l.outlier == std::vector<bool>{false, false, false, false, false, true, false});
 }
 
-TEST_CASE("the outlier threshold is a modified z-score of 3.5", "[stats][outliers]") {
-  // median 10, MAD 1, so the last value scores 0.6745 * (x - 10).
-  std::vector<double> v = {8, 9, 10, 10, 11, 12, 15.1};  // 3.44: kept
-  CHECK(summarize(v).outliers == 0);
-  v.back() = 15.3;  // 3.57: flagged
-  const Summary s = summarize(v);
-  CHECK(s.outliers == 1);
-  CHECK(s.outlier.back());
+TEST_CASE("the generalized ESD test reproduces Rosner's example, masking included",
+          "[stats][outliers]") {
+  // Rosner (1983), Technometrics 25(2), the 54 values of the worked example in the
+  // NIST/SEMATECH e-Handbook (1.3.5.17.3), up to 10 outliers at alpha 0.05. The handbook
+  // prints R_i and lambda_i cut to 3 decimals (3.1189 as 3.118); R_1 < lambda_1 (6.01 is masked by 5.42 and
+  // 5.34), yet R_3 > lambda_3, so there are 3 outliers.
+  const std::vector<double> x = {
+      -0.25, 0.68, 0.94, 1.15, 1.20, 1.26, 1.26, 1.34, 1.38, 1.43, 1.49, 1.49, 1.55, 1.56,
+      1.58,  1.65, 1.69, 1.70, 1.76, 1.77, 1.81, 1.91, 1.94, 1.96, 1.99, 2.06, 2.09, 2.10,
+      2.14,  2.15, 2.23, 2.24, 2.26, 2.35, 2.37, 2.40, 2.47, 2.54, 2.62, 2.64, 2.90, 2.92,
+      2.92,  2.93, 3.21, 3.26, 3.30, 3.59, 3.68, 4.30, 4.64, 5.34, 5.42, 6.01};
+  const benchlab::EsdResult r = benchlab::generalized_esd(x, 10, 0.05);
+  const std::vector<double> statistic = {3.118, 2.942, 3.179, 2.810, 2.815,
+                                         2.848, 2.279, 2.310, 2.101, 2.067};
+  const std::vector<double> critical = {3.158, 3.151, 3.143, 3.136, 3.128,
+                                        3.120, 3.111, 3.103, 3.094, 3.085};
+  REQUIRE(r.statistic.size() == 10);
+  REQUIRE(r.critical.size() == 10);
+  for (std::size_t i = 0; i < 10; ++i) {
+    INFO("step " << i + 1);
+    CHECK(r.statistic[i] == Approx(statistic[i] + 5e-4).margin(5e-4));
+    CHECK(r.critical[i] == Approx(critical[i] + 5e-4).margin(5e-4));
+  }
+  CHECK(r.outliers == 3);
+  CHECK(r.candidates[0] == 53);  // 6.01
+  CHECK(r.candidates[1] == 52);  // 5.42
+  CHECK(r.candidates[2] == 51);  // 5.34
+  // summarize() asks for up to n / 10 = 5 outliers and finds the same three.
+  const Summary s = summarize(x);
+  CHECK(s.outliers == 3);
+  CHECK(count_flags(s) == 3);
+  CHECK((s.outlier[51] && s.outlier[52] && s.outlier[53]));
 }
 
-TEST_CASE("with MAD 0 the mean absolute deviation stands in", "[stats][outliers]") {
-  // Nine equal values: MAD = 0. Mean absolute deviation from the median 5 is 9.5, so 100
-  // scores 95 / (1.253314 * 9.5) = 7.98 and is flagged.
+TEST_CASE("equal values leave nothing to test, and ticks of a coarse timer are not outliers",
+          "[stats][outliers]") {
+  // Nine equal values and one far away: step 1 flags 100; step 2 sees nine equal values.
   std::vector<double> v(9, 5.0);
   v.push_back(100.0);
   const Summary s = summarize(v);
   CHECK(s.outliers == 1);
   CHECK(s.outlier.back());
-  // Coarse timer ticks: 6 scores 1 / (1.253314 * 0.4) = 1.99, not an outlier.
+  // 5, 5, 5, 6, 6: R_1 = 0.6 / 0.5477 = 1.095 against lambda_1 = 1.715. (A second step
+  // would compare 6 among 5, 5, 5, 6 with lambda_2 = 1.48 and flag it: R = 1.5, the most
+  // four values allow. That is why summarize() tests one outlier below n = 20.)
   const std::vector<double> ticks = {5, 5, 5, 6, 6};
   CHECK(summarize(ticks).outliers == 0);
+  // Two values can have no outlier.
+  const std::vector<double> two = {1, 1000};
+  CHECK(summarize(two).outliers == 0);
+}
+
+TEST_CASE("normal samples get an outlier flag about alpha = 5% of the time, at any n",
+          "[stats][outliers]") {
+  // Deterministic normal values: mt19937_64 (its output is fixed by the standard) and the
+  // Box-Muller transform. 20000 samples per n: the binomial sd of a 5% rate is 0.15%.
+  // Up to n / 10 outliers are tested; testing (n - 1) / 2 would flag 9.5% at n = 5 and
+  // 10% at n = 10, because the ESD critical values are approximations for small samples.
+  // The modified z-score rule used before flagged 29% of these at n = 3, 21% at n = 5 and
+  // 13% at n = 10.
+  std::mt19937_64 rng(20261126);
+  const auto uniform = [&] { return (static_cast<double>(rng() >> 11) + 0.5) * 0x1p-53; };
+  const auto normal = [&] {
+    return std::sqrt(-2 * std::log(uniform())) * std::cos(2 * std::numbers::pi * uniform());
+  };
+  for (std::size_t n : {3, 5, 10, 20, 50}) {
+    constexpr int kSamples = 20000;
+    int flagged = 0;
+    std::vector<double> v(n);
+    for (int k = 0; k < kSamples; ++k) {
+      for (double& x : v) x = 100 + normal();
+      flagged += summarize(v).outliers > 0;
+    }
+    const double rate = static_cast<double>(flagged) / kSamples;
+    INFO("n = " << n << ": " << 100 * rate << "% of normal samples flagged");
+    CHECK(rate > 0.04);
+    CHECK(rate < 0.065);
+  }
 }
 
 TEST_CASE("a single value has no spread and no interval", "[stats][summary]") {
