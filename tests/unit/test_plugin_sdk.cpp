@@ -34,6 +34,10 @@ struct FakeHost {
   int32_t spawn_status = BL_OK;
   bl_spawn_result answer{};
 
+  // Metrics reported, and the status report_metric answers.
+  std::map<std::string, double> metrics;
+  int32_t metric_status = BL_OK;
+
   FakeHost() {
     host.struct_size = sizeof host;
     host.abi_major = BL_ABI_MAJOR;
@@ -53,6 +57,10 @@ struct FakeHost {
     host.option_at = [](const bl_host* h, const char* name, uint32_t i) -> const char* {
       const auto it = of(h).options.find(name);
       return it == of(h).options.end() || i >= it->second.size() ? nullptr : it->second[i].c_str();
+    };
+    host.report_metric = [](const bl_host* h, const char* name, double value) -> int32_t {
+      if (of(h).metric_status == BL_OK) of(h).metrics[name] = value;
+      return of(h).metric_status;
     };
     host.spawn = [](const bl_host* h, const bl_spawn* req, bl_spawn_result* res) -> int32_t {
       FakeHost& self = of(h);
@@ -83,6 +91,15 @@ struct FakeHost {
 };
 
 struct NotAnException {};
+
+// A library's own "cannot run", thrown by code that does not know plugin.h.
+struct MissingSource : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+int32_t library_status(const std::exception& e) noexcept {
+  return dynamic_cast<const MissingSource*>(&e) != nullptr ? BL_CANNOT_RUN : BL_OK;
+}
 
 }  // namespace
 
@@ -141,6 +158,24 @@ TEST_CASE("guarded() turns every exception into the status and message a host ex
             throw std::system_error(EACCES, std::generic_category(), "open /sys/x");
           }) == BL_ERROR);
     CHECK_THAT(*fake.error, Contains("open /sys/x"));
+  }
+  SECTION("status_of gives a library's own exception types their status, unprefixed") {
+    static constexpr sdk::guard_texts texts{.prefix = "lulesh: ", .status_of = library_status};
+    CHECK(sdk::guarded(host, texts, []() -> int32_t {
+            throw MissingSource("LULESH 2.0.3 source not given: download it");
+          }) == BL_CANNOT_RUN);
+    CHECK_THAT(*fake.error, Equals("LULESH 2.0.3 source not given: download it"));
+    // What it leaves (BL_OK) keeps the rules above: prefix, ENOMEM, BL_ERROR.
+    CHECK(sdk::guarded(host, texts, []() -> int32_t { throw std::runtime_error("disk full"); }) ==
+          BL_ERROR);
+    CHECK_THAT(*fake.error, Equals("lulesh: disk full"));
+    CHECK(sdk::guarded(host, texts, []() -> int32_t {
+            throw std::system_error(ENOMEM, std::generic_category(), "mmap");
+          }) == BL_NO_MEMORY);
+    // failure and bad_alloc are never asked about.
+    CHECK(sdk::guarded(host, texts, []() -> int32_t { throw sdk::failure(BL_TIMEOUT, "slow"); }) ==
+          BL_TIMEOUT);
+    CHECK(sdk::guarded(host, texts, []() -> int32_t { throw std::bad_alloc(); }) == BL_NO_MEMORY);
   }
   SECTION("something that is no std::exception still becomes BL_ERROR") {
     static constexpr sdk::guard_texts texts{"oom", "unknown exception in the x plugin", ""};
@@ -490,6 +525,24 @@ TEST_CASE("require_success() explains a failed program with the end of what it s
   CHECK_THAT(reason(r, ""), Equals("(succeeded)"));
   r.status = BL_ERROR;
   CHECK_THAT(reason(r, ""), Equals("make -j1 in /tmp/tree failed (not started)"));
+}
+
+TEST_CASE("report_metric() passes the value on and fails the phase when the host refuses it") {
+  FakeHost fake;
+  const bl_host* host = fake.get();
+  CHECK(sdk::guarded(host, [&] {
+          sdk::report_metric(host, "seconds", 1.25);
+          return BL_OK;
+        }) == BL_OK);
+  CHECK(fake.metrics == std::map<std::string, double>{{"seconds", 1.25}});
+  CHECK(fake.set_error_calls == 0);
+
+  fake.metric_status = BL_INVALID_ARGUMENT;  // e.g. a name the descriptor does not declare
+  CHECK(sdk::guarded(host, [&] {
+          sdk::report_metric(host, "secs", 1.25);
+          return BL_OK;
+        }) == BL_ERROR);
+  CHECK_THAT(*fake.error, Equals("the host refused the metric secs"));
 }
 
 TEST_CASE("last_lines() and command_text() format programs and their output for messages") {

@@ -4,8 +4,8 @@
  * Optional. plugin.h stays the specification and the only thing that crosses the
  * boundary; this header adds no symbol, type or rule to the ABI. It holds the C++ every
  * workload repeated: an exception guard for entry points, typed option readers, a
- * std::string wrapper around host->spawn, the entry points for an instance type and the
- * descriptor with its ABI check.
+ * std::string wrapper around host->spawn, a metric report that fails on refusal, the
+ * entry points for an instance type and the descriptor with its ABI check.
  *
  * Rules (normative for this header):
  *  - Everything is inline in namespace benchlab::sdk, with hidden visibility where the
@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <new>
 #include <optional>
@@ -80,11 +81,17 @@ class invalid_option : public failure {
 
 /* ---- The guard every entry point runs in ---- */
 
-// The set_error texts for exceptions that carry no status. Static strings.
+// How guarded() reports exceptions that carry no status: set_error texts (static strings)
+// and, for a plugin whose libraries throw their own types (a "cannot run" that must not
+// depend on plugin.h), the status of such an exception.
 struct guard_texts {
   const char* out_of_memory = "out of memory";  // std::bad_alloc
   const char* unknown = "unknown exception";    // anything not derived from std::exception
   const char* prefix = "";  // put before what() of std::exceptions other than sdk::failure
+  // [main] The status of a std::exception that is neither sdk::failure nor bad_alloc, or
+  // BL_OK to leave it to the rules of guarded(). A status other than BL_OK is returned
+  // with what() as the text, unprefixed, as for a failure. Null: always BL_OK.
+  int32_t (*status_of)(const std::exception& e) noexcept = nullptr;
 };
 
 // The texts guarded() uses when given none.
@@ -102,11 +109,20 @@ inline void set_prefixed_error(const bl_host* host, const char* prefix, const ch
   }
 }
 
+// [main] texts.status_of(e), after set_error(what) when it is not BL_OK; BL_OK when null.
+inline int32_t own_status(const bl_host* host, const guard_texts& texts,
+                          const std::exception& e) noexcept {
+  const int32_t status = texts.status_of != nullptr ? texts.status_of(e) : BL_OK;
+  if (status != BL_OK) host->set_error(host, e.what());
+  return status;
+}
+
 }  // namespace detail
 
 // [main] (or the thread of the entry point it wraps) Returns body()'s BL_* status; what it
-// throws becomes a status plus host->set_error(): failure → its status, bad_alloc or an
-// ENOMEM system_error → BL_NO_MEMORY, anything else → BL_ERROR. Never throws.
+// throws becomes a status plus host->set_error(): failure → its status, bad_alloc →
+// BL_NO_MEMORY, then texts.status_of's answer when not BL_OK, then an ENOMEM system_error
+// → BL_NO_MEMORY, anything else → BL_ERROR. Never throws.
 template <class Body>
 int32_t guarded(const bl_host* host, const guard_texts& texts, Body&& body) noexcept {
   try {
@@ -118,9 +134,11 @@ int32_t guarded(const bl_host* host, const guard_texts& texts, Body&& body) noex
     host->set_error(host, texts.out_of_memory);
     return BL_NO_MEMORY;
   } catch (const std::system_error& e) {  // mmap, threads, files: ENOMEM is no bug
+    if (const int32_t status = detail::own_status(host, texts, e); status != BL_OK) return status;
     detail::set_prefixed_error(host, texts.prefix, e.what());
     return e.code() == std::errc::not_enough_memory ? BL_NO_MEMORY : BL_ERROR;
   } catch (const std::exception& e) {
+    if (const int32_t status = detail::own_status(host, texts, e); status != BL_OK) return status;
     detail::set_prefixed_error(host, texts.prefix, e.what());
     return BL_ERROR;
   } catch (...) {
@@ -191,6 +209,16 @@ struct entry_points {
     return guarded(self.host, Texts, [&] { return Fn(self, raw); });
   }
 };
+
+/* ---- Metrics ---- */
+
+// [main] host->report_metric(), but a refusal (a name the descriptor does not declare, a
+// phase that takes no metrics) throws failure(BL_ERROR) naming the metric: a plugin bug
+// that must fail the trial rather than leave it without its value.
+inline void report_metric(const bl_host* host, const char* name, double value) {
+  if (host->report_metric(host, name, value) != BL_OK)
+    throw failure(BL_ERROR, "the host refused the metric " + std::string(name));
+}
 
 /* ---- The descriptor ---- */
 

@@ -1,118 +1,49 @@
 #include "host_programs.hpp"
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <new>
-#include <vector>
+#include <utility>
 
 namespace host_programs {
 
 namespace fs = std::filesystem;
+namespace sdk = benchlab::sdk;
 
-Measured spawn(const bl_host* host, const source_build::Command& command, uint32_t flags,
-               const InstallHint& hint) {
-  std::vector<const char*> argv;
-  for (const auto& arg : command.argv) argv.push_back(arg.c_str());
-  argv.push_back(nullptr);
-  std::vector<const char*> env;
-  for (const auto& entry : command.env) env.push_back(entry.c_str());
-  env.push_back(nullptr);
-  const std::string cwd = command.cwd.string();
+namespace {
 
-  bl_spawn request{};
-  request.struct_size = sizeof request;
-  request.argv = argv.data();
-  request.env = command.env.empty() ? nullptr : env.data();
-  request.cwd = cwd.empty() ? nullptr : cwd.c_str();
-  request.flags = flags;
-  bl_spawn_result result{};
-  result.struct_size = sizeof result;
-  const int32_t status = host->spawn(host, &request, &result);
-  const std::string what = source_build::describe(command.argv);
-  if (status == BL_CANCELLED) throw PhaseStop(BL_CANCELLED, what + " cancelled");
-  if (status == BL_TIMEOUT) throw PhaseStop(BL_TIMEOUT, what + " ran past the phase's timeout");
-  if (status != BL_OK) {
-    const std::string& program = command.argv.at(0);
-    const std::string advice = hint ? hint(program) : std::string();
-    throw source_build::CannotRun("cannot start " + program +
-                                  ": not found on PATH or not "
-                                  "executable" +
-                                  (advice.empty() ? "" : " (" + advice + ")"));
-  }
-  Measured measured;
-  measured.done.exit_code = result.exit_code;
-  measured.done.term_signal = result.term_signal;
-  if (result.out) measured.done.out.assign(result.out, result.out_size);
-  if (result.err) measured.done.err.assign(result.err, result.err_size);
-  measured.wall_ns = result.wall_ns;
-  return measured;
+constexpr std::size_t kErrorLines = 20;  // of a failed program's output, in the message
+
+constexpr sdk::spawn_texts kSpawnTexts{
+    .cancelled = "{command} cancelled",
+    .timed_out = "{command} ran past the phase's timeout",
+    .not_started = "cannot start {program}: not found on PATH or not executable ({hint})",
+};
+constexpr char kNotStartedNoHint[] = "cannot start {program}: not found on PATH or not executable";
+
+// Runs a command through host->spawn with `flags` (BL_SPAWN_*). Throws sdk::failure for a
+// timeout or cancellation, sdk::cannot_run (with hint(argv[0])) when it cannot be started.
+sdk::spawn_result spawn(const bl_host* host, const source_build::Command& command, uint32_t flags,
+                        const InstallHint& hint) {
+  const std::string advice = hint ? hint(command.argv.at(0)) : std::string();
+  sdk::spawn_texts texts = kSpawnTexts;
+  texts.hint = advice.c_str();
+  if (advice.empty()) texts.not_started = kNotStartedNoHint;
+  return sdk::spawn_checked(
+      host, {.argv = command.argv, .env = command.env, .cwd = command.cwd.string(), .flags = flags},
+      texts);
 }
 
-Measured spawn_to_output(const bl_host* host, const source_build::Command& command,
-                         const InstallHint& hint) {
-  Measured measured = spawn(host, command, BL_SPAWN_STDOUT_TO_OUTPUT, hint);
-  if (!measured.done.err.empty()) {
-    const std::string text = "\n--- stderr ---\n" + measured.done.err;
-    host->append_output(host, text.data(), text.size());
-  }
-  return measured;
-}
-
+// A source_build::Runner over spawn() that captures output only (nothing reaches the
+// trial's raw output).
 source_build::Runner runner(const bl_host* host, InstallHint hint) {
   return [host, hint = std::move(hint)](const source_build::Command& command) {
-    return spawn(host, command, 0, hint).done;
+    sdk::spawn_result done = spawn(host, command, 0, hint);
+    return source_build::Finished{done.exit_code, done.term_signal, std::move(done.out),
+                                  std::move(done.err)};
   };
 }
 
-int32_t guarded(const bl_host* host, const char* plugin_id,
-                const std::function<int32_t()>& body) noexcept {
-  try {
-    return body();
-  } catch (const PhaseStop& e) {
-    host->set_error(host, e.what());
-    return e.status;
-  } catch (const source_build::CannotRun& e) {
-    host->set_error(host, e.what());
-    return BL_CANNOT_RUN;
-  } catch (const OptionError& e) {
-    host->set_error(host, e.what());
-    return BL_INVALID_ARGUMENT;
-  } catch (const std::bad_alloc&) {
-    host->set_error(host, (std::string("out of memory in the ") + plugin_id + " plugin").c_str());
-    return BL_NO_MEMORY;
-  } catch (const std::exception& e) {
-    host->set_error(host, e.what());
-    return BL_ERROR;
-  } catch (...) {
-    host->set_error(host,
-                    (std::string("unknown exception in the ") + plugin_id + " plugin").c_str());
-    return BL_ERROR;
-  }
-}
-
-std::string string_option(const bl_host* host, const char* name) {
-  const char* value = host->option(host, name);
-  return value ? value : "";
-}
-
-long long int_option(const bl_host* host, const char* name, long long min, long long max) {
-  const std::string value = string_option(host, name);
-  long long parsed = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || parsed < min ||
-      parsed > max)
-    throw OptionError("option " + std::string(name) + " is '" + value + "': give an integer from " +
-                      std::to_string(min) + " to " + std::to_string(max));
-  return parsed;
-}
-
-std::string scratch_dir(const bl_host* host) {
-  if (host->scratch_dir == nullptr || *host->scratch_dir == '\0')
-    throw PhaseStop(BL_ERROR, "the host gave no scratch directory");
-  return host->scratch_dir;
-}
-
+// Where setup leaves the build directory for read_build_note().
 std::string build_note_path(const bl_host* host) {
   return (fs::path(scratch_dir(host)) / "build-dir").string();
 }
@@ -120,15 +51,71 @@ std::string build_note_path(const bl_host* host) {
 void write_build_note(const bl_host* host, const std::string& build_dir) {
   std::ofstream out(build_note_path(host), std::ios::trunc);
   out << build_dir;
-  if (!out) throw PhaseStop(BL_ERROR, "cannot write " + build_note_path(host));
+  if (!out) throw sdk::failure(BL_ERROR, "cannot write " + build_note_path(host));
+}
+
+}  // namespace
+
+sdk::spawn_result run_to_output(const bl_host* host, const source_build::Command& command,
+                                const InstallHint& hint, std::string_view advice) {
+  sdk::spawn_result done = spawn(host, command, BL_SPAWN_STDOUT_TO_OUTPUT, hint);
+  if (!done.err.empty()) {
+    const std::string text = "\n--- stderr ---\n" + done.err;
+    host->append_output(host, text.data(), text.size());
+  }
+  sdk::require_success(done, sdk::command_text(command.argv) + " in " + command.cwd.string(),
+                       advice, kErrorLines);
+  return done;
+}
+
+void build_in_cache(const bl_host* host, const Recipe& recipe, const InstallHint& hint) {
+  const fs::path source =
+      source_build::locate_source(recipe.source, host->data_dir, recipe.project);
+  const source_build::Runner run = runner(host, hint);
+  const fs::path scratch = scratch_dir(host);
+  for (const Tool& tool : recipe.tools)
+    source_build::tool_version(run, tool.program, scratch, tool.install_hint);
+  const std::string version = source_build::tool_version(run, recipe.compiler.program, scratch,
+                                                         recipe.compiler.install_hint);
+
+  host->progress(host, -1.0, ("hashing the " + recipe.what + " sources").c_str());
+  const std::string name = recipe.name(source_build::content_hash(source), version);
+  if (host->cache_dir == nullptr || *host->cache_dir == '\0')
+    throw sdk::failure(BL_ERROR,
+                       "the host gave no cache directory to build " + recipe.what + " in");
+  bool built = false;
+  const fs::path dir = source_build::cached_build(
+      host->cache_dir, name,
+      [&](const fs::path& tmp) {
+        host->progress(host, -1.0,
+                       ("building " + recipe.what + " with " + recipe.compiler.program).c_str());
+        recipe.build(run, source, tmp, version);
+      },
+      &built);
+  host->log(host, BL_LOG_INFO,
+            ((built ? "built " + recipe.what + " in "
+                    : "using the " + recipe.what + " built earlier in ") +
+             dir.string())
+                .c_str());
+  write_build_note(host, dir.string());
+}
+
+int32_t status_of(const std::exception& e) noexcept {
+  return dynamic_cast<const source_build::CannotRun*>(&e) != nullptr ? BL_CANNOT_RUN : BL_OK;
+}
+
+std::string scratch_dir(const bl_host* host) {
+  if (host->scratch_dir == nullptr || *host->scratch_dir == '\0')
+    throw sdk::failure(BL_ERROR, "the host gave no scratch directory");
+  return host->scratch_dir;
 }
 
 std::string read_build_note(const bl_host* host) {
   std::ifstream in(build_note_path(host));
   std::string dir;
   if (!in || !std::getline(in, dir) || dir.empty())
-    throw PhaseStop(BL_ERROR,
-                    "no build recorded in " + build_note_path(host) + ": setup did not complete");
+    throw sdk::failure(
+        BL_ERROR, "no build recorded in " + build_note_path(host) + ": setup did not complete");
   return dir;
 }
 

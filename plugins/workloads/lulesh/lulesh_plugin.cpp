@@ -3,11 +3,10 @@
 // them), run at the study's problem size, its figure of merit (zones per second) parsed
 // from its output. setup builds once per source and compiler into the cache directory;
 // each trial runs the built program.
-#include <benchlab/plugin.h>
-
+#include <benchlab/plugin.hpp>
 #include <filesystem>
-#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host_programs.hpp"
@@ -19,10 +18,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-using host_programs::OptionError;
-using host_programs::PhaseStop;
+namespace sdk = benchlab::sdk;
+using sdk::failure;
 
-constexpr char kPluginId[] = "lulesh";
 constexpr char kCompilerHint[] = "apt-get install g++";
 constexpr char kMpiHint[] = "apt-get install openmpi-bin libopenmpi-dev";
 
@@ -43,141 +41,114 @@ struct Settings {
 };
 
 Settings read_settings(const bl_host* host) {
-  using host_programs::int_option;
-  using host_programs::string_option;
   Settings s;
-  s.source = string_option(host, "source");
-  s.size = int_option(host, "size", 1, 1000);
-  s.iterations = int_option(host, "iterations", 1, 100000000);
+  s.source = sdk::option_string(host, "source");
+  s.size = sdk::option_int(host, "size", 1, 1000);
+  s.iterations = sdk::option_int(host, "iterations", 1, 100000000);
   const unsigned cores = lulesh::physical_cores("/sys/devices/system/cpu");
   try {
-    s.ranks =
-        lulesh::parse_ranks(string_option(host, "ranks"), cores != 0 ? cores : host->cpu_count);
+    s.ranks = lulesh::parse_ranks(sdk::option_string(host, "ranks"),
+                                  cores != 0 ? cores : host->cpu_count);
   } catch (const lulesh::RanksError& e) {
-    throw OptionError(e.what());
+    throw sdk::invalid_option(e.what());
   }
-  const auto threads = static_cast<unsigned>(int_option(host, "threads", 0, 4096));
+  const auto threads = static_cast<unsigned>(sdk::option_int(host, "threads", 0, 4096));
   // As pts/lulesh does: one thread per MPI rank; without MPI, one per online CPU.
   s.threads = threads != 0  ? threads
               : s.ranks > 0 ? 1
                             : (host->cpu_count != 0 ? host->cpu_count : 1);
   s.build.mpi = s.ranks > 0;
-  s.build.cxx = string_option(host, "cxx");
-  if (s.build.cxx.empty()) throw OptionError("option cxx is empty: name the C++ compiler");
-  s.build.flags = source_build::split_words(string_option(host, "cxxflags"));
+  s.build.cxx = sdk::option_string(host, "cxx");
+  if (s.build.cxx.empty()) throw sdk::invalid_option("option cxx is empty: name the C++ compiler");
+  s.build.flags = source_build::split_words(sdk::option_string(host, "cxxflags"));
   return s;
 }
 
-struct Instance {
-  const bl_host* host;
+constexpr sdk::guard_texts kGuard{
+    .out_of_memory = "out of memory in the lulesh plugin",
+    .unknown = "unknown exception in the lulesh plugin",
+    .status_of = host_programs::status_of,
 };
 
-int32_t create(const bl_host* host, void** out_instance) {
-  *out_instance = nullptr;
-  return host_programs::guarded(host, kPluginId, [&] {
-    *out_instance = std::make_unique<Instance>(Instance{host}).release();
-    return BL_OK;
-  });
-}
-
-void destroy(void* instance) { std::unique_ptr<Instance>(static_cast<Instance*>(instance)); }
+using Entry = sdk::entry_points<sdk::host_instance, kGuard>;
 
 // Finds the sources, checks the tools, builds into the cache unless already built.
-int32_t setup(void* instance) {
-  const bl_host* host = static_cast<Instance*>(instance)->host;
-  return host_programs::guarded(host, kPluginId, [&] {
-    const Settings settings = read_settings(host);
-    const fs::path source =
-        source_build::locate_source(settings.source, host->data_dir, lulesh::project());
-    const auto run = host_programs::runner(host, install_hint);
-    const fs::path scratch = host_programs::scratch_dir(host);
-    if (settings.build.mpi) source_build::tool_version(run, "mpirun", scratch, kMpiHint);
-    const std::string compiler = lulesh::compiler(settings.build);
-    const std::string version =
-        source_build::tool_version(run, compiler, scratch, install_hint(compiler));
-
-    host->progress(host, -1.0, "hashing the LULESH sources");
-    const std::string name =
-        lulesh::build_name(source_build::content_hash(source), version, settings.build);
-    if (host->cache_dir == nullptr || *host->cache_dir == '\0')
-      throw PhaseStop(BL_ERROR, "the host gave no cache directory to build LULESH in");
-    bool built = false;
-    const fs::path dir = source_build::cached_build(
-        host->cache_dir, name,
-        [&](const fs::path& tmp) {
-          host->progress(host, -1.0, ("building LULESH with " + compiler).c_str());
-          lulesh::build(run, source, tmp, settings.build, version);
-        },
-        &built);
-    host->log(host, BL_LOG_INFO,
-              ((built ? "built LULESH in " : "using the LULESH built earlier in ") + dir.string())
-                  .c_str());
-    host_programs::write_build_note(host, dir.string());
-    return BL_OK;
-  });
+int32_t setup(const bl_host* host) {
+  const Settings settings = read_settings(host);
+  const std::string compiler = lulesh::compiler(settings.build);
+  std::vector<host_programs::Tool> tools;
+  if (settings.build.mpi) tools.push_back({"mpirun", kMpiHint});
+  host_programs::build_in_cache(
+      host,
+      {.what = "LULESH",
+       .project = lulesh::project(),
+       .source = settings.source,
+       .tools = tools,
+       .compiler = {compiler, install_hint(compiler)},
+       .name =
+           [&](const std::string& source_hash, const std::string& version) {
+             return lulesh::build_name(source_hash, version, settings.build);
+           },
+       .build =
+           [&](const source_build::Runner& run, const fs::path& source, const fs::path& dir,
+               const std::string& version) {
+             lulesh::build(run, source, dir, settings.build, version);
+           }},
+      install_hint);
+  return BL_OK;
 }
 
 // One trial: the built program at the chosen size; its output goes to parse().
-int32_t run(void* instance) {
-  const bl_host* host = static_cast<Instance*>(instance)->host;
-  return host_programs::guarded(host, kPluginId, [&] {
-    const Settings settings = read_settings(host);
-    const fs::path program = lulesh::program_path(host_programs::read_build_note(host));
-    if (!fs::is_regular_file(program))
-      throw PhaseStop(BL_ERROR, program.string() + " is gone from the cache: run again to rebuild");
+int32_t run(const bl_host* host) {
+  const Settings settings = read_settings(host);
+  const fs::path program = lulesh::program_path(host_programs::read_build_note(host));
+  if (!fs::is_regular_file(program))
+    throw failure(BL_ERROR, program.string() + " is gone from the cache: run again to rebuild");
 
-    source_build::Command command{
-        lulesh::run_argv(program, settings.ranks, settings.size, settings.iterations),
-        host_programs::scratch_dir(host),
-        {"OMP_NUM_THREADS=" + std::to_string(settings.threads)}};
-    if (settings.ranks > 0) {
-      // Open MPI refuses to start as root without these (pts/lulesh passes
-      // --allow-run-as-root, which other MPIs reject); other MPIs ignore them.
-      command.env.push_back("OMPI_ALLOW_RUN_AS_ROOT=1");
-      command.env.push_back("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1");
-    }
-    host->progress(host, -1.0, source_build::describe(command.argv).c_str());
-    const auto measured = host_programs::spawn_to_output(host, command, install_hint);
-    source_build::require_success(
-        measured.done, command,
-        settings.ranks > 0 ? "mpirun or LULESH failed (Open MPI starts no more ranks than there "
-                             "are cores)"
-                           : "LULESH aborted (too little memory for this size?)");
-    return BL_OK;
-  });
+  source_build::Command command{
+      lulesh::run_argv(program, settings.ranks, settings.size, settings.iterations),
+      host_programs::scratch_dir(host),
+      {"OMP_NUM_THREADS=" + std::to_string(settings.threads)}};
+  if (settings.ranks > 0) {
+    // Open MPI refuses to start as root without these (pts/lulesh passes
+    // --allow-run-as-root, which other MPIs reject); other MPIs ignore them.
+    command.env.push_back("OMPI_ALLOW_RUN_AS_ROOT=1");
+    command.env.push_back("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1");
+  }
+  host->progress(host, -1.0, sdk::command_text(command.argv).c_str());
+  host_programs::run_to_output(
+      host, command, install_hint,
+      settings.ranks > 0 ? "mpirun or LULESH failed (Open MPI starts no more ranks than there "
+                           "are cores)"
+                         : "LULESH aborted (too little memory for this size?)");
+  return BL_OK;
 }
 
-// Metrics from LULESH's final report, checked against what was asked for.
-int32_t parse(void* instance, const char* output, size_t size) {
-  const bl_host* host = static_cast<Instance*>(instance)->host;
-  return host_programs::guarded(host, kPluginId, [&] {
-    const Settings settings = read_settings(host);
-    lulesh::RunReport report;
-    try {
-      report = lulesh::parse_output(std::string_view(output, size));
-    } catch (const lulesh::OutputError& e) {
-      throw PhaseStop(BL_ERROR, e.what());
-    }
-    const unsigned tasks = settings.ranks > 0 ? settings.ranks : 1;
-    if (report.problem_size != settings.size || report.mpi_tasks != static_cast<int>(tasks))
-      throw PhaseStop(BL_ERROR, "LULESH ran problem size " + std::to_string(report.problem_size) +
-                                    " on " + std::to_string(report.mpi_tasks) +
-                                    " MPI tasks, but size " + std::to_string(settings.size) +
-                                    " on " + std::to_string(tasks) + " was asked for");
-    if (report.iterations != settings.iterations)
-      host->log(host, BL_LOG_INFO,
-                ("LULESH reached its stop time after " + std::to_string(report.iterations) +
-                 " of " + std::to_string(settings.iterations) + " iterations")
-                    .c_str());
-    if (!report.threads && settings.ranks == 0 && settings.threads > 1)
-      host->log(host, BL_LOG_WARN,
-                "LULESH printed no \"Num threads\" line: it was built without OpenMP and ran on "
-                "one thread (keep -fopenmp in option cxxflags)");
-    host->report_metric(host, "fom", report.fom_zones_per_s);
-    host->report_metric(host, "elapsed", report.elapsed_s);
-    host->report_metric(host, "grind_time", report.grind_us_overall);
-    return BL_OK;
-  });
+// Metrics from LULESH's final report, checked against what was asked for. A report that
+// does not parse is a failure with lulesh::OutputError's text.
+int32_t parse(sdk::host_instance& self, std::string_view output) {
+  const bl_host* host = self.host;
+  const Settings settings = read_settings(host);
+  const lulesh::RunReport report = lulesh::parse_output(output);
+  const unsigned tasks = settings.ranks > 0 ? settings.ranks : 1;
+  if (report.problem_size != settings.size || report.mpi_tasks != static_cast<int>(tasks))
+    throw failure(BL_ERROR, "LULESH ran problem size " + std::to_string(report.problem_size) +
+                                " on " + std::to_string(report.mpi_tasks) +
+                                " MPI tasks, but size " + std::to_string(settings.size) + " on " +
+                                std::to_string(tasks) + " was asked for");
+  if (report.iterations != settings.iterations)
+    host->log(host, BL_LOG_INFO,
+              ("LULESH reached its stop time after " + std::to_string(report.iterations) + " of " +
+               std::to_string(settings.iterations) + " iterations")
+                  .c_str());
+  if (!report.threads && settings.ranks == 0 && settings.threads > 1)
+    host->log(host, BL_LOG_WARN,
+              "LULESH printed no \"Num threads\" line: it was built without OpenMP and ran on "
+              "one thread (keep -fopenmp in option cxxflags)");
+  host->report_metric(host, "fom", report.fom_zones_per_s);
+  host->report_metric(host, "elapsed", report.elapsed_s);
+  host->report_metric(host, "grind_time", report.grind_us_overall);
+  return BL_OK;
 }
 
 const bl_option_desc kOptions[] = {
@@ -220,32 +191,22 @@ const bl_workload kWorkload = {
     kMetrics,
     sizeof kRequirements / sizeof kRequirements[0],
     kRequirements,
-    create,
-    destroy,
-    setup,
-    run,
-    parse,
+    Entry::create,
+    Entry::destroy,
+    Entry::call<setup>,
+    Entry::call<run>,
+    Entry::parse<parse>,
     nullptr,
 };
 
-const bl_plugin kPlugin = {
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_WORKLOAD,
-    kPluginId,
-    "1.0.0",
-    "LULESH 2.0.3 hydrodynamics proxy app, zones/s (built from sources you give)",
-    "benchlab",
-    &kWorkload,
-    nullptr,
-    nullptr,
-};
+constexpr bl_plugin kPlugin = sdk::workload_plugin(
+    "lulesh", "1.0.0",
+    "LULESH 2.0.3 hydrodynamics proxy app, zones/s (built from sources you give)", "benchlab",
+    kWorkload);
 
 }  // namespace
 
 extern "C" BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t host_abi_major_min,
                                                             uint32_t host_abi_major_max) {
-  if (host_abi_major_min > BL_ABI_MAJOR || host_abi_major_max < BL_ABI_MAJOR) return nullptr;
-  return &kPlugin;
+  return benchlab::sdk::offer(kPlugin, host_abi_major_min, host_abi_major_max);
 }

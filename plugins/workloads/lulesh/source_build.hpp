@@ -40,8 +40,9 @@ struct Finished {
   std::string out, err;
 };
 
-// Runs a command to its end. Throws CannotRun when argv[0] cannot be started; may throw
-// its own exceptions for timeouts or cancellation, which pass through untouched.
+// Runs a command to its end. Throws CannotRun (the plugins' runner: sdk::cannot_run) when
+// argv[0] cannot be started; may throw its own exceptions for timeouts or cancellation,
+// which pass through untouched.
 using Runner = std::function<Finished(const Command&)>;
 
 // What a plugin builds: how to tell its source tree and what to tell an operator who did

@@ -1,21 +1,18 @@
 // The ngspice workload plugin: the ABI glue that writes a generated circuit, runs
 // `ngspice -b` on it through host->spawn, times it, and fails the trial unless every
-// measured output of the circuit is at the right logic level. Every entry point catches
-// everything; failures reach the host as a status plus host->set_error().
-#include <benchlab/plugin.h>
-
+// measured output of the circuit is at the right logic level. Every entry point runs
+// inside sdk::guarded: failures reach the host as a status plus host->set_error().
 #include <array>
+#include <benchlab/plugin.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <initializer_list>
-#include <memory>
-#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "benchmark_circuits.hpp"
@@ -26,7 +23,11 @@
 namespace ngspice_workload {
 namespace {
 
+namespace sdk = benchlab::sdk;
+using sdk::failure;
+
 constexpr const char* kPluginVersion = "1.0.0";
+constexpr char kInstallHint[] = "apt-get install ngspice";
 
 constexpr std::array<const char*, 3> kCircuitValues{kCircuitNames[0], kCircuitNames[1], nullptr};
 
@@ -48,7 +49,7 @@ constexpr std::array kMetrics{
 };
 
 constexpr std::array kRequirements{
-    bl_requirement{sizeof(bl_requirement), BL_REQ_PROGRAM, "ngspice", 0, "apt-get install ngspice"},
+    bl_requirement{sizeof(bl_requirement), BL_REQ_PROGRAM, "ngspice", 0, kInstallHint},
 };
 
 // The host functions this plugin calls; a shorter host table is refused.
@@ -63,40 +64,32 @@ struct Instance {
   double wall_seconds = 0;  // of the run() in this phase, for parse()'s cross-check
 };
 
-int32_t fail(const bl_host& host, int32_t status, const std::string& message) {
-  host.set_error(&host, message.c_str());
-  return status;
-}
+constexpr sdk::option_texts kThreadTexts{
+    .invalid =
+        "option {name} = '{value}': expected a whole number from {min} to {max} (0: one "
+        "per online CPU)"};
 
-std::string circuit_option(const bl_host& host) {
-  const char* value = host.option(&host, "circuit");
-  return value != nullptr ? value : "adder";
-}
-
-unsigned thread_option(const bl_host& host) {
-  const char* text = host.option(&host, "threads");
-  const std::string value = text != nullptr ? text : "0";
-  std::size_t used = 0;
-  long long threads = -1;
+// The circuit the option names, generated; an unknown name is an invalid option.
+BenchCircuit circuit_option(const bl_host* host) {
   try {
-    threads = std::stoll(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
+    return make_benchmark_circuit(sdk::option_string(host, "circuit"));
+  } catch (const std::invalid_argument& e) {
+    throw sdk::invalid_option(e.what());
   }
-  if (used != value.size() || threads < 0 || threads > 4096)
-    throw std::invalid_argument(
-        "option threads = '" + value +
-        "': expected a whole number from 0 to 4096 (0: one per online CPU)");
-  if (threads == 0) return host.cpu_count > 0 ? host.cpu_count : 1;
+}
+
+unsigned thread_option(const bl_host* host) {
+  const auto threads = sdk::option_int(host, "threads", 0, 4096, kThreadTexts);
+  if (threads == 0) return host->cpu_count > 0 ? host->cpu_count : 1;
   return static_cast<unsigned>(threads);
 }
 
-std::filesystem::path scratch(const bl_host& host) {
-  if (host.scratch_dir == nullptr) throw std::runtime_error("the host gave no scratch directory");
-  return host.scratch_dir;
+std::filesystem::path scratch(const bl_host* host) {
+  if (host->scratch_dir == nullptr) throw std::runtime_error("the host gave no scratch directory");
+  return host->scratch_dir;
 }
 
-std::filesystem::path deck_path(const bl_host& host, const std::string& circuit) {
+std::filesystem::path deck_path(const bl_host* host, const std::string& circuit) {
   return scratch(host) / (circuit + ".cir");
 }
 
@@ -109,22 +102,16 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
                              "; check free space and permissions of the scratch directory");
 }
 
-// Spawns a program by argv with the scratch directory as its working directory.
-int32_t spawn(const bl_host& host, std::initializer_list<const char*> args, uint32_t flags,
-              bl_spawn_result& res) {
-  std::vector<const char*> argv(args);
-  argv.push_back(nullptr);
-  bl_spawn req{};
-  req.struct_size = sizeof req;
-  req.argv = argv.data();
-  req.flags = flags;
-  res = bl_spawn_result{};
-  res.struct_size = sizeof res;
-  return host.spawn(&host, &req, &res);
-}
+constexpr sdk::spawn_texts kSpawnTexts{
+    .not_started = "cannot start '{program}': is it installed and on PATH? ({hint})",
+    .hint = kInstallHint,
+};
 
-std::string_view text(const char* data, std::size_t size) {
-  return data != nullptr ? std::string_view(data, size) : std::string_view();
+// Runs ngspice with the scratch directory as its working directory; throws failure unless
+// it was started and waited for. The exit status is the caller's.
+sdk::spawn_result spawn_ngspice(const bl_host* host, std::vector<std::string> args) {
+  args.insert(args.begin(), "ngspice");
+  return sdk::spawn_checked(host, {.argv = std::move(args)}, kSpawnTexts);
 }
 
 // The first line of `ngspice -v` worth showing ("** ngspice-39 : Circuit level ...").
@@ -135,8 +122,15 @@ std::string version_line(std::string_view out) {
   return std::string(out.substr(at, end == std::string_view::npos ? end : end - at));
 }
 
-int32_t do_setup(const bl_host& host) {
-  const BenchCircuit circuit = make_benchmark_circuit(circuit_option(host));
+constexpr sdk::guard_texts kGuard{
+    .out_of_memory = "out of memory in the ngspice workload",
+    .unknown = "unknown failure in the ngspice workload",
+};
+
+using Entry = sdk::entry_points<Instance, kGuard, kHostSizeNeeded>;
+
+int32_t setup(const bl_host* host) {
+  const BenchCircuit circuit = circuit_option(host);
   const unsigned threads = thread_option(host);
   write_file(deck_path(host, circuit.name), circuit.deck);
   // ngspice reads .spiceinit from its working directory before any in $HOME, and takes
@@ -146,68 +140,59 @@ int32_t do_setup(const bl_host& host) {
              "* written by the benchlab ngspice workload\nset num_threads=" +
                  std::to_string(threads) + "\n");
 
-  bl_spawn_result res;
-  if (const int32_t s = spawn(host, {"ngspice", "-v"}, 0, res); s != BL_OK) return s;
-  const std::string info = version_line(text(res.out, res.out_size)) + "; circuit " +
-                           circuit.description + "; " + std::to_string(threads) + " threads";
-  host.log(&host, BL_LOG_INFO, info.c_str());
+  const sdk::spawn_result version = spawn_ngspice(host, {"-v"});
+  const std::string info = version_line(version.out) + "; circuit " + circuit.description + "; " +
+                           std::to_string(threads) + " threads";
+  host->log(host, BL_LOG_INFO, info.c_str());
   return BL_OK;
 }
 
-int32_t do_run(Instance& inst) {
-  const bl_host& host = *inst.host;
-  const std::string circuit = circuit_option(host);
+int32_t run(Instance& inst) {
+  const bl_host* host = inst.host;
+  const std::string circuit = sdk::option_string(host, "circuit");
   const std::filesystem::path deck = deck_path(host, circuit);
   std::error_code ec;
   if (!std::filesystem::exists(deck, ec))
-    return fail(host, BL_ERROR, "the circuit file " + deck.string() + " written by setup is gone");
-  host.progress(&host, -1, ("simulating " + circuit).c_str());
+    throw failure(BL_ERROR, "the circuit file " + deck.string() + " written by setup is gone");
+  host->progress(host, -1, ("simulating " + circuit).c_str());
 
-  bl_spawn_result res;
   const std::string deck_name = deck.filename().string();
-  const int32_t status = spawn(host, {"ngspice", "-b", deck_name.c_str()}, 0, res);
-  if (status == BL_TIMEOUT) return fail(host, BL_TIMEOUT, "ngspice ran past its timeout");
-  if (status != BL_OK) return status;  // the host has said why (not started, cancelled)
-
-  const std::string_view out = text(res.out, res.out_size);
-  const std::string err = strip_progress(text(res.err, res.err_size));
-  const std::string joined = join_streams(out, err);
-  host.append_output(&host, joined.data(), joined.size());
+  const sdk::spawn_result res = spawn_ngspice(host, {"-b", deck_name});
+  const std::string err = strip_progress(res.err);
+  const std::string joined = join_streams(res.out, err);
+  host->append_output(host, joined.data(), joined.size());
   if (res.term_signal != 0)
-    return fail(host, BL_ERROR, "ngspice was killed by signal " + std::to_string(res.term_signal));
+    throw failure(BL_ERROR, "ngspice was killed by signal " + std::to_string(res.term_signal));
   if (res.exit_code != 0) {
-    const NgspiceOutput parsed = parse_ngspice_output(out, err);
+    const NgspiceOutput parsed = parse_ngspice_output(res.out, err);
     const std::string why =
         parsed.errors.empty() ? "see the trial's output" : parsed.errors.front();
-    return fail(host, BL_ERROR,
-                "ngspice -b " + deck_name + " exited with status " + std::to_string(res.exit_code) +
-                    ": " + why);
+    throw failure(BL_ERROR, "ngspice -b " + deck_name + " exited with status " +
+                                std::to_string(res.exit_code) + ": " + why);
   }
   inst.wall_seconds = static_cast<double>(res.wall_ns) * 1e-9;
-  if (host.report_metric(&host, "seconds", inst.wall_seconds) != BL_OK)
-    return fail(host, BL_ERROR, "the host refused the metric seconds");
+  sdk::report_metric(host, "seconds", inst.wall_seconds);
   return BL_OK;
 }
 
-int32_t do_parse(const Instance& inst, std::string_view output) {
-  const bl_host& host = *inst.host;
+int32_t parse(Instance& inst, std::string_view output) {
+  const bl_host* host = inst.host;
   const Streams streams = split_streams(output);
   const NgspiceOutput parsed = parse_ngspice_output(streams.out, streams.err);
   if (!parsed.errors.empty())
-    return fail(host, BL_ERROR, "ngspice reported an error: " + parsed.errors.front());
+    throw failure(BL_ERROR, "ngspice reported an error: " + parsed.errors.front());
 
-  const BenchCircuit circuit = make_benchmark_circuit(circuit_option(host));
+  const BenchCircuit circuit = circuit_option(host);
   if (const std::string wrong = check_levels(circuit.checks, parsed.measures, kSupplyVolts);
       !wrong.empty())
-    return fail(host, BL_ERROR,
-                "the " + circuit.name + " circuit computed wrong results: " + wrong);
+    throw failure(BL_ERROR, "the " + circuit.name + " circuit computed wrong results: " + wrong);
 
   const auto elapsed = parsed.stat(kElapsedLabel);
   const auto analysis = parsed.stat(kAnalysisLabel);
   if (!elapsed || !analysis)
-    return fail(host, BL_ERROR,
-                std::string("ngspice printed no '") + (elapsed ? kAnalysisLabel : kElapsedLabel) +
-                    "' line; the deck asks for it with .options acct");
+    throw failure(BL_ERROR, std::string("ngspice printed no '") +
+                                (elapsed ? kAnalysisLabel : kElapsedLabel) +
+                                "' line; the deck asks for it with .options acct");
   if (inst.wall_seconds > 0 &&
       *elapsed > inst.wall_seconds * (1 + kClockSlackRatio) + kClockSlackSeconds) {
     char why[200];
@@ -215,58 +200,10 @@ int32_t do_parse(const Instance& inst, std::string_view output) {
                   "ngspice says it ran %.3f s but the process took only %.3f s of wall time; "
                   "the clocks disagree",
                   *elapsed, inst.wall_seconds);
-    return fail(host, BL_ERROR, why);
+    throw failure(BL_ERROR, why);
   }
-  if (host.report_metric(&host, "analysis_seconds", *analysis) != BL_OK)
-    return fail(host, BL_ERROR, "the host refused the metric analysis_seconds");
+  sdk::report_metric(host, "analysis_seconds", *analysis);
   return BL_OK;
-}
-
-// Runs `body` and turns whatever it throws into a status and an error text.
-template <typename Body>
-int32_t guarded(const bl_host& host, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::invalid_argument& e) {
-    // Only option values (threads, an unknown circuit) are thrown as invalid_argument.
-    return fail(host, BL_INVALID_ARGUMENT, e.what());
-  } catch (const std::bad_alloc&) {
-    return fail(host, BL_NO_MEMORY, "out of memory in the ngspice workload");
-  } catch (const std::exception& e) {
-    return fail(host, BL_ERROR, e.what());
-  } catch (...) {
-    return fail(host, BL_ERROR, "unknown failure in the ngspice workload");
-  }
-}
-
-int32_t create(const bl_host* host, void** out_instance) noexcept {
-  if (out_instance != nullptr) *out_instance = nullptr;
-  if (host == nullptr || out_instance == nullptr) return BL_INVALID_ARGUMENT;
-  if (host->struct_size < kHostSizeNeeded) return BL_UNSUPPORTED;  // cannot even set_error
-  return guarded(*host, [&] {
-    *out_instance = std::make_unique<Instance>(Instance{host}).release();
-    return BL_OK;
-  });
-}
-
-void destroy(void* instance) noexcept {
-  // Takes back the ownership handed out by create(); destroy(NULL) is a no-op.
-  const std::unique_ptr<Instance> owned(static_cast<Instance*>(instance));
-}
-
-int32_t setup(void* instance) noexcept {
-  const bl_host& host = *static_cast<Instance*>(instance)->host;
-  return guarded(host, [&] { return do_setup(host); });
-}
-
-int32_t run(void* instance) noexcept {
-  auto& inst = *static_cast<Instance*>(instance);
-  return guarded(*inst.host, [&] { return do_run(inst); });
-}
-
-int32_t parse(void* instance, const char* output, size_t size) noexcept {
-  const auto& inst = *static_cast<Instance*>(instance);
-  return guarded(*inst.host, [&] { return do_parse(inst, text(output, size)); });
 }
 
 const bl_workload kWorkload{
@@ -278,34 +215,24 @@ const bl_workload kWorkload{
     kMetrics.data(),
     static_cast<uint32_t>(kRequirements.size()),
     kRequirements.data(),
-    create,
-    destroy,
-    setup,
-    run,
-    parse,
+    Entry::create,
+    Entry::destroy,
+    Entry::call<setup>,
+    Entry::call<run>,
+    Entry::parse<parse>,
     nullptr,
 };
 
-const bl_plugin kPlugin{
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_WORKLOAD,
-    "ngspice",
-    kPluginVersion,
+constexpr bl_plugin kPlugin = sdk::workload_plugin(
+    "ngspice", kPluginVersion,
     "ngspice batch transient simulation of a generated transistor-level CMOS circuit, outputs "
     "checked against the arithmetic",
-    "benchlab",
-    &kWorkload,
-    nullptr,
-    nullptr,
-};
+    "benchlab", kWorkload);
 
 }  // namespace
 }  // namespace ngspice_workload
 
 extern "C" BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t host_abi_major_min,
                                                             uint32_t host_abi_major_max) {
-  const bool speaks_ours = host_abi_major_min <= BL_ABI_MAJOR && BL_ABI_MAJOR <= host_abi_major_max;
-  return speaks_ours ? &ngspice_workload::kPlugin : nullptr;
+  return benchlab::sdk::offer(ngspice_workload::kPlugin, host_abi_major_min, host_abi_major_max);
 }
