@@ -80,6 +80,8 @@ void kill_children(bool outside_group_only) {
     if (!outside_group_only || getpgid(pid) != group) kill(pid, SIGKILL);
 }
 
+int pidfd_open(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+
 void sleep_ms(long ms) {
   timespec t{0, ms * 1'000'000L};
   nanosleep(&t, nullptr);
@@ -124,12 +126,13 @@ void end_descendants() {
 // When benchlab dies (even by kill -9), `on_death` runs. PDEATHSIG would fire when the
 // core's *thread* that started us ends, not its process, so a thread watches a pidfd of
 // the parent instead (polling getppid() once a second where pidfds are missing). Only for
-// a worker started by benchlab, which makes it a process group leader.
+// a worker started by benchlab, which makes it a process group leader. Used where the
+// reaper could not be forked; the reaper watches the same way from its own loop.
 template <class OnDeath>
 void watch_parent(OnDeath on_death) {
   if (getpgrp() != getpid()) return;
   const pid_t parent = getppid();
-  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, parent, 0));
+  const int pidfd = pidfd_open(parent);
   prctl(PR_SET_PDEATHSIG, 0);
   if (getppid() != parent) on_death();  // orphaned before the pidfd was taken
   std::thread([pidfd, parent, on_death] {
@@ -145,7 +148,16 @@ void watch_parent(OnDeath on_death) {
 }  // namespace
 
 void become_phase_reaper() {
+  // Watch benchlab from here on, before the fork: PDEATHSIG, which the core set, goes.
+  const bool started_by_benchlab = getpgrp() == getpid();
+  const pid_t parent = getppid();
+  const int parent_fd = started_by_benchlab ? pidfd_open(parent) : -1;
+  if (started_by_benchlab) {
+    prctl(PR_SET_PDEATHSIG, 0);  // see watch_parent()
+    if (getppid() != parent) kill(0, SIGKILL);  // benchlab died before the pidfd was taken
+  }
   prctl(PR_SET_CHILD_SUBREAPER, 1);
+  const pid_t reaper = getpid();
   const pid_t phase = fork();
   if (phase < 0) {
     std::fprintf(stderr,
@@ -153,11 +165,17 @@ void become_phase_reaper() {
                  "leave the process group will outlive it\n",
                  std::strerror(errno));
     prctl(PR_SET_CHILD_SUBREAPER, 0);
+    if (parent_fd >= 0) close(parent_fd);
     watch_parent([] { kill(0, SIGKILL); });
     return;
   }
   if (phase == 0) {
-    prctl(PR_SET_CHILD_SUBREAPER, 0);  // its orphans come to the reaper
+    prctl(PR_SET_CHILD_SUBREAPER, 0);  // its orphans go to the reaper
+    // Whatever kills the reaper (it has one thread, so PDEATHSIG is exact here) kills the
+    // phase too, which then cannot run on unwatched.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != reaper) _exit(127);
+    if (parent_fd >= 0) close(parent_fd);
     return;
   }
 
@@ -167,23 +185,36 @@ void become_phase_reaper() {
     close(null);
   }
   struct sigaction sa{};
-  sa.sa_handler = on_stop;  // no SA_RESTART: waitpid returns EINTR
+  sa.sa_handler = on_stop;  // no SA_RESTART: poll returns EINTR
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
-  // The phase's death brings the clean-up below; everything else follows from it.
-  watch_parent([phase] { kill(phase, SIGKILL); });
 
+  // One thread, which sleeps in poll() on the phase's pidfd and benchlab's (a second
+  // thread would cost a wake-up on another CPU when the process exits: about 2 ms per
+  // trial on the 2-CPU development VM). Without pidfds, it polls every 10 ms.
+  const int phase_fd = pidfd_open(phase);
+  const bool blind = phase_fd < 0 || (started_by_benchlab && parent_fd < 0);
   int status = 0;
-  for (;;) {
-    const pid_t w = waitpid(-1, &status, 0);
-    if (w == phase) break;
-    if (w < 0 && errno == ECHILD) {  // cannot happen while the phase lives
-      status = W_EXITCODE(2, 0);
-      break;
+  bool phase_ended = false, parent_gone = false;
+  while (!phase_ended) {
+    pollfd fds[2] = {{phase_fd, POLLIN, 0}, {parent_fd, POLLIN, 0}};
+    // Also wakes now and then to reap re-parented orphans, and often while the phase is
+    // being stopped or without pidfds to watch.
+    poll(fds, 2, blind || g_stopping ? 10 : 1000);
+    int w_status = 0;
+    for (pid_t w; (w = waitpid(-1, &w_status, WNOHANG)) > 0;) {
+      if (w == phase) {
+        status = w_status;
+        phase_ended = true;
+        break;
+      }
     }
-    // The core's SIGTERM reaches the group; processes outside it are stopped here, and so
-    // are those re-parented here later (each re-parented orphan's end wakes this loop).
+    // The core's SIGTERM reaches the group; processes outside it are stopped here.
     if (g_stopping) kill_children(true);
+    if (started_by_benchlab && !parent_gone && (fds[1].revents != 0 || getppid() != parent)) {
+      parent_gone = true;  // benchlab died: end the phase, and the clean-up below follows
+      kill(phase, SIGKILL);
+    }
   }
   end_descendants();
   exit_like(status);
