@@ -16,7 +16,6 @@
 #include <cstring>
 #include <ctime>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace benchlab::worker {
@@ -25,13 +24,14 @@ namespace {
 volatile sig_atomic_t g_stopping = 0;  // SIGTERM or SIGINT: the phase is being stopped
 extern "C" void on_stop(int) { g_stopping = 1; }
 
-// The pids listed in a /proc/.../children file.
-void read_pids(const std::string& path, std::vector<pid_t>& out) {
-  if (FILE* f = std::fopen(path.c_str(), "r")) {
-    long pid = 0;
-    while (std::fscanf(f, "%ld", &pid) == 1) out.push_back(static_cast<pid_t>(pid));
-    std::fclose(f);
-  }
+// Appends the pids listed in a /proc/.../children file; false when it cannot be read.
+bool read_pids(const std::string& path, std::vector<pid_t>& out) {
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return false;
+  long pid = 0;
+  while (std::fscanf(f, "%ld", &pid) == 1) out.push_back(static_cast<pid_t>(pid));
+  std::fclose(f);
+  return true;
 }
 
 // The parent pid in /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold anything).
@@ -50,25 +50,18 @@ pid_t parent_of(const char* pid) {
   return static_cast<pid_t>(ppid);
 }
 
-// This process's children. A re-parented orphan may land on any of its threads, so every
-// thread's children file is read; without those files (CONFIG_PROC_CHILDREN off) every
-// process in /proc is checked for its parent.
+// This process's children. The reaper has one thread, whose children file lists them all;
+// without that file (CONFIG_PROC_CHILDREN off) every process in /proc is asked its parent.
 std::vector<pid_t> children() {
   std::vector<pid_t> out;
   const pid_t self = getpid();
-  const bool have_children_files =
-      access(("/proc/self/task/" + std::to_string(self) + "/children").c_str(), R_OK) == 0;
-  const char* dir_path = have_children_files ? "/proc/self/task" : "/proc";
-  DIR* dir = opendir(dir_path);
-  if (!dir) return out;
-  while (const dirent* e = readdir(dir)) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    if (have_children_files)
-      read_pids(std::string(dir_path) + "/" + e->d_name + "/children", out);
-    else if (parent_of(e->d_name) == self)
-      out.push_back(static_cast<pid_t>(std::atol(e->d_name)));
+  if (read_pids("/proc/self/task/" + std::to_string(self) + "/children", out)) return out;
+  if (DIR* dir = opendir("/proc")) {
+    while (const dirent* e = readdir(dir))
+      if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && parent_of(e->d_name) == self)
+        out.push_back(static_cast<pid_t>(std::atol(e->d_name)));
+    closedir(dir);
   }
-  closedir(dir);
   return out;
 }
 
@@ -123,28 +116,6 @@ void end_descendants() {
   _exit(128 + sig);  // not reached for a signal whose default action ends the process
 }
 
-// When benchlab dies (even by kill -9), `on_death` runs. PDEATHSIG would fire when the
-// core's *thread* that started us ends, not its process, so a thread watches a pidfd of
-// the parent instead (polling getppid() once a second where pidfds are missing). Only for
-// a worker started by benchlab, which makes it a process group leader. Used where the
-// reaper could not be forked; the reaper watches the same way from its own loop.
-template <class OnDeath>
-void watch_parent(OnDeath on_death) {
-  if (getpgrp() != getpid()) return;
-  const pid_t parent = getppid();
-  const int pidfd = pidfd_open(parent);
-  prctl(PR_SET_PDEATHSIG, 0);
-  if (getppid() != parent) on_death();  // orphaned before the pidfd was taken
-  std::thread([pidfd, parent, on_death] {
-    pollfd p{pidfd, POLLIN, 0};
-    while (getppid() == parent) {
-      // Readable: the parent exited. If the fd was closed under us, poll getppid().
-      if (poll(&p, 1, p.fd < 0 ? 1000 : -1) > 0 && getppid() == parent) p.fd = -1;
-    }
-    on_death();
-  }).detach();
-}
-
 }  // namespace
 
 void become_phase_reaper() {
@@ -153,7 +124,9 @@ void become_phase_reaper() {
   const pid_t parent = getppid();
   const int parent_fd = started_by_benchlab ? pidfd_open(parent) : -1;
   if (started_by_benchlab) {
-    prctl(PR_SET_PDEATHSIG, 0);  // see watch_parent()
+    // PDEATHSIG fires when the core's *thread* that started us ends, not its process; a
+    // pidfd of the process is exact.
+    prctl(PR_SET_PDEATHSIG, 0);
     if (getppid() != parent) kill(0, SIGKILL);  // benchlab died before the pidfd was taken
   }
   prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -166,7 +139,7 @@ void become_phase_reaper() {
                  std::strerror(errno));
     prctl(PR_SET_CHILD_SUBREAPER, 0);
     if (parent_fd >= 0) close(parent_fd);
-    watch_parent([] { kill(0, SIGKILL); });
+    if (started_by_benchlab) prctl(PR_SET_PDEATHSIG, SIGKILL);  // the next best watch
     return;
   }
   if (phase == 0) {
