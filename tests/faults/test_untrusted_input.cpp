@@ -257,19 +257,24 @@ TEST_CASE(
   INFO("plugins: " << Catch::Detail::stringify(ids));
   INFO("diagnostics: " << Catch::Detail::stringify(diags));
   CHECK(has(ids, "noop"));
-  for (const char* id : {"broken-ctor-crash", "broken-entry-abort", "broken-ctor-hang"})
+  for (const char* id :
+       {"broken-ctor-crash", "broken-entry-abort", "broken-ctor-hang", "broken-ctor-exit"})
     CHECK_FALSE(has(ids, id));
   const auto crash = about(diags, "broken-ctor-crash.so");
   const auto abort = about(diags, "broken-entry-abort.so");
   const auto hang = about(diags, "broken-ctor-hang.so");
+  const auto exit = about(diags, "broken-ctor-exit.so");
   REQUIRE(crash.size() == 1);
   REQUIRE(abort.size() == 1);
   REQUIRE(hang.size() == 1);
+  REQUIRE(exit.size() == 1);
   CHECK(crash[0] == broken + "/broken-ctor-crash.so: refused: loading it crashed: SIGSEGV "
                              "(Segmentation fault) (in a constructor or in "
                              "benchlab_plugin_entry())");
   CHECK_THAT(abort[0], Contains("refused: loading it crashed: SIGABRT"));
   CHECK_THAT(hang[0], Contains("refused: loading it hung for 10 s"));
+  // exit(0) in a constructor would have ended benchlab with status 0, silently.
+  CHECK_THAT(exit[0], Contains("refused: loading it ended its process with exit status 0"));
   CHECK(seconds < 30);  // one timeout, not one per file
 
   RunSpec spec;

@@ -1,6 +1,6 @@
 /* broken: a plugin file that takes down whatever loads it, built three times with
-   BROKEN_HOW set to 1, 2 or 3: a constructor that crashes (SIGSEGV), an entry function
-   that aborts, a constructor that never returns. Discovery must name the file and go on
+   BROKEN_HOW set to 1 to 4: a constructor that crashes (SIGSEGV), an entry function
+   that aborts, a constructor that never returns, a constructor that calls exit(0). Discovery must name the file and go on
    (core/src/catalog.cpp, check_in_worker). The descriptor is otherwise a valid no-op
    workload, so nothing else is wrong with these files. */
 #define _GNU_SOURCE
@@ -16,11 +16,13 @@
 #define BROKEN_ID "broken-ctor-crash"
 #elif BROKEN_HOW == 2
 #define BROKEN_ID "broken-entry-abort"
-#else
+#elif BROKEN_HOW == 3
 #define BROKEN_ID "broken-ctor-hang"
+#else
+#define BROKEN_ID "broken-ctor-exit"
 #endif
 
-#if BROKEN_HOW != 3
+#if BROKEN_HOW == 1 || BROKEN_HOW == 2
 static void no_core_file(void) {
   struct rlimit none = {0, 0};
   setrlimit(RLIMIT_CORE, &none);
@@ -36,6 +38,8 @@ __attribute__((constructor)) static void crash_on_load(void) {
 __attribute__((constructor)) static void hang_on_load(void) {
   for (;;) pause();
 }
+#elif BROKEN_HOW == 4
+__attribute__((constructor)) static void exit_on_load(void) { exit(0); }
 #endif
 
 static const bl_metric_desc kMetrics[] = {
