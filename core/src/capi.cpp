@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "catalog.h"
 #include "inventory.h"
@@ -18,16 +19,23 @@
 
 using namespace benchlab;
 
+// What discovery found, and the text behind benchlab_plugin_info and _profile_info.
+struct Discovered {
+  Catalog catalog;
+  std::vector<std::string> plugin_options, plugin_metrics;
+  std::vector<std::string> suite_members;
+  std::vector<std::string> profile_paths;
+};
+
 struct benchlab_ctx {
   SearchPaths paths;
-  Catalog catalog;
+  // Discovered on first use, so that reading results or the inventory loads no plugin.
+  // A context is used by one thread at a time (benchlab.h), so no lock.
+  mutable std::optional<Discovered> discovered;
   std::unique_ptr<Store> store;
   std::string db_path;
   std::filesystem::path sysroot = "/";
   std::atomic<bool> cancel{false};
-  std::vector<std::string> plugin_options, plugin_metrics;  // text behind benchlab_plugin_info
-  std::vector<std::string> suite_members;
-  std::vector<std::string> profile_paths;
 };
 
 struct benchlab_cursor {
@@ -95,6 +103,40 @@ int32_t status_code(const std::string& s) {
   return BENCHLAB_STATUS_PENDING;
 }
 
+// The catalog and its texts, discovered at the first call that needs them.
+const Discovered& discovered(const benchlab_ctx* ctx) {
+  if (ctx->discovered) return *ctx->discovered;
+  Discovered d;
+  d.catalog = discover(ctx->paths);
+  for (const auto& p : d.catalog.plugins) {
+    std::string opts, mets;
+    for (const auto& o : p->info().options) {
+      opts += o.name + "=" + (o.has_default ? o.default_value : "") + " (" + type_name(o.type);
+      if (!o.allowed.empty()) {
+        opts += ":";
+        for (const auto& a : o.allowed) opts += " " + a;
+      }
+      if (o.flags & BL_OPTION_REPEATED) opts += ", repeated";
+      if (o.flags & BL_OPTION_REQUIRED) opts += ", required";
+      opts += ") " + o.description + "\n";
+    }
+    for (const auto& m : p->info().metrics)
+      mets += m.name + " [" + m.unit + "] " + (m.direction > 0 ? "higher" : "lower") + " is better\n";
+    d.plugin_options.push_back(std::move(opts));
+    d.plugin_metrics.push_back(std::move(mets));
+  }
+  for (const auto& p : d.catalog.profiles) d.profile_paths.push_back(p.path.string());
+  for (const auto& s : d.catalog.suites) {
+    std::string m;
+    for (const auto& x : s.members) m += (m.empty() ? "" : " ") + x;
+    d.suite_members.push_back(std::move(m));
+    d.profile_paths.push_back(s.path.string());
+  }
+  return ctx->discovered.emplace(std::move(d));
+}
+
+const Catalog& catalog(const benchlab_ctx* ctx) { return discovered(ctx).catalog; }
+
 }  // namespace
 
 extern "C" {
@@ -117,31 +159,6 @@ BENCHLAB_API int32_t benchlab_open(const benchlab_config* cfg_in, benchlab_ctx**
                                    cfg.worker_path ? cfg.worker_path : "",
                                    !(cfg.flags & BENCHLAB_NO_DEFAULT_DIRS));
     if (cfg.sysroot) ctx->sysroot = cfg.sysroot;
-    ctx->catalog = discover(ctx->paths);
-    for (const auto& p : ctx->catalog.plugins) {
-      std::string opts, mets;
-      for (const auto& o : p->info().options) {
-        opts += o.name + "=" + (o.has_default ? o.default_value : "") + " (" + type_name(o.type);
-        if (!o.allowed.empty()) {
-          opts += ":";
-          for (const auto& a : o.allowed) opts += " " + a;
-        }
-        if (o.flags & BL_OPTION_REPEATED) opts += ", repeated";
-        if (o.flags & BL_OPTION_REQUIRED) opts += ", required";
-        opts += ") " + o.description + "\n";
-      }
-      for (const auto& m : p->info().metrics)
-        mets += m.name + " [" + m.unit + "] " + (m.direction > 0 ? "higher" : "lower") + " is better\n";
-      ctx->plugin_options.push_back(std::move(opts));
-      ctx->plugin_metrics.push_back(std::move(mets));
-    }
-    for (const auto& p : ctx->catalog.profiles) ctx->profile_paths.push_back(p.path.string());
-    for (const auto& s : ctx->catalog.suites) {
-      std::string m;
-      for (const auto& x : s.members) m += (m.empty() ? "" : " ") + x;
-      ctx->suite_members.push_back(std::move(m));
-      ctx->profile_paths.push_back(s.path.string());
-    }
     std::filesystem::path db = cfg.db_path ? std::filesystem::path(cfg.db_path) : default_store_path();
     ctx->store = std::make_unique<Store>(db);
     ctx->db_path = db.string();
@@ -159,43 +176,45 @@ BENCHLAB_API void benchlab_close(benchlab_ctx* ctx) { delete ctx; }
 BENCHLAB_API const char* benchlab_db_path(const benchlab_ctx* ctx) { return ctx ? ctx->db_path.c_str() : ""; }
 
 BENCHLAB_API uint32_t benchlab_plugin_count(const benchlab_ctx* ctx) {
-  return ctx ? static_cast<uint32_t>(ctx->catalog.plugins.size()) : 0;
+  return ctx ? static_cast<uint32_t>(catalog(ctx).plugins.size()) : 0;
 }
 
 BENCHLAB_API int32_t benchlab_plugin_at(const benchlab_ctx* ctx, uint32_t index, benchlab_plugin_info* out) {
   if (!ctx || !sized(out)) return fail(BENCHLAB_E_INVALID, "benchlab_plugin_at: NULL argument or struct_size unset");
-  if (index >= ctx->catalog.plugins.size()) return fail(BENCHLAB_E_NOT_FOUND, "plugin index out of range");
-  const PluginInfo& p = ctx->catalog.plugins[index]->info();
+  const Discovered& d = discovered(ctx);
+  if (index >= d.catalog.plugins.size()) return fail(BENCHLAB_E_NOT_FOUND, "plugin index out of range");
+  const PluginInfo& p = d.catalog.plugins[index]->info();
   benchlab_plugin_info v{};
   v.id = p.id.c_str();
   v.version = p.version.c_str();
   v.description = p.description.c_str();
   v.path = p.path.c_str();
   v.kind = p.kind == BL_KIND_PROBE ? BENCHLAB_PLUGIN_PROBE : BENCHLAB_PLUGIN_WORKLOAD;
-  v.options = ctx->plugin_options[index].c_str();
-  v.metrics = ctx->plugin_metrics[index].c_str();
+  v.options = d.plugin_options[index].c_str();
+  v.metrics = d.plugin_metrics[index].c_str();
   copy_out(out, v);
   return BENCHLAB_OK;
 }
 
 BENCHLAB_API uint32_t benchlab_diagnostic_count(const benchlab_ctx* ctx) {
-  return ctx ? static_cast<uint32_t>(ctx->catalog.diagnostics.size()) : 0;
+  return ctx ? static_cast<uint32_t>(catalog(ctx).diagnostics.size()) : 0;
 }
 
 BENCHLAB_API const char* benchlab_diagnostic_at(const benchlab_ctx* ctx, uint32_t index) {
-  if (!ctx || index >= ctx->catalog.diagnostics.size()) return nullptr;
-  return ctx->catalog.diagnostics[index].c_str();
+  if (!ctx || index >= catalog(ctx).diagnostics.size()) return nullptr;
+  return catalog(ctx).diagnostics[index].c_str();
 }
 
 BENCHLAB_API uint32_t benchlab_profile_count(const benchlab_ctx* ctx) {
-  return ctx ? static_cast<uint32_t>(ctx->catalog.profiles.size() + ctx->catalog.suites.size()) : 0;
+  return ctx ? static_cast<uint32_t>(catalog(ctx).profiles.size() + catalog(ctx).suites.size()) : 0;
 }
 
 BENCHLAB_API int32_t benchlab_profile_at(const benchlab_ctx* ctx, uint32_t index, benchlab_profile_info* out) {
   if (!ctx || !sized(out)) return fail(BENCHLAB_E_INVALID, "benchlab_profile_at: NULL argument or struct_size unset");
-  const auto& c = ctx->catalog;
+  const Discovered& d = discovered(ctx);
+  const Catalog& c = d.catalog;
   benchlab_profile_info v{};
-  v.path = index < ctx->profile_paths.size() ? ctx->profile_paths[index].c_str() : nullptr;
+  v.path = index < d.profile_paths.size() ? d.profile_paths[index].c_str() : nullptr;
   if (index < c.profiles.size()) {
     const Profile& p = c.profiles[index];
     v.id = p.id.c_str();
@@ -208,7 +227,7 @@ BENCHLAB_API int32_t benchlab_profile_at(const benchlab_ctx* ctx, uint32_t index
     v.id = s.id.c_str();
     v.title = s.title.c_str();
     v.kind = BENCHLAB_TARGET_SUITE;
-    v.members = ctx->suite_members[i].c_str();
+    v.members = d.suite_members[i].c_str();
   } else {
     return fail(BENCHLAB_E_NOT_FOUND, "profile index out of range");
   }
@@ -250,7 +269,7 @@ BENCHLAB_API int32_t benchlab_run(benchlab_ctx* ctx, const benchlab_run_request*
     }
     if (access(ro.worker.c_str(), X_OK) != 0)
       return fail(BENCHLAB_ERROR, "the worker " + ro.worker + " is missing or not executable (set BENCHLAB_WORKER)");
-    Runner runner(*ctx->store, ctx->catalog, ro);
+    Runner runner(*ctx->store, catalog(ctx), ro);
     RunOutcome outcome;
     if (req.resume_run_id) {
       run_id = req.resume_run_id;
@@ -271,7 +290,7 @@ BENCHLAB_API int32_t benchlab_run(benchlab_ctx* ctx, const benchlab_run_request*
       if (req.target_ci > 0) pr.policy.target_ci = req.target_ci;
       if (req.warmup >= 0) pr.policy.warmup = static_cast<unsigned>(req.warmup);
       if (req.timeout_s > 0) pr.policy.timeout_s = req.timeout_s;
-      auto plan = make_plan(ctx->catalog, pr);
+      auto plan = make_plan(catalog(ctx), pr);
       boost::json::object settings{{"options", options_to_json(pr.overrides)},
                                    {"trials", req.trials},
                                    {"min_trials", req.min_trials},

@@ -283,3 +283,22 @@ TEST_CASE(
   RunOutcome r = run(h, spec);
   CHECK(r.rc == BENCHLAB_OK);
 }
+
+TEST_CASE("reading results and the inventory loads no plugin file", "[security][integration]") {
+  // broken-ctor-hang makes any discovery take its 10 s timeout, so a fast answer proves
+  // that discovery did not run.
+  TempDir tmp;
+  Harness h(tmp.path() / "results.db", {BROKEN_PLUGIN_DIR}, {});
+  const auto started = std::chrono::steady_clock::now();
+  char* json = nullptr;
+  CHECK(benchlab_results_json(h.ctx(), 0, &json) == BENCHLAB_E_NOT_FOUND);  // empty store
+  REQUIRE(benchlab_inventory_json(h.ctx(), &json) == BENCHLAB_OK);
+  benchlab_free(json);
+  const auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  CHECK(seconds() < 5);
+  // The first call that needs the plugins discovers them, and pays for the hang.
+  CHECK_THAT(Catch::Detail::stringify(h.diagnostics()), Contains("hung for 10 s"));
+  CHECK(seconds() >= 10);
+}

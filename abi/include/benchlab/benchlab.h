@@ -65,8 +65,10 @@ BENCHLAB_API const char* benchlab_errmsg(void);
 /* Free a char* the API returned to the caller; NULL is a no-op. */
 BENCHLAB_API void benchlab_free(void* p);
 
-/* Open a context: discovers plugins and profiles, opens (creating and migrating) the
-   store. `cfg` may be NULL for defaults. On failure *out is NULL. */
+/* Open a context: opens (creating and migrating) the store. `cfg` may be NULL for
+   defaults. On failure *out is NULL. Plugins and profiles are discovered at the first call
+   that needs them (the plugin, profile and diagnostic calls, benchlab_run), so reading
+   results or the inventory loads no plugin. */
 BENCHLAB_API int32_t benchlab_open(const benchlab_config* cfg, benchlab_ctx** out);
 /* Close a context; NULL is a no-op. */
 BENCHLAB_API void benchlab_close(benchlab_ctx* ctx);
