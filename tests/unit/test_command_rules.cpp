@@ -23,6 +23,7 @@
 #include "../../plugins/workloads/command/rule.hpp"
 #include "../../plugins/workloads/command/text_tail.hpp"
 #include "profile.h"
+#include "unit_support.hpp"
 
 extern "C" const bl_plugin* benchlab_plugin_entry(uint32_t, uint32_t);
 
@@ -66,19 +67,7 @@ std::string match_error(std::string_view rule_text, std::string_view output) {
   return value.error();
 }
 
-// A directory under the system's temporary directory, removed with the object.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "benchlab-command-XXXXXX").string();
-    REQUIRE(mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using unit::TempDir;
 
 void write_file(const fs::path& path, const std::string& text, fs::perms perms) {
   std::ofstream(path) << text;

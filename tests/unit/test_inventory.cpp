@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "inventory.h"
+#include "unit_support.hpp"
 
 namespace fs = std::filesystem;
 using benchlab::collect_inventory;
@@ -35,20 +36,7 @@ std::vector<int> concat(std::vector<int> a, const std::vector<int>& b) {
   return a;
 }
 
-// A private directory under the build tree, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name) : path(fs::path(BUILD_DIR) / "test-tmp" / name) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using unit::TempDir;
 
 // Points PATH at one directory for the test's lifetime, so `cc` is whatever we put there.
 struct ScopedPath {

@@ -15,6 +15,7 @@
 #include "mpi_ranks.hpp"
 #include "source_build.hpp"
 #include "subprocess.h"
+#include "unit_support.hpp"
 
 namespace {
 
@@ -38,20 +39,7 @@ void write_file(const fs::path& p, const std::string& text) {
   out << text;
 }
 
-// A private directory under the build tree, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name) : path(fs::path(BUILD_DIR) / "test-tmp" / name) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using unit::TempDir;
 
 // Runs programs for real, as host->spawn does in the plugin.
 source_build::Finished run_for_real(const source_build::Command& command) {
@@ -90,42 +78,11 @@ std::string replace_line(std::string text, const std::string& prefix,
   return text;
 }
 
-// The benchlab command with XDG directories in `home`, its stdout and stderr kept apart.
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-CliRun benchlab_cli(const fs::path& home, std::vector<std::string> args,
-                    std::vector<std::string> env = {}) {
-  benchlab::SpawnSpec spec;
-  spec.argv = {std::string(BUILD_DIR) + "/bin/benchlab"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.env_add = {"XDG_CACHE_HOME=" + (home / "cache").string(),
-                  "XDG_DATA_HOME=" + (home / "data").string(), "TMPDIR=" + home.string()};
-  spec.env_add.insert(spec.env_add.end(), env.begin(), env.end());
-  CliRun run;
-  const auto exit = benchlab::run_process(
-      spec, [&](std::string_view d) { run.out += d; }, [&](std::string_view d) { run.err += d; });
-  run.exit_code = exit.exit_code;
-  return run;
-}
-
-// The one result of a `benchlab run ... --json` document.
-json::object only_result(const CliRun& run) {
-  INFO("stderr: " << run.err);
-  const json::value doc = json::parse(run.out);
-  const auto& results = doc.at("results").as_array();
-  REQUIRE(results.size() == 1);
-  return results[0].as_object();
-}
-
-// Value of a metric in trial `index` of a result.
-double trial_value(const json::object& result, std::size_t index, const char* metric) {
-  return result.at("trials").as_array().at(index).at("values").at(metric).to_number<double>();
-}
-
-bool have(const char* program) { return !benchlab::find_program(program).empty(); }
+using unit::benchlab_cli;
+using unit::CliRun;
+using unit::have;
+using unit::only_result;
+using unit::trial_value;
 
 }  // namespace
 

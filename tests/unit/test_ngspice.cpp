@@ -23,6 +23,7 @@
 #include "level_check.hpp"
 #include "ngspice_output.hpp"
 #include "subprocess.h"
+#include "unit_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace ngspice_workload;
@@ -57,19 +58,7 @@ std::size_t count_lines_starting(const std::string& text, const std::string& pre
   return n;
 }
 
-// A directory under the system's temporary directory, removed with the object.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "benchlab-ngspice-XXXXXX").string();
-    REQUIRE(mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using unit::TempDir;
 
 }  // namespace
 
@@ -477,57 +466,10 @@ TEST_CASE("a bad option value is an invalid argument naming it", "[ngspice][plug
 
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-  boost::json::object result;  // results[0] of --json
-};
-
-// `benchlab run TARGET -n 1 --warmup 0 --json` with a private store and XDG directories;
-// `path` replaces PATH when not empty.
-CliRun run_cli(const std::string& target, const std::string& path = {}) {
-  TempDir home;
-  benchlab::SpawnSpec spec;
-  spec.argv = {BUILD_DIR "/bin/benchlab",
-               "run",
-               target,
-               "-n",
-               "1",
-               "--warmup",
-               "0",
-               "--json",
-               "-q",
-               "--db",
-               (home.path / "results.db").string()};
-  spec.env_add = {"XDG_DATA_HOME=" + (home.path / "data").string(),
-                  "XDG_CACHE_HOME=" + (home.path / "cache").string(),
-                  "XDG_CONFIG_HOME=" + (home.path / "config").string()};
-  if (!path.empty()) spec.env_add.push_back("PATH=" + path);
-  spec.timeout = std::chrono::minutes(10);
-  CliRun run;
-  const benchlab::ExitInfo info = benchlab::run_process(
-      spec, [&](std::string_view d) { run.out.append(d); },
-      [&](std::string_view d) { run.err.append(d); });
-  run.exit_code = info.exit_code;
-  INFO(run.err);
-  const boost::json::value doc = boost::json::parse(run.out);
-  const auto& results = doc.at("results").as_array();
-  REQUIRE(results.size() == 1);
-  run.result = results[0].as_object();
-  return run;
-}
-
-std::string text_of(const boost::json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
-double first_value(const boost::json::object& result, const std::string& metric) {
-  for (const auto& m : result.at("metrics").as_array())
-    if (m.at("name").as_string() == metric)
-      return m.at("values").as_array().at(0).to_number<double>();
-  FAIL("no metric " << metric);
-  return 0;
-}
+using CliRun = unit::ResultRun;
+using unit::first_value;
+using unit::run_once;
+using unit::text_of;
 
 void check_cannot_run(const CliRun& run) {
   CHECK(run.exit_code == 0);  // "cannot run" is a result, not a failure
@@ -538,10 +480,10 @@ void check_cannot_run(const CliRun& run) {
 void check_real_run(const std::string& profile) {
   if (benchlab::find_program("ngspice").empty()) {
     WARN("ngspice is not installed: checking the cannot-run result instead");
-    check_cannot_run(run_cli(profile));
+    check_cannot_run(run_once(profile));
     return;
   }
-  const CliRun run = run_cli(profile);
+  const CliRun run = run_once(profile);
   INFO(run.out);
   CHECK(run.exit_code == 0);
   REQUIRE(text_of(run.result.at("status")) == "ok");
@@ -565,7 +507,7 @@ TEST_CASE("profile ngspice-multiplier runs for real and validates", "[ngspice][e
 TEST_CASE("without ngspice on PATH the result is 'cannot run' with the install hint",
           "[ngspice][e2e]") {
   TempDir empty_path;
-  check_cannot_run(run_cli("ngspice-adder", empty_path.path.string()));
+  check_cannot_run(run_once("ngspice-adder", empty_path.path.string()));
   // Run as a plugin, without the profile: the plugin's own requirement says the same.
-  check_cannot_run(run_cli("ngspice", empty_path.path.string()));
+  check_cannot_run(run_once("ngspice", empty_path.path.string()));
 }

@@ -3,7 +3,6 @@
 // run end to end by the benchlab command line, with LibreOffice where it is installed and
 // with a stand-in that loses a document.
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,8 +25,7 @@
 #include "png_writer.hpp"
 #include "sqlite_stmt.h"
 #include "store.h"
-
-extern char** environ;
+#include "unit_support.hpp"
 
 namespace {
 
@@ -53,18 +51,7 @@ void write_file(const fs::path& path, std::string_view bytes) {
   REQUIRE(out.good());
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string name = (fs::temp_directory_path() / "office-pdf-test-XXXXXX").string();
-    REQUIRE(mkdtemp(name.data()) != nullptr);
-    path = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using unit::TempDir;
 
 std::uint32_t be32(std::string_view bytes, std::size_t at) {
   return (std::uint32_t{static_cast<std::uint8_t>(bytes[at])} << 24) |
@@ -136,55 +123,8 @@ bool installed(const std::string& program) {
   return false;
 }
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// Runs build/bin/benchlab with `args`, its environment this one's with `env` on top.
-CliRun run_benchlab(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    const std::string entry(*e);
-    const bool replaced = std::any_of(env.begin(), env.end(), [&](const std::string& add) {
-      return entry.compare(0, add.find('=') + 1, add, 0, add.find('=') + 1) == 0;
-    });
-    if (!replaced) env_strings.push_back(entry);
-  }
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<std::string> argv{std::string(BUILD_DIR) + "/bin/benchlab"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> c_env, c_argv;
-  for (auto& e : env_strings) c_env.push_back(e.data());
-  c_env.push_back(nullptr);
-  for (auto& a : argv) c_argv.push_back(a.data());
-  c_argv.push_back(nullptr);
-
-  std::unique_ptr<FILE, int (*)(FILE*)> out(std::tmpfile(), &std::fclose);
-  std::unique_ptr<FILE, int (*)(FILE*)> err(std::tmpfile(), &std::fclose);
-  REQUIRE(out);
-  REQUIRE(err);
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int null_in = open("/dev/null", O_RDONLY);
-    if (null_in >= 0 && dup2(null_in, 0) >= 0 && dup2(fileno(out.get()), 1) >= 0 &&
-        dup2(fileno(err.get()), 2) >= 0)
-      execve(c_argv[0], c_argv.data(), c_env.data());
-    _exit(127);
-  }
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  CliRun ran;
-  ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  for (auto [file, text] : {std::pair{out.get(), &ran.out}, std::pair{err.get(), &ran.err}}) {
-    std::rewind(file);
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;)
-      text->append(buffer, n);
-  }
-  return ran;
-}
+using unit::CliRun;
+using unit::run_benchlab;
 
 struct Outcome {
   json::object result;

@@ -1,31 +1,27 @@
 // The SQLite store: schema, one transaction per trial, migrations refusing a newer file,
 // and text stored verbatim whatever it contains.
-#include <catch2/catch.hpp>
-
-#include <filesystem>
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "sqlite_stmt.h"
 #include "store.h"
+#include "unit_support.hpp"
 
 using namespace benchlab;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "benchlab-store-XXXXXX").string();
-    path = mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using unit::TempDir;
 
 std::int64_t plan_one(Store& s, std::int64_t& run) {
   auto sys = s.upsert_system("box", "{}");
   run = s.create_run(sys, "quick", "{}", "{}", "0.1.0");
-  ResultPlan p{1, "raytrace-1080p", "raytrace", "1.0.0", "/x/raytrace.so", {{"resolution", "1080p"}}, "", "{}"};
+  ResultPlan p{
+      1,   "raytrace-1080p", "raytrace", "1.0.0", "/x/raytrace.so", {{"resolution", "1080p"}}, "",
+      "{}"};
   return s.add_results(run, {p}, {{{"seconds", "s", -1}}}).at(0);
 }
 

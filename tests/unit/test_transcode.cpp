@@ -3,7 +3,6 @@
 // benchlab command line, on ffmpeg and on HandBrakeCLI where it is installed.
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,8 +23,7 @@
 #include "store.h"
 #include "stream_probe.hpp"
 #include "transcode_job.hpp"
-
-extern char** environ;
+#include "unit_support.hpp"
 
 namespace {
 
@@ -44,18 +42,7 @@ std::string fixture(const std::string& name) {
   return text.str();
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string name = (fs::temp_directory_path() / "transcode-test-XXXXXX").string();
-    REQUIRE(mkdtemp(name.data()) != nullptr);
-    path = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using unit::TempDir;
 
 // `needle` appears in `argv` as consecutive arguments.
 bool has_sequence(const std::vector<std::string>& argv, const std::vector<std::string>& needle) {
@@ -71,56 +58,8 @@ bool installed(const std::string& program) {
   return transcode::find_on_path(program, path_of_this_process()).has_value();
 }
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// Runs build/bin/benchlab with `args`, its environment this one's with `env` on top.
-// Output goes through temporary files, so a chatty run never blocks on a pipe.
-CliRun run_benchlab(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    const std::string entry(*e);
-    const bool replaced = std::any_of(env.begin(), env.end(), [&](const std::string& add) {
-      return entry.compare(0, add.find('=') + 1, add, 0, add.find('=') + 1) == 0;
-    });
-    if (!replaced) env_strings.push_back(entry);
-  }
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<std::string> argv{std::string(BUILD_DIR) + "/bin/benchlab"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> c_env, c_argv;
-  for (auto& e : env_strings) c_env.push_back(e.data());
-  c_env.push_back(nullptr);
-  for (auto& a : argv) c_argv.push_back(a.data());
-  c_argv.push_back(nullptr);
-
-  std::unique_ptr<FILE, int (*)(FILE*)> out(std::tmpfile(), &std::fclose);
-  std::unique_ptr<FILE, int (*)(FILE*)> err(std::tmpfile(), &std::fclose);
-  REQUIRE(out);
-  REQUIRE(err);
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int null_in = open("/dev/null", O_RDONLY);
-    if (null_in >= 0 && dup2(null_in, 0) >= 0 && dup2(fileno(out.get()), 1) >= 0 &&
-        dup2(fileno(err.get()), 2) >= 0)
-      execve(c_argv[0], c_argv.data(), c_env.data());
-    _exit(127);
-  }
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  CliRun ran;
-  ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  for (auto [file, text] : {std::pair{out.get(), &ran.out}, std::pair{err.get(), &ran.err}}) {
-    std::rewind(file);
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;)
-      text->append(buffer, n);
-  }
-  return ran;
-}
+using unit::CliRun;
+using unit::run_benchlab;
 
 // One result of `benchlab run transcode ... --json`, run with XDG directories and the
 // store inside `home`, and PATH as given.
