@@ -30,6 +30,34 @@ double sorted_median(std::span<const double> sorted) {
   return n % 2 == 1 ? sorted[n / 2] : std::midpoint(sorted[n / 2 - 1], sorted[n / 2]);
 }
 
+// ---- Mean and standard deviation -------------------------------------------------------
+
+struct MeanSd {
+  double mean = 0, sd = 0;  // sd: sample (n - 1), 0 for fewer than two values
+};
+
+// Two passes over non-empty `values` shifted by `shift` (the median, or any one of them):
+// shifting makes the sums depend on the spread rather than the magnitude (1e9 ns timestamps
+// lose no digits) and gives a constant sample exactly its value and sd 0. The second pass
+// is the corrected two-pass formula (Chan, Golub & LeVeque 1983): the sum of residuals
+// absorbs the rounding of the mean.
+MeanSd mean_sd(std::span<const double> values, double shift) {
+  const double count = static_cast<double>(values.size());
+  double shifted_sum = 0;
+  for (double x : values) shifted_sum += x - shift;
+  MeanSd r;
+  r.mean = shift + shifted_sum / count;
+  if (values.size() < 2) return r;
+  double squares = 0, residuals = 0;
+  for (double x : values) {
+    const double e = x - r.mean;
+    squares += e * e;
+    residuals += e;
+  }
+  r.sd = std::sqrt(std::max(0.0, (squares - residuals * residuals / count) / (count - 1)));
+  return r;
+}
+
 // ---- Student's t distribution ----------------------------------------------------------
 
 // log(1 + e^z) without overflow or loss of precision at either end.
@@ -233,36 +261,24 @@ EsdResult generalized_esd(std::span<const double> values, std::size_t max_outlie
   const std::size_t n = values.size();
   // Each step needs three values left for its t quantile (df = remaining - 2 >= 1).
   max_outliers = n >= 3 ? std::min(max_outliers, n - 2) : 0;
-  std::vector<std::size_t> left(n);
-  std::iota(left.begin(), left.end(), std::size_t{0});
+  std::vector<double> left(values.begin(), values.end());
+  std::vector<std::size_t> index(n);  // left[j] is values[index[j]]
+  std::iota(index.begin(), index.end(), std::size_t{0});
   for (std::size_t i = 1; i <= max_outliers; ++i) {
     const double m = static_cast<double>(left.size());  // n - i + 1
-    // Mean and sd of what is left: shifted by one of the values, then the corrected two
-    // passes of summarize(), so large values with a small spread keep their digits.
-    const double base = values[left.front()];
-    double shifted = 0;
-    for (std::size_t k : left) shifted += values[k] - base;
-    const double mean = base + shifted / m;
-    double squares = 0, residuals = 0, farthest = -1;
+    const MeanSd left_stats = mean_sd(left, left.front());
+    if (!(left_stats.sd > 0)) break;  // every value left is equal: nothing stands out any more
     std::size_t at = 0;
-    for (std::size_t j = 0; j < left.size(); ++j) {
-      const double e = values[left[j]] - mean;
-      squares += e * e;
-      residuals += e;
-      if (std::fabs(e) > farthest) {
-        farthest = std::fabs(e);
-        at = j;
-      }
-    }
-    const double sd = std::sqrt(std::max(0.0, (squares - residuals * residuals / m) / (m - 1)));
-    if (!(sd > 0)) break;  // every value left is equal: nothing stands out any more
+    for (std::size_t j = 1; j < left.size(); ++j)
+      if (std::fabs(left[j] - left_stats.mean) > std::fabs(left[at] - left_stats.mean)) at = j;
     const double df = m - 2;
     const double t = student_t_quantile(1 - alpha / (2 * m), df);
-    r.statistic.push_back(farthest / sd);
+    r.statistic.push_back(std::fabs(left[at] - left_stats.mean) / left_stats.sd);
     r.critical.push_back((m - 1) * t / std::sqrt((df + t * t) * m));
-    r.candidates.push_back(left[at]);
+    r.candidates.push_back(index[at]);
     if (r.statistic.back() > r.critical.back()) r.outliers = i;
     left.erase(left.begin() + static_cast<std::ptrdiff_t>(at));
+    index.erase(index.begin() + static_cast<std::ptrdiff_t>(at));
   }
   return r;
 }
@@ -280,23 +296,11 @@ Summary summarize(std::span<const double> values) {
   s.max = sorted.back();
   s.median = sorted_median(sorted);
 
-  // Two passes over values shifted by the median: shifting makes the sums depend on the
-  // spread rather than the magnitude (1e9 ns timestamps lose no digits) and gives a constant
-  // sample exactly its value and sd 0. The second pass is the corrected two-pass formula
-  // (Chan, Golub & LeVeque 1983): the sum of residuals absorbs the rounding of the mean.
-  const double count = static_cast<double>(s.n);
-  double shifted_sum = 0;
-  for (double x : values) shifted_sum += x - s.median;
-  s.mean = s.median + shifted_sum / count;
+  const MeanSd stats = mean_sd(values, s.median);
+  s.mean = stats.mean;
+  s.sd = stats.sd;
   if (s.n >= 2) {
-    double squares = 0, residuals = 0;
-    for (double x : values) {
-      const double e = x - s.mean;
-      squares += e * e;
-      residuals += e;
-    }
-    const double variance = std::max(0.0, (squares - residuals * residuals / count) / (count - 1));
-    s.sd = std::sqrt(variance);
+    const double count = static_cast<double>(s.n);
     s.ci95 = student_t_quantile(0.975, count - 1) * s.sd / std::sqrt(count);
   }
   s.cov = s.mean != 0 ? s.sd / std::fabs(s.mean) : 0;
