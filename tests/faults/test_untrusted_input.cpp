@@ -23,6 +23,16 @@ std::vector<std::string> about(const std::vector<std::string>& diags, const std:
   return out;
 }
 
+// Whether users other than the owner may run `program`: it and every directory above it
+// have the "others" execute bit.
+bool others_may_run(const fs::path& program) {
+  for (fs::path p = fs::absolute(program);; p = p.parent_path()) {
+    struct stat st{};
+    if (stat(p.c_str(), &st) != 0 || !(st.st_mode & S_IXOTH)) return false;
+    if (p == p.root_path()) return true;
+  }
+}
+
 bool has(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -229,6 +239,11 @@ TEST_CASE("a scratch directory holding a read-only directory is removed too",
           "[scratch][integration]") {
   // Go's module cache, for one, is made of mode-0555 directories: only chmod (or root)
   // can empty them. Run as an ordinary user, since root ignores the modes.
+  if (geteuid() == 0 && !others_may_run(cli_path())) {
+    WARN("the build tree is inside a directory other users cannot enter (a checkout under "
+         "mktemp -d, say), so benchlab cannot run as nobody: not tested");
+    return;
+  }
   TempDir tmp;
   for (const char* then : {"ok", "segv"}) {
     INFO("then=" << then);
