@@ -34,9 +34,11 @@ static_assert(BL_LOWER_IS_BETTER == -1 && BL_HIGHER_IS_BETTER == 1, "directions 
 static_assert(BL_REQ_PROGRAM == 1 && BL_REQ_MEMORY_SYSTEM == 2 && BL_REQ_MEMORY_GPU == 3 &&
                   BL_REQ_MEMORY_GPU_OR_UNIFIED == 4 && BL_REQ_DEVICE == 5 && BL_REQ_FILE == 6,
               "requirement kinds are fixed");
-static_assert(BL_SPAWN_STDOUT_TO_OUTPUT == 0x1u && BL_SPAWN_MERGE_STDERR == 0x2u,
+static_assert(BL_SPAWN_STDOUT_TO_OUTPUT == 0x1u && BL_SPAWN_MERGE_STDERR == 0x2u &&
+                  BL_SPAWN_STDERR_TO_ERROR_OUTPUT == 0x4u,
               "spawn flags are fixed");
 static_assert(BL_WORKLOAD_DYNAMIC_METRICS == 0x1u, "workload flags are fixed");
+static_assert(BL_METRIC_OPTIONAL == 0x1u, "metric flags are fixed");
 static_assert(BL_CHANNEL_INSTANT == 1 && BL_CHANNEL_COUNTER == 2, "channel kinds are fixed");
 static_assert(BL_QUANTITY_POWER == 1 && BL_QUANTITY_CURRENT == 8, "quantities are fixed");
 static_assert(BL_DOMAIN_PACKAGE == 1 && BL_DOMAIN_OTHER == 10, "domains are fixed");
@@ -70,7 +72,8 @@ BL_PIN_OFFSET(bl_metric_desc, name, 8);
 BL_PIN_OFFSET(bl_metric_desc, unit, 16);
 BL_PIN_OFFSET(bl_metric_desc, direction, 24);
 BL_PIN_OFFSET(bl_metric_desc, description, 32);
-BL_PIN_SIZE(bl_metric_desc, 40);
+BL_PIN_OFFSET(bl_metric_desc, flags, 40); /* 1.1 */
+BL_PIN_SIZE(bl_metric_desc, 48);
 
 BL_PIN_OFFSET(bl_requirement, struct_size, 0);
 BL_PIN_OFFSET(bl_requirement, kind, 4);
@@ -126,7 +129,8 @@ BL_PIN_OFFSET(bl_host, spawn, 128);
 BL_PIN_OFFSET(bl_host, is_cancelled, 136);
 BL_PIN_OFFSET(bl_host, now_ns, 144);
 BL_PIN_OFFSET(bl_host, get_extension, 152);
-BL_PIN_SIZE(bl_host, 160);
+BL_PIN_OFFSET(bl_host, append_error_output, 160); /* 1.1 */
+BL_PIN_SIZE(bl_host, 168);
 
 BL_PIN_OFFSET(bl_workload, struct_size, 0);
 BL_PIN_OFFSET(bl_workload, flags, 4);
@@ -142,7 +146,8 @@ BL_PIN_OFFSET(bl_workload, setup, 72);
 BL_PIN_OFFSET(bl_workload, run, 80);
 BL_PIN_OFFSET(bl_workload, parse, 88);
 BL_PIN_OFFSET(bl_workload, teardown, 96);
-BL_PIN_SIZE(bl_workload, 104);
+BL_PIN_OFFSET(bl_workload, parse_streams, 104); /* 1.1 */
+BL_PIN_SIZE(bl_workload, 112);
 
 BL_PIN_OFFSET(bl_channel_desc, struct_size, 0);
 BL_PIN_OFFSET(bl_channel_desc, id, 8);

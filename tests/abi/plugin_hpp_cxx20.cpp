@@ -54,6 +54,7 @@ const bl_workload* benchlab_test_sdk_workload() {
       Entry::call<run>,
       Entry::parse<parse>,
       nullptr,
+      nullptr,
   };
   return &workload;
 }

@@ -245,6 +245,7 @@ const bl_workload kTrialWorkload = {
     TrialEntry::call<count_run>,
     TrialEntry::parse<keep_output>,
     TrialEntry::call<refuse_option>,
+    nullptr,
 };
 
 }  // namespace

@@ -17,6 +17,10 @@
  *    returning, and the host copies it.
  *  - Memory is freed by the side that allocated it.
  *
+ * Minor versions: 1.0 the first; 1.1 appended bl_metric_desc.flags (BL_METRIC_OPTIONAL),
+ * bl_host.append_error_output, bl_workload.parse_streams and BL_SPAWN_STDERR_TO_ERROR_OUTPUT:
+ * a trial's raw output is two streams, handed to parse_streams() apart.
+ *
  * Tags in the comments: [main] = the worker's main thread, during the call named;
  * [sampler] = the host's sampler thread; [any] = any thread, must be thread-safe.
  * "phase" = one call of setup, run (with its parse) or teardown; each phase runs in
@@ -35,7 +39,7 @@ extern "C" {
 #endif
 
 #define BL_ABI_MAJOR 1
-#define BL_ABI_MINOR 0
+#define BL_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define BL_EXPORT __attribute__((visibility("default")))
@@ -93,12 +97,17 @@ typedef struct bl_option_desc {
 #define BL_LOWER_IS_BETTER (-1)
 #define BL_HIGHER_IS_BETTER 1
 
+#define BL_METRIC_OPTIONAL 0x1u /* a trial may end without reporting it (since 1.1) */
+
 typedef struct bl_metric_desc {
   uint32_t struct_size; /* sizeof(bl_metric_desc) */
   const char* name;     /* e.g. "seconds", "tokens_per_s"; unique within the plugin */
   const char* unit;     /* e.g. "s", "MB/s", "tok/s" */
   int32_t direction;    /* BL_LOWER_IS_BETTER or BL_HIGHER_IS_BETTER */
   const char* description;
+  /* ---- 1.1 ---- */
+  uint32_t flags;       /* BL_METRIC_*. 0: required: a successful trial that did not report
+                           it fails with "metric NAME declared but not reported" */
 } bl_metric_desc;
 
 /* ---- Requirements checked by the host before any attempt ---- */
@@ -121,6 +130,8 @@ typedef struct bl_requirement {
 #define BL_SPAWN_STDOUT_TO_OUTPUT 0x1u /* also append the program's stdout to the trial's
                                           raw output (what parse() receives) */
 #define BL_SPAWN_MERGE_STDERR 0x2u     /* capture stderr into the stdout buffer */
+#define BL_SPAWN_STDERR_TO_ERROR_OUTPUT 0x4u /* also append the program's stderr to the
+                                                trial's error output (since 1.1) */
 
 typedef struct bl_spawn {
   uint32_t struct_size;     /* sizeof(bl_spawn) */
@@ -208,6 +219,11 @@ struct bl_host {
   uint64_t (*now_ns)(const bl_host* host);
   /* [any] A host extension by id (e.g. "benchlab.host.inventory/1"), or NULL. */
   const void* (*get_extension)(const bl_host* host, const char* id);
+  /* ---- 1.1: check host->struct_size before calling ---- */
+  /* [main] Append bytes to the trial's error output: the second raw stream (a program's
+     stderr), kept apart from append_output's and handed to parse_streams() as `err`;
+     stored with the trial (at most 1 MiB kept). run only. */
+  int32_t (*append_error_output)(const bl_host* host, const char* data, size_t size);
 };
 
 /* ---- Workload plugins ---- */
@@ -239,6 +255,14 @@ typedef struct bl_workload {
   int32_t (*parse)(void* instance, const char* output, size_t size);
   /* [main] Clean up after the last trial of a result. May be NULL. */
   int32_t (*teardown)(void* instance);
+  /* ---- 1.1 ---- */
+  /* [main] Like parse(), with the trial's two raw streams apart: `out` as append_output()
+     and BL_SPAWN_STDOUT_TO_OUTPUT wrote it, `err` as append_error_output() and
+     BL_SPAWN_STDERR_TO_ERROR_OUTPUT wrote it. Both owned by the host for the call. When
+     non-NULL the host calls it instead of parse(); a host older than 1.1 calls parse(),
+     so a plugin that wants both keeps a parse() too. May be NULL. */
+  int32_t (*parse_streams)(void* instance, const char* out, size_t out_size, const char* err,
+                           size_t err_size);
 } bl_workload;
 
 /* ---- Probe plugins (sampled by the host while trials run) ---- */

@@ -317,6 +317,7 @@ const bl_workload kWorkload = {
     Entry::call<run>,
     Entry::parse<parse>,
     Entry::call<teardown>,
+    nullptr,
 };
 
 constexpr bl_plugin kPlugin = sdk::workload_plugin(
