@@ -156,4 +156,19 @@ PhaseOutcome run_phase(const PhaseRequest& req, const FrameObserver& observe,
   return out;
 }
 
+ResultWorker::ResultWorker(PhaseRequest req, FrameObserver observe, const std::atomic<bool>* cancel)
+    : req_(std::move(req)), observe_(std::move(observe)), cancel_(cancel) {}
+
+ResultWorker::~ResultWorker() = default;
+
+PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
+  req_.phase = which;
+  req_.trial = trial;
+  return run_phase(req_, observe_, cancel_);
+}
+
+PhaseOutcome ResultWorker::setup() { return phase(BL_PHASE_SETUP, 0); }
+PhaseOutcome ResultWorker::trial(std::uint32_t index) { return phase(BL_PHASE_RUN, index); }
+PhaseOutcome ResultWorker::teardown() { return phase(BL_PHASE_TEARDOWN, 0); }
+
 }  // namespace benchlab

@@ -35,10 +35,14 @@ struct PhaseOutcome {
   std::string reason;  // for everything but ok: "run() crashed: SIGSEGV (...)", ...
   std::vector<std::pair<std::string, double>> metrics;  // in report order, last report wins
   std::vector<protocol::DeclareMetric> declared;
-  std::string output;    // raw output (first 1 MiB)
-  std::string log;       // log frames and the worker's stderr, the last 64 KiB
+  std::string output;        // raw output (first 1 MiB)
+  std::string error_output;  // the second raw stream, append_error_output (first 1 MiB)
+  std::string log;           // log frames and the worker's stderr, the last 64 KiB
   std::uint64_t begin_ns = 0, end_ns = 0;  // run(): the measured window
   ExitInfo exit;
+  std::uint64_t memory_peak_bytes = 0;  // the phase's cgroup memory.peak; 0 when unknown
+  std::string containment;              // "cgroup" or "subreaper": what held the phase's
+                                        // processes and killed what was left of them
 };
 
 // Events as they arrive (logs, progress), for live display.
@@ -46,5 +50,28 @@ using FrameObserver = std::function<void(const protocol::Message&)>;
 
 PhaseOutcome run_phase(const PhaseRequest& req, const FrameObserver& observe,
                        const std::atomic<bool>* cancel);
+
+// The phases of one result (one option combination of one test): setup, then trials, then
+// teardown, in that order, each isolated from the others and from benchlab (a crash, hang
+// or OOM in one is that phase's failure only). The runner sees only this class; how the
+// worker processes behind it are started and reused is its own business.
+class ResultWorker {
+ public:
+  // `req.phase` and `req.trial` are ignored; the rest holds for every phase.
+  ResultWorker(PhaseRequest req, FrameObserver observe, const std::atomic<bool>* cancel);
+  ResultWorker(const ResultWorker&) = delete;
+  ResultWorker& operator=(const ResultWorker&) = delete;
+  ~ResultWorker();
+
+  PhaseOutcome setup();
+  PhaseOutcome trial(std::uint32_t index);  // 0-based, warm-ups included
+  PhaseOutcome teardown();
+
+ private:
+  PhaseOutcome phase(int32_t which, std::uint32_t trial);
+  PhaseRequest req_;
+  FrameObserver observe_;
+  const std::atomic<bool>* cancel_;
+};
 
 }  // namespace benchlab
