@@ -260,7 +260,7 @@ BENCHLAB_API int32_t benchlab_run(benchlab_ctx* ctx, const benchlab_run_request*
         ev.trial = e.trial;
         ev.trials_planned = e.trials_planned;
         ev.warmup = e.warmup;
-        ev.status = e.status;
+        ev.status = static_cast<int32_t>(e.status);
         ev.message = e.message.empty() ? nullptr : e.message.c_str();
         ev.value = e.value;
         ev.elapsed_ns = e.elapsed_ns;

@@ -35,6 +35,7 @@ struct MetricInfo {
   std::string name, unit;
   int32_t direction = BL_HIGHER_IS_BETTER;
   std::string description;
+  bool optional = false;  // BL_METRIC_OPTIONAL: a trial may end without it
 };
 
 struct RequirementInfo {
@@ -46,6 +47,7 @@ struct RequirementInfo {
 
 struct PluginInfo {
   std::filesystem::path path;
+  std::string sha256;  // hex SHA-256 of the file's content
   std::string id, version, description, vendor;
   int32_t kind = 0;
   std::uint32_t abi_major = 0, abi_minor = 0;

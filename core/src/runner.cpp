@@ -3,11 +3,12 @@
 #include <benchlab/plugin.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 
-#include "phase_runner.h"
+#include "requirement_gate.h"
+#include "scratch_dir.h"
 #include "stats.h"
 #include "subprocess.h"
 
@@ -18,51 +19,11 @@ namespace {
 
 constexpr unsigned kAbandonAfterFailures = 2;  // consecutive failed trials end a result
 
-std::string gib(std::uint64_t b) { return fmt::format("{:.1f} GiB", double(b) / (1024.0 * 1024 * 1024)); }
-
-fs::path cache_root() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg == '/') return fs::path(xdg) / "benchlab";
-  const char* home = std::getenv("HOME");
-  return fs::path(home && *home ? home : "/tmp") / ".cache/benchlab";
-}
-
-// A fresh private directory for one result's phases, removed when the result ends.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/benchlab-XXXXXX";
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a scratch directory in " + tmpl);
-    path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-    if (!ec) return;
-    // A plugin may leave directories without write permission (Go's module cache does):
-    // give them back to their owner, then remove again.
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      std::error_code st;
-      if (it->symlink_status(st).type() == fs::file_type::directory)
-        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, st);
-    }
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 // What the measured (not warm-up) trials of a result add up to.
 struct Tally {
   std::map<std::string, std::vector<double>> values;  // per metric, successful trials only
   unsigned measured = 0, ok = 0, failed = 0;
+  unsigned consecutive_failures = 0;
   std::string last_failure;
 
   void add(bool trial_ok, const std::vector<std::pair<std::string, double>>& trial_values,
@@ -70,13 +31,42 @@ struct Tally {
     ++measured;
     if (trial_ok) {
       ++ok;
+      consecutive_failures = 0;
       for (const auto& [k, v] : trial_values) values[k].push_back(v);
     } else {
       ++failed;
+      ++consecutive_failures;
       last_failure = reason;
     }
   }
+
+  // Whether the trial policy is satisfied: the cap reached, or the minimum reached and, with
+  // a precision target, every metric's relative CI half-width under it.
+  bool done(const Policy& p) const {
+    if (measured >= p.max_trials) return true;
+    if (measured < p.min_trials) return false;
+    if (p.target_ci <= 0) return true;
+    if (values.empty()) return false;
+    for (const auto& [k, v] : values)
+      if (!precision_reached(summarize(v), p.target_ci)) return false;
+    return true;
+  }
 };
+
+// The first metric this successful trial should have reported and did not: every metric
+// of the descriptor not flagged optional, and every metric the trial declared itself.
+std::string unreported_metric(const PhaseOutcome& o, const PluginInfo& plugin) {
+  auto reported = [&](const std::string& name) {
+    for (const auto& [k, v] : o.metrics)
+      if (k == name) return true;
+    return false;
+  };
+  for (const auto& m : plugin.metrics)
+    if (!m.optional && !reported(m.name)) return m.name;
+  for (const auto& d : o.declared)
+    if (!reported(d.name)) return d.name;
+  return {};
+}
 
 std::string hostname() {
   char buf[256] = {};
@@ -84,31 +74,213 @@ std::string hostname() {
   return buf;
 }
 
+std::string short_hash(const std::string& sha256) { return sha256.substr(0, 12); }
+
 }  // namespace
 
-std::string unmet_requirement(const Requirement& r, const Inventory& inv) {
-  auto with_hint = [&](std::string s) { return r.hint.empty() ? s : s + " (" + r.hint + ")"; };
-  switch (r.kind) {
-    case BL_REQ_PROGRAM:
-      return find_program(r.name).empty() ? with_hint(r.name + " not found on PATH") : "";
-    case BL_REQ_MEMORY_SYSTEM:
-      if (inv.memory_bytes && inv.memory_bytes < r.amount)
-        return with_hint(fmt::format("needs {} of system memory, {} present", gib(r.amount), gib(inv.memory_bytes)));
-      return {};
-    case BL_REQ_MEMORY_GPU:
-    case BL_REQ_MEMORY_GPU_OR_UNIFIED:
-      // GPU inventory comes from the GPU probe plugins; without one no GPU is known.
-      return with_hint(fmt::format("needs {} of GPU memory; no GPU is known to this benchlab "
-                                   "(install a GPU probe plugin)", gib(r.amount)));
-    case BL_REQ_DEVICE:
-    case BL_REQ_FILE: {
-      std::error_code ec;
-      return fs::exists(r.name, ec) ? "" : with_hint(r.name + " does not exist");
-    }
-    default:
-      return fmt::format("unknown requirement kind {}", r.kind);
+// One result from the requirement gate to teardown, as a straight line of named steps:
+// gate, setup, trials until the policy is met or the result is abandoned, teardown,
+// conclusion. execute() returns how the result ended, or nothing when the operator
+// interrupted it (the run stays resumable from the trials stored).
+class Runner::ResultRun {
+ public:
+  ResultRun(Runner& runner, std::int64_t run_id, const ResultRow& res, unsigned total)
+      : r_(runner), res_(res) {
+    base_.run_id = run_id;
+    base_.index = static_cast<unsigned>(res.seq);
+    base_.total = total;
+    base_.test = res.test;
+    base_.options = options_to_text(res.options);
   }
-}
+
+  std::optional<Finish> execute() {
+    emit(RunEvent::result_begin);
+    std::vector<Requirement> reqs;
+    std::string data_dir;
+    policy_ = policy_from_json(res_.policy_json, reqs, data_dir);
+    if (auto blocked = gate(reqs)) return blocked;
+
+    ScratchDir scratch;
+    fs::path cache = cache_root() / plugin_->id / plugin_->version;
+    std::error_code ec;
+    fs::create_directories(cache, ec);
+    if (ec) return Finish{ResultStatus::failed, "cannot create the cache directory " + cache.string() + ": " + ec.message()};
+    ResultWorker worker(phase_request(scratch.path(), cache, data_dir), observer(), r_.opts_.cancel);
+
+    PhaseOutcome setup = worker.setup();
+    switch (setup.kind) {
+      case PhaseOutcome::Kind::interrupted: return std::nullopt;
+      case PhaseOutcome::Kind::cannot_run: return Finish{ResultStatus::cannot_run, setup.reason};
+      case PhaseOutcome::Kind::failed: return Finish{ResultStatus::failed, res_.plugin + ": " + setup.reason};
+      case PhaseOutcome::Kind::ok: break;
+    }
+    if (!run_trials(worker)) return std::nullopt;
+    PhaseOutcome td = worker.teardown();
+    std::string teardown_note = td.kind == PhaseOutcome::Kind::failed ? "teardown failed: " + td.reason : "";
+    return conclude(teardown_note);
+  }
+
+  // Stores how the result ended and tells the caller's observer.
+  void finish(const Finish& f) {
+    r_.store_.set_result_status(res_.id, std::string(status_name(f.status)), f.reason);
+    RunEvent ev = base_;
+    ev.type = RunEvent::result_end;
+    ev.status = f.status;
+    ev.message = f.reason;
+    r_.emit(ev);
+  }
+
+ private:
+  void emit(RunEvent::Type type) {
+    RunEvent ev = base_;
+    ev.type = type;
+    r_.emit(ev);
+  }
+
+  // Gate: the plugin is there and every requirement is met, or the result cannot run
+  // (stated before any attempt) or fails.
+  std::optional<Finish> gate(const std::vector<Requirement>& reqs) {
+    const LoadedPlugin* loaded = r_.catalog_.plugin(res_.plugin);
+    plugin_ = loaded ? &loaded->info() : nullptr;
+    if (!plugin_)
+      return Finish{ResultStatus::failed, fmt::format("workload plugin '{}' is not installed any more", res_.plugin)};
+    for (const auto& req : reqs)
+      if (std::string unmet = unmet_requirement(req, r_.inventory_); !unmet.empty())
+        return Finish{ResultStatus::cannot_run, unmet};
+    return std::nullopt;
+  }
+
+  PhaseRequest phase_request(const fs::path& scratch, const fs::path& cache, const std::string& data_dir) const {
+    PhaseRequest pr;
+    pr.worker = r_.opts_.worker;
+    pr.plugin_path = plugin_->path.string();
+    pr.plugin_id = plugin_->id;
+    pr.options = res_.options;
+    pr.scratch_dir = scratch.string();
+    pr.cache_dir = cache.string();
+    pr.data_dir = data_dir;
+    pr.timeout = std::chrono::nanoseconds(static_cast<std::int64_t>(policy_.timeout_s * 1e9));
+    pr.kill_grace = r_.opts_.kill_grace;
+    return pr;
+  }
+
+  // Logs and progress of the plugin, as they arrive, for live display.
+  FrameObserver observer() const {
+    return [this](const protocol::Message& m) {
+      RunEvent ev = base_;
+      if (auto* l = std::get_if<protocol::Log>(&m)) {
+        ev.type = RunEvent::log;
+        ev.message = l->text;
+      } else if (auto* p = std::get_if<protocol::Progress>(&m)) {
+        ev.type = RunEvent::progress;
+        ev.value = p->fraction;
+        ev.message = p->note;
+      } else {
+        return;
+      }
+      r_.emit(ev);
+    };
+  }
+
+  // Trials: warm-ups first, then measured trials until the policy is met; a trial that
+  // cannot run, or failures in a row before any success, abandon the result. Trials an
+  // interrupted attempt already stored count. False when interrupted.
+  bool run_trials(ResultWorker& worker) {
+    unsigned next_idx = 0;
+    for (const auto& t : r_.store_.trials(res_.id)) {
+      next_idx = static_cast<unsigned>(t.idx) + 1;
+      if (!t.warmup) tally_.add(t.ok, t.values, t.reason);
+    }
+    unsigned warmups_left = tally_.measured < policy_.max_trials ? policy_.warmup : 0;
+    while (warmups_left > 0 || !tally_.done(policy_)) {
+      const bool warm = warmups_left > 0;
+      RunEvent ev = base_;
+      ev.type = RunEvent::trial_begin;
+      ev.trial = next_idx + 1;
+      ev.trials_planned = policy_.warmup + policy_.max_trials;
+      ev.warmup = warm;
+      r_.emit(ev);
+
+      PhaseOutcome o = worker.trial(next_idx);
+      if (o.kind == PhaseOutcome::Kind::interrupted) return false;
+      TrialRecord t = record(o, next_idx++, warm);
+      r_.store_.add_trial(res_.id, t);
+
+      ev.type = RunEvent::trial_end;
+      ev.status = t.ok ? ResultStatus::ok : ResultStatus::failed;
+      ev.message = t.reason;
+      ev.value = t.ok && !t.values.empty() ? t.values.front().second : 0;
+      r_.emit(ev);
+
+      if (warm) --warmups_left;
+      else tally_.add(t.ok, t.values, t.reason);
+      if (o.kind == PhaseOutcome::Kind::cannot_run) {
+        cannot_run_ = o.reason;
+        break;
+      }
+      if (!t.ok && tally_.ok == 0 && tally_.consecutive_failures >= kAbandonAfterFailures) {
+        abandoned_ = fmt::format("{} (gave up after {} failed trials in a row)", t.reason, tally_.consecutive_failures);
+        break;
+      }
+    }
+    return true;
+  }
+
+  // One trial as stored: its outcome, its window and resources, its values when it
+  // succeeded, and the reason when not (a required metric not reported included).
+  TrialRecord record(PhaseOutcome& o, unsigned idx, bool warm) const {
+    TrialRecord t;
+    t.idx = static_cast<int>(idx);
+    t.warmup = warm;
+    t.ok = o.kind == PhaseOutcome::Kind::ok;
+    if (t.ok) {
+      if (std::string missing = unreported_metric(o, *plugin_); !missing.empty()) {
+        t.ok = false;
+        t.reason = fmt::format("{}: metric \"{}\" declared but not reported", res_.plugin, missing);
+      }
+    } else {
+      t.reason = o.kind == PhaseOutcome::Kind::cannot_run ? o.reason : res_.plugin + ": " + o.reason;
+    }
+    t.window = {o.begin_ns, o.end_ns};
+    t.wall_ns = o.exit.wall_ns;
+    t.user_ns = o.exit.user_ns;
+    t.sys_ns = o.exit.sys_ns;
+    t.max_rss_bytes = o.exit.max_rss_bytes;
+    t.memory_peak_bytes = o.memory_peak_bytes;
+    t.containment = o.containment;
+    t.exit_code = o.exit.exit_code;
+    t.term_signal = o.exit.term_signal;
+    t.output = std::move(o.output);
+    t.error_output = std::move(o.error_output);
+    t.log = std::move(o.log);
+    if (t.ok) t.values = o.metrics;
+    for (const auto& d : o.declared) t.metrics.push_back({d.name, d.unit, d.direction});
+    return t;
+  }
+
+  // Conclusion: ok, partial (some measured trials failed), failed or cannot run.
+  Finish conclude(const std::string& teardown_note) const {
+    auto with_note = [&](std::string s) {
+      return teardown_note.empty() ? s : s.empty() ? teardown_note : s + "; " + teardown_note;
+    };
+    if (tally_.ok == 0 && !cannot_run_.empty()) return {ResultStatus::cannot_run, cannot_run_};
+    if (tally_.ok == 0)
+      return {ResultStatus::failed, with_note(abandoned_.empty() ? tally_.last_failure : abandoned_)};
+    if (tally_.failed > 0)
+      return {ResultStatus::partial, with_note(fmt::format("{} of {} trials failed; last: {}", tally_.failed,
+                                                           tally_.measured, tally_.last_failure))};
+    return {ResultStatus::ok, with_note("")};
+  }
+
+  Runner& r_;
+  const ResultRow& res_;
+  RunEvent base_;
+  Policy policy_;
+  const PluginInfo* plugin_ = nullptr;
+  Tally tally_;
+  std::string cannot_run_;  // the reason a trial said it cannot run
+  std::string abandoned_;   // why the trials stopped before the policy was met
+};
 
 Runner::Runner(Store& store, const Catalog& catalog, RunnerOptions opts)
     : store_(store), catalog_(catalog), opts_(std::move(opts)) {
@@ -132,7 +304,7 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
   for (const auto& item : plan) {
     const PluginInfo& info = item.plugin->info();
     std::string data_dir = item.profile ? item.profile->path.parent_path().string() : "";
-    rows.push_back({++seq, item.test, info.id, info.version, info.path.string(), item.options,
+    rows.push_back({++seq, item.test, info.id, info.version, info.path.string(), info.sha256, item.options,
                     item.profile ? item.profile->path.string() : "",
                     policy_to_json(item.policy, item.requirements, data_dir)});
     std::vector<MetricDecl> m;
@@ -148,222 +320,66 @@ RunOutcome Runner::resume(std::int64_t run_id) {
   if (!r) throw NotFoundError(fmt::format("there is no run {} in {}", run_id, store_.path().string()));
   if (r->status == "complete")
     throw PlanError(fmt::format("run {} is already complete; nothing to resume", run_id));
+  const auto results = store_.results(run_id);
   // Stores written before the run and its plan were one transaction may hold a run that
   // was cut off before its plan: resuming it would "complete" it with nothing measured.
-  if (store_.results(run_id).empty())
+  if (results.empty())
     throw PlanError(fmt::format("run {} has no planned tests (it was cut off while being created); "
                                 "start it again with `benchlab run {}`", run_id, r->targets));
+  check_same_plugins(run_id, results);
   store_.set_run_status(run_id, "running", false);
   return execute(run_id);
+}
+
+// A result's trials must all come from one plugin: the version and, where the store has
+// it, the file's content that the run started with. Anything else is refused before a
+// trial runs, rather than mixing two plugins' numbers in one mean.
+void Runner::check_same_plugins(std::int64_t run_id, const std::vector<ResultRow>& results) const {
+  for (const auto& res : results) {
+    if (status_from_name(res.status) != ResultStatus::pending) continue;
+    const LoadedPlugin* loaded = catalog_.plugin(res.plugin);
+    const PluginInfo* now = loaded ? &loaded->info() : nullptr;
+    std::string started = fmt::format("plugin '{}' {} ({}{})", res.plugin, res.plugin_version, res.plugin_path,
+                                      res.plugin_sha256.empty() ? "" : ", sha256 " + short_hash(res.plugin_sha256));
+    std::string why;
+    if (!now) {
+      why = "it is not installed any more";
+    } else if (now->version != res.plugin_version) {
+      why = fmt::format("{} now holds version {}", now->path.string(), now->version);
+    } else if (!res.plugin_sha256.empty() && now->sha256 != res.plugin_sha256) {
+      why = fmt::format("{} is another file now (sha256 {})", now->path.string(), short_hash(now->sha256));
+    }
+    if (!why.empty())
+      throw PlanError(fmt::format("cannot resume run {}: test '{}' was started with {}, but {}; resuming would mix "
+                                  "two plugins' trials in one result. Put that plugin back, or start a new run "
+                                  "with `benchlab run {}`",
+                                  run_id, res.test, started, why, res.test));
+  }
 }
 
 RunOutcome Runner::execute(std::int64_t run_id) {
   t0_ = monotonic_ns();
   const auto results = store_.results(run_id);
+  RunEvent plan_ev;
+  plan_ev.type = RunEvent::plan;
+  plan_ev.run_id = run_id;
+  plan_ev.total = static_cast<unsigned>(results.size());
+  emit(plan_ev);
+
   bool any_failed = false;
-  {
-    RunEvent ev;
-    ev.type = RunEvent::plan;
-    ev.run_id = run_id;
-    ev.total = static_cast<unsigned>(results.size());
-    emit(ev);
-  }
-  fs::path caches = cache_root();
-
   for (const auto& res : results) {
-    if (res.status != "pending") {
-      any_failed |= res.status == "failed" || res.status == "partial";
+    if (ResultStatus prior = status_from_name(res.status); prior != ResultStatus::pending) {
+      any_failed |= has_failures(prior);
       continue;
     }
-    RunEvent base;
-    base.run_id = run_id;
-    base.index = static_cast<unsigned>(res.seq);
-    base.total = static_cast<unsigned>(results.size());
-    base.test = res.test;
-    base.options = options_to_text(res.options);
-    auto finish = [&](const std::string& status, int code, const std::string& reason) {
-      store_.set_result_status(res.id, status, reason);
-      RunEvent ev = base;
-      ev.type = RunEvent::result_end;
-      ev.status = code;
-      ev.message = reason;
-      emit(ev);
-      any_failed |= status == "failed" || status == "partial";
-    };
-    {
-      RunEvent ev = base;
-      ev.type = RunEvent::result_begin;
-      emit(ev);
-    }
-
-    std::vector<Requirement> reqs;
-    std::string data_dir;
-    Policy policy = policy_from_json(res.policy_json, reqs, data_dir);
-    const LoadedPlugin* plugin = catalog_.plugin(res.plugin);
-    if (!plugin) {
-      finish("failed", 2, fmt::format("workload plugin '{}' is not installed any more", res.plugin));
-      continue;
-    }
-    // The gate: a known shortfall is "cannot run", stated before any attempt.
-    std::string unmet;
-    for (const auto& r : reqs)
-      if (unmet = unmet_requirement(r, inventory_); !unmet.empty()) break;
-    if (!unmet.empty()) {
-      finish("cannot_run", 3, unmet);
-      continue;
-    }
-
-    ScratchDir scratch;
-    fs::path cache = caches / plugin->info().id / plugin->info().version;
-    std::error_code ec;
-    fs::create_directories(cache, ec);
-    if (ec) {
-      finish("failed", 2, "cannot create the cache directory " + cache.string() + ": " + ec.message());
-      continue;
-    }
-    PhaseRequest pr;
-    pr.worker = opts_.worker;
-    pr.plugin_path = plugin->info().path.string();
-    pr.plugin_id = plugin->info().id;
-    pr.options = res.options;
-    pr.scratch_dir = scratch.path().string();
-    pr.cache_dir = cache.string();
-    pr.data_dir = data_dir;
-    pr.timeout = std::chrono::nanoseconds(static_cast<std::int64_t>(policy.timeout_s * 1e9));
-    pr.kill_grace = opts_.kill_grace;
-
-    auto observe = [&](const protocol::Message& m) {
-      RunEvent ev = base;
-      if (auto* l = std::get_if<protocol::Log>(&m)) {
-        ev.type = RunEvent::log;
-        ev.message = l->text;
-        emit(ev);
-      } else if (auto* p = std::get_if<protocol::Progress>(&m)) {
-        ev.type = RunEvent::progress;
-        ev.value = p->fraction;
-        ev.message = p->note;
-        emit(ev);
-      }
-    };
-
-    pr.phase = BL_PHASE_SETUP;
-    PhaseOutcome setup = run_phase(pr, observe, opts_.cancel);
-    if (setup.kind == PhaseOutcome::Kind::interrupted) {
+    ResultRun result(*this, run_id, res, static_cast<unsigned>(results.size()));
+    std::optional<Finish> f = result.execute();
+    if (!f) {
       store_.set_run_status(run_id, "interrupted", false);
       return RunOutcome::interrupted;
     }
-    if (setup.kind == PhaseOutcome::Kind::cannot_run) {
-      finish("cannot_run", 3, setup.reason);
-      continue;
-    }
-    if (setup.kind == PhaseOutcome::Kind::failed) {
-      finish("failed", 2, res.plugin + ": " + setup.reason);
-      continue;
-    }
-
-    // What earlier attempts of this result (before an interruption) already measured.
-    Tally tally;
-    unsigned next_idx = 0;
-    for (const auto& t : store_.trials(res.id)) {
-      next_idx = static_cast<unsigned>(t.idx) + 1;
-      if (!t.warmup) tally.add(t.ok, t.values, t.reason);
-    }
-    // Named references rather than a structured binding, which clang 14 cannot capture.
-    const auto& values = tally.values;
-    const unsigned &measured = tally.measured, &ok = tally.ok, &failed = tally.failed;
-    const std::string& last_failure = tally.last_failure;
-    auto precise = [&] {
-      if (policy.target_ci <= 0 || values.empty()) return false;
-      for (const auto& [k, v] : values)
-        if (!precision_reached(summarize(v), policy.target_ci)) return false;
-      return true;
-    };
-    auto done = [&] {
-      if (measured >= policy.max_trials) return true;
-      if (measured < policy.min_trials) return false;
-      return policy.target_ci <= 0 || precise();
-    };
-
-    unsigned warmups_left = measured < policy.max_trials ? policy.warmup : 0;
-    unsigned consecutive_failures = 0;
-    std::string abandoned;
-    bool interrupted = false;
-    while (warmups_left > 0 || !done()) {
-      bool warm = warmups_left > 0;
-      RunEvent ev = base;
-      ev.type = RunEvent::trial_begin;
-      ev.trial = next_idx + 1;
-      ev.trials_planned = policy.warmup + policy.max_trials;
-      ev.warmup = warm;
-      emit(ev);
-
-      pr.phase = BL_PHASE_RUN;
-      pr.trial = next_idx;
-      PhaseOutcome o = run_phase(pr, observe, opts_.cancel);
-      if (o.kind == PhaseOutcome::Kind::interrupted) {
-        interrupted = true;
-        break;
-      }
-      TrialRecord t;
-      t.idx = static_cast<int>(next_idx++);
-      t.warmup = warm;
-      t.ok = o.kind == PhaseOutcome::Kind::ok;
-      if (o.kind == PhaseOutcome::Kind::cannot_run) t.reason = "cannot run: " + o.reason;
-      else if (!t.ok) t.reason = res.plugin + ": " + o.reason;
-      t.begin_ns = o.begin_ns;
-      t.end_ns = o.end_ns;
-      t.wall_ns = o.exit.wall_ns;
-      t.user_ns = o.exit.user_ns;
-      t.sys_ns = o.exit.sys_ns;
-      t.max_rss_bytes = o.exit.max_rss_bytes;
-      t.exit_code = o.exit.exit_code;
-      t.term_signal = o.exit.term_signal;
-      t.output = std::move(o.output);
-      t.log = std::move(o.log);
-      if (t.ok) t.values = o.metrics;
-      for (const auto& d : o.declared) t.metrics.push_back({d.name, d.unit, d.direction});
-      store_.add_trial(res.id, t);
-
-      ev.type = RunEvent::trial_end;
-      ev.status = t.ok ? 1 : 2;
-      ev.message = t.reason;
-      ev.value = t.ok && !t.values.empty() ? t.values.front().second : 0;
-      emit(ev);
-
-      if (warm) {
-        --warmups_left;
-      } else {
-        tally.add(t.ok, t.values, t.reason);
-      }
-      if (o.kind == PhaseOutcome::Kind::cannot_run) {
-        abandoned = t.reason;
-        break;
-      }
-      consecutive_failures = t.ok ? 0 : consecutive_failures + 1;
-      if (consecutive_failures >= kAbandonAfterFailures && ok == 0) {
-        abandoned = fmt::format("{} (gave up after {} failed trials in a row)", t.reason, consecutive_failures);
-        break;
-      }
-    }
-    if (interrupted) {
-      store_.set_run_status(run_id, "interrupted", false);
-      return RunOutcome::interrupted;
-    }
-
-    pr.phase = BL_PHASE_TEARDOWN;
-    PhaseOutcome td = run_phase(pr, observe, opts_.cancel);
-    std::string teardown_note =
-        td.kind == PhaseOutcome::Kind::failed ? "; teardown failed: " + td.reason : "";
-
-    if (abandoned.rfind("cannot run: ", 0) == 0 && ok == 0) {
-      finish("cannot_run", 3, abandoned.substr(12));
-    } else if (ok == 0) {
-      finish("failed", 2, (abandoned.empty() ? last_failure : abandoned) + teardown_note);
-    } else if (failed > 0) {
-      finish("partial", 4, fmt::format("{} of {} trials failed; last: {}{}", failed, measured, last_failure, teardown_note));
-    } else {
-      finish("ok", 1, teardown_note.empty() ? "" : teardown_note.substr(2));
-    }
+    result.finish(*f);
+    any_failed |= has_failures(f->status);
   }
   store_.set_run_status(run_id, "complete", true);
   return any_failed ? RunOutcome::trials_failed : RunOutcome::ok;

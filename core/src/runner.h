@@ -1,6 +1,7 @@
 // Executes the results of a run: the requirement gate, setup, warm-ups and trials under
 // the trial policy, teardown; each trial committed as it ends. A fresh run and
-// `--resume` go through the same code: both execute the run's pending results.
+// `--resume` go through the same code: both execute the run's pending results, and a
+// resume first proves that every plugin is the very file the run started with.
 #pragma once
 
 #include <atomic>
@@ -13,7 +14,9 @@
 
 #include "catalog.h"
 #include "inventory.h"
+#include "phase_runner.h"
 #include "plan.h"
+#include "result_status.h"
 #include "store.h"
 
 namespace benchlab {
@@ -26,7 +29,7 @@ struct RunEvent {
   std::string test, options;
   unsigned trial = 0, trials_planned = 0;
   bool warmup = false;
-  int status = 0;  // 1 ok, 2 failed, 3 cannot run, 4 partial (benchlab.h STATUS_*)
+  ResultStatus status = ResultStatus::pending;  // *_end events; a trial is ok or failed
   std::string message;
   double value = 0;
   std::uint64_t elapsed_ns = 0;
@@ -50,12 +53,19 @@ class Runner {
   // Records the run and its plan, then executes it. `run_id` is set as soon as it exists.
   RunOutcome run(const std::vector<PlanItem>& plan, const std::string& targets,
                  const std::string& settings_json, std::int64_t& run_id);
-  // Executes the pending results of an interrupted run. Throws PlanError for an
-  // unknown or finished run.
+  // Executes the pending results of an interrupted run. Throws NotFoundError for an
+  // unknown run, PlanError for a finished one or one whose plugins changed since.
   RunOutcome resume(std::int64_t run_id);
 
  private:
+  struct Finish {  // how a result ended, with the reason shown for it
+    ResultStatus status;
+    std::string reason;
+  };
+  class ResultRun;  // one result from gate to teardown (runner.cpp)
+
   RunOutcome execute(std::int64_t run_id);
+  void check_same_plugins(std::int64_t run_id, const std::vector<ResultRow>& results) const;
   void emit(RunEvent ev) const;
 
   Store& store_;
@@ -64,9 +74,5 @@ class Runner {
   Inventory inventory_;
   std::uint64_t t0_ = 0;
 };
-
-// Why a requirement is unmet on this machine ("needs program ngspice (apt-get install
-// ngspice)"), or "" when met.
-std::string unmet_requirement(const Requirement& r, const Inventory& inv);
 
 }  // namespace benchlab

@@ -104,6 +104,15 @@ CREATE INDEX trials_result ON trials(result_id, idx);
 CREATE INDEX samples_channel_time ON samples(channel_id, t_ns);
 )sql";
 
+// Schema 2: which code produced a result (the plugin file's SHA-256), the second raw
+// stream of a trial, and how its processes were contained.
+const char* kMigrationTo2 = R"sql(
+ALTER TABLE results ADD COLUMN plugin_sha256 TEXT;  -- hex; NULL for results of schema 1
+ALTER TABLE trials ADD COLUMN error_output BLOB;    -- append_error_output, first 1 MiB
+ALTER TABLE trials ADD COLUMN memory_peak_bytes INTEGER;  -- cgroup memory.peak
+ALTER TABLE trials ADD COLUMN containment TEXT;     -- 'cgroup' or 'subreaper'
+)sql";
+
 std::string now_utc() {
   auto now = std::chrono::system_clock::now();
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(now));
@@ -202,7 +211,7 @@ void Store::migrate() {
   if (v == kSchemaVersion) return;
   Transaction tx(db_);
   if (v < 1) exec(kSchemaV1);
-  // Later versions: if (v < 2) exec(kMigrationTo2); ...
+  if (v < 2) exec(kMigrationTo2);
   exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
   tx.commit();
 }
@@ -252,7 +261,7 @@ std::vector<std::int64_t> Store::insert_results(std::int64_t run_id, const std::
                                                 const std::vector<std::vector<MetricDecl>>& metrics) {
   Stmt ins(db_,
            "INSERT INTO results(run_id, seq, test, plugin, plugin_version, plugin_path, options, "
-           "profile_path, policy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+           "profile_path, policy, plugin_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   Stmt met(db_, "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES (?1, ?2, ?3, ?4, ?5)");
   std::vector<std::int64_t> ids;
   for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -260,7 +269,7 @@ std::vector<std::int64_t> Store::insert_results(std::int64_t run_id, const std::
     ins.reset();
     ins.bind(1, run_id).bind(2, p.seq).bind(3, p.test).bind(4, p.plugin).bind(5, p.plugin_version)
         .bind(6, p.plugin_path).bind(7, options_to_json(p.options)).bind_text_or_null(8, p.profile_path)
-        .bind(9, p.policy_json);
+        .bind(9, p.policy_json).bind_text_or_null(10, p.plugin_sha256);
     ins.run();
     std::int64_t id = sqlite3_last_insert_rowid(db_);
     ids.push_back(id);
@@ -297,13 +306,19 @@ std::int64_t Store::add_trial(std::int64_t result_id, const TrialRecord& t) {
   }
   Stmt s(db_,
          "INSERT INTO trials(result_id, idx, warmup, status, reason, begin_ns, end_ns, wall_ns, user_ns, "
-         "sys_ns, max_rss_bytes, exit_code, term_signal, output, log, created_at) VALUES "
-         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+         "sys_ns, max_rss_bytes, exit_code, term_signal, output, log, created_at, error_output, "
+         "memory_peak_bytes, containment) VALUES "
+         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
   s.bind(1, result_id).bind(2, t.idx).bind(3, t.warmup ? 1 : 0).bind(4, t.ok ? "ok" : "failed")
-      .bind_text_or_null(5, t.reason).bind(6, t.begin_ns).bind(7, t.end_ns).bind(8, t.wall_ns)
-      .bind(9, t.user_ns).bind(10, t.sys_ns).bind(11, t.max_rss_bytes).bind(12, t.exit_code)
+      .bind_text_or_null(5, t.reason);
+  if (t.window.complete()) s.bind(6, t.window.begin_ns).bind(7, t.window.end_ns);
+  else s.bind_null(6).bind_null(7);
+  s.bind(8, t.wall_ns).bind(9, t.user_ns).bind(10, t.sys_ns).bind(11, t.max_rss_bytes).bind(12, t.exit_code)
       .bind(13, t.term_signal).bind_text_or_null(14, t.output).bind_text_or_null(15, t.log)
-      .bind(16, now_utc());
+      .bind(16, now_utc()).bind_text_or_null(17, t.error_output);
+  if (t.memory_peak_bytes) s.bind(18, t.memory_peak_bytes);
+  else s.bind_null(18);
+  s.bind_text_or_null(19, t.containment);
   s.run();
   std::int64_t id = sqlite3_last_insert_rowid(db_);
   Stmt v(db_, "INSERT OR REPLACE INTO trial_values(trial_id, metric, value) VALUES (?1, ?2, ?3)");
@@ -358,7 +373,8 @@ std::vector<RunRow> Store::runs() const {
 std::vector<ResultRow> Store::results(std::int64_t run_id) const {
   Stmt s(db_,
          "SELECT id, run_id, seq, test, plugin, plugin_version, plugin_path, COALESCE(profile_path, ''), "
-         "policy, status, COALESCE(reason, ''), options FROM results WHERE run_id = ?1 ORDER BY seq");
+         "policy, status, COALESCE(reason, ''), options, COALESCE(plugin_sha256, '') FROM results "
+         "WHERE run_id = ?1 ORDER BY seq");
   s.bind(1, run_id);
   Stmt m(db_, "SELECT name, unit, direction FROM result_metrics WHERE result_id = ?1 ORDER BY seq");
   std::vector<ResultRow> out;
@@ -376,6 +392,7 @@ std::vector<ResultRow> Store::results(std::int64_t run_id) const {
     r.status = s.text(9);
     r.reason = s.text(10);
     r.options = options_from_json(s.text(11));
+    r.plugin_sha256 = s.text(12);
     m.reset();
     m.bind(1, r.id);
     while (m.step()) r.metrics.push_back({m.text(0), m.text(1), static_cast<int>(m.i64(2))});
@@ -387,7 +404,9 @@ std::vector<ResultRow> Store::results(std::int64_t run_id) const {
 std::vector<TrialRow> Store::trials(std::int64_t result_id) const {
   Stmt s(db_,
          "SELECT id, idx, warmup, status, COALESCE(reason, ''), COALESCE(wall_ns, 0), COALESCE(user_ns, 0), "
-         "COALESCE(sys_ns, 0), COALESCE(max_rss_bytes, 0) FROM trials WHERE result_id = ?1 ORDER BY idx");
+         "COALESCE(sys_ns, 0), COALESCE(max_rss_bytes, 0), COALESCE(begin_ns, 0), COALESCE(end_ns, 0), "
+         "COALESCE(memory_peak_bytes, 0), COALESCE(containment, '') FROM trials WHERE result_id = ?1 "
+         "ORDER BY idx");
   s.bind(1, result_id);
   Stmt v(db_, "SELECT metric, value FROM trial_values WHERE trial_id = ?1 ORDER BY rowid");
   std::vector<TrialRow> out;
@@ -402,6 +421,9 @@ std::vector<TrialRow> Store::trials(std::int64_t result_id) const {
     t.user_ns = static_cast<std::uint64_t>(s.i64(6));
     t.sys_ns = static_cast<std::uint64_t>(s.i64(7));
     t.max_rss_bytes = static_cast<std::uint64_t>(s.i64(8));
+    t.window = {static_cast<std::uint64_t>(s.i64(9)), static_cast<std::uint64_t>(s.i64(10))};
+    t.memory_peak_bytes = static_cast<std::uint64_t>(s.i64(11));
+    t.containment = s.text(12);
     v.reset();
     v.bind(1, t.id);
     while (v.step()) t.values.emplace_back(v.text(0), v.f64(1));

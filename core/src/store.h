@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "measured_window.h"
+
 namespace benchlab {
 
 class StoreError : public std::runtime_error {
@@ -20,13 +22,14 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 using OptionList = std::vector<std::pair<std::string, std::string>>;
 
 struct ResultPlan {  // one option combination of one test, planned before it runs
   int seq = 0;
   std::string test, plugin, plugin_version, plugin_path;
+  std::string plugin_sha256;  // hex SHA-256 of the plugin file the result is planned with
   OptionList options;
   std::string profile_path;  // empty when run as a bare plugin
   std::string policy_json;   // the effective trial policy
@@ -42,10 +45,13 @@ struct TrialRecord {
   bool warmup = false;
   bool ok = false;
   std::string reason;
-  std::uint64_t begin_ns = 0, end_ns = 0, wall_ns = 0, user_ns = 0, sys_ns = 0;
+  MeasuredWindow window;
+  std::uint64_t wall_ns = 0, user_ns = 0, sys_ns = 0;
   std::uint64_t max_rss_bytes = 0;
+  std::uint64_t memory_peak_bytes = 0;  // cgroup memory.peak; 0 unknown
+  std::string containment;              // "cgroup" or "subreaper"; empty unknown
   int exit_code = 0, term_signal = 0;
-  std::string output, log;
+  std::string output, error_output, log;
   std::vector<std::pair<std::string, double>> values;
   std::vector<MetricDecl> metrics;  // declared with this trial (dynamic metrics)
 };
@@ -60,6 +66,7 @@ struct ResultRow {
   std::int64_t id = 0, run_id = 0;
   int seq = 0;
   std::string test, plugin, plugin_version, plugin_path, profile_path, policy_json, status, reason;
+  std::string plugin_sha256;  // empty for results stored before schema 2
   OptionList options;
   std::vector<MetricDecl> metrics;  // in declaration order
 };
@@ -69,7 +76,9 @@ struct TrialRow {
   int idx = 0;
   bool warmup = false, ok = false;
   std::string reason;
-  std::uint64_t wall_ns = 0, user_ns = 0, sys_ns = 0, max_rss_bytes = 0;
+  MeasuredWindow window;
+  std::uint64_t wall_ns = 0, user_ns = 0, sys_ns = 0, max_rss_bytes = 0, memory_peak_bytes = 0;
+  std::string containment;
   std::vector<std::pair<std::string, double>> values;
 };
 

@@ -19,9 +19,8 @@ using unit::TempDir;
 std::int64_t plan_one(Store& s, std::int64_t& run) {
   auto sys = s.upsert_system("box", "{}");
   run = s.create_run(sys, "quick", "{}", "{}", "0.1.0");
-  ResultPlan p{
-      1,   "raytrace-1080p", "raytrace", "1.0.0", "/x/raytrace.so", {{"resolution", "1080p"}}, "",
-      "{}"};
+  ResultPlan p{1,  "raytrace-1080p", "raytrace", "1.0.0", "/x/raytrace.so", std::string(64, 'a'),
+               {{"resolution", "1080p"}}, "", "{}"};
   return s.add_results(run, {p}, {{{"seconds", "s", -1}}}).at(0);
 }
 
@@ -74,6 +73,71 @@ TEST_CASE("trials, their values and dynamic metrics are stored and read back in 
   CHECK(trials[1].max_rss_bytes == 1234);
   CHECK_FALSE(trials[2].ok);
   CHECK(trials[2].reason == "run() crashed: SIGSEGV");
+}
+
+TEST_CASE("a trial keeps its window, both raw streams, memory peak and containment, and a result its plugin hash") {
+  TempDir t;
+  Store s(t.path / "r.db");
+  std::int64_t run;
+  auto rid = plan_one(s, run);
+  TrialRecord a;
+  a.ok = true;
+  a.window = {1000, 5000};
+  a.output = "to stdout";
+  a.error_output = "to stderr";
+  a.memory_peak_bytes = 1 << 20;
+  a.containment = "cgroup";
+  a.values = {{"seconds", 1.0}};
+  s.add_trial(rid, a);
+  TrialRecord b;  // crashed: no window, nothing known of its memory
+  b.idx = 1;
+  b.reason = "run() crashed";
+  s.add_trial(rid, b);
+
+  CHECK(s.results(run).at(0).plugin_sha256 == std::string(64, 'a'));
+  auto trials = s.trials(rid);
+  REQUIRE(trials.size() == 2);
+  CHECK(trials[0].window.begin_ns == 1000);
+  CHECK(trials[0].window.duration_ns() == 4000);
+  CHECK(trials[0].memory_peak_bytes == 1 << 20);
+  CHECK(trials[0].containment == "cgroup");
+  CHECK_FALSE(trials[1].window.complete());
+  CHECK(trials[1].memory_peak_bytes == 0);
+  Stmt q(s.handle(), "SELECT output, error_output, begin_ns IS NULL FROM trials ORDER BY idx");
+  REQUIRE(q.step());
+  CHECK(q.text(0) == "to stdout");
+  CHECK(q.text(1) == "to stderr");
+  REQUIRE(q.step());
+  CHECK(q.i64(2) == 1);
+}
+
+TEST_CASE("a schema 1 store is migrated to schema 2 with its runs, results and trials intact") {
+  TempDir t;
+  std::int64_t run = 0, rid = 0;
+  {
+    Store s(t.path / "r.db");
+    rid = plan_one(s, run);
+    TrialRecord a;
+    a.ok = true;
+    a.values = {{"seconds", 2.5}};
+    s.add_trial(rid, a);
+    // Back to what a schema 1 benchlab wrote: the columns schema 2 added are not there.
+    s.exec("ALTER TABLE results DROP COLUMN plugin_sha256");
+    for (const char* c : {"error_output", "memory_peak_bytes", "containment"})
+      s.exec(std::string("ALTER TABLE trials DROP COLUMN ") + c);
+    s.exec("PRAGMA user_version = 1");
+  }
+  Store s(t.path / "r.db");
+  Stmt v(s.handle(), "PRAGMA user_version");
+  REQUIRE(v.step());
+  CHECK(v.i64(0) == 2);
+  auto results = s.results(run);
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].plugin_sha256.empty());
+  auto trials = s.trials(rid);
+  REQUIRE(trials.size() == 1);
+  CHECK(trials[0].values.at(0).second == 2.5);
+  CHECK(trials[0].containment.empty());
 }
 
 TEST_CASE("a trial index is stored once: a duplicate fails and leaves no partial trial") {
