@@ -168,7 +168,7 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& fi
         info.options.push_back(std::move(oi));
       });
       for_each_sized(w.metrics, w.metric_count, "metrics", [&](const bl_metric_desc& m, std::uint32_t i) {
-        MetricInfo mi{str(m.name), str(m.unit), m.direction, str(m.description)};
+        MetricInfo mi{str(m.name), str(m.unit), m.direction, str(m.description), m.flags};
         if (mi.name.empty()) throw std::runtime_error("metric " + std::to_string(i) + " has no name");
         if (mi.direction != BL_LOWER_IS_BETTER && mi.direction != BL_HIGHER_IS_BETTER)
           throw std::runtime_error("metric '" + mi.name + "': direction must be -1 or 1");

@@ -35,6 +35,7 @@ struct MetricInfo {
   std::string name, unit;
   int32_t direction = BL_HIGHER_IS_BETTER;
   std::string description;
+  std::uint32_t flags = 0;  // BL_METRIC_* (ABI 1.1; 0 from older plugins)
 };
 
 struct RequirementInfo {
