@@ -169,7 +169,8 @@ TEST_CASE("a run's settings and results JSON stay JSON whatever numbers were typ
 TEST_CASE("--db that is empty, a device or in a missing directory is refused, creating nothing",
           "[cli][integration]") {
   Cli cli;
-  CHECK(cli.run({"run", "noop", "-n", "1"}, "") == 2);
+  CHECK(cli.raw({"run", "noop", "-n", "1", "--plugin-dir", test_plugin_dir().string(), "--db",
+                 ""}) == 2);
   CHECK_THAT(cli.output(), Contains("empty"));
   CHECK(cli.raw({"results", "--db", ""}) == 2);
   CHECK_THAT(cli.output(), Contains("empty"));
