@@ -151,6 +151,8 @@ bool has_bounds(const OptionInfo& o) {
          std::isfinite(o.max_value) && o.min_value < o.max_value;
 }
 
+// benchlab_plugin_info.options and .metrics: the text of benchlab 0.1, kept as it was for
+// programs that show it (new fields go to the structured calls only).
 std::string options_text(const PluginInfo& p) {
   std::string s;
   for (const auto& o : p.options) {
@@ -159,7 +161,6 @@ std::string options_text(const PluginInfo& p) {
       s += ":";
       for (const auto& a : o.allowed) s += " " + a;
     }
-    if (has_bounds(o)) s += fmt::format(", {}..{}", o.min_value, o.max_value);
     if (o.flags & BL_OPTION_REPEATED) s += ", repeated";
     if (o.flags & BL_OPTION_REQUIRED) s += ", required";
     s += ") " + o.description + "\n";
@@ -170,8 +171,7 @@ std::string options_text(const PluginInfo& p) {
 std::string metrics_text(const PluginInfo& p) {
   std::string s;
   for (const auto& m : p.metrics)
-    s += m.name + " [" + m.unit + "] " + (m.direction > 0 ? "higher" : "lower") + " is better" +
-         ((m.flags & BL_METRIC_OPTIONAL) ? ", optional" : "") + "\n";
+    s += m.name + " [" + m.unit + "] " + (m.direction > 0 ? "higher" : "lower") + " is better\n";
   return s;
 }
 

@@ -353,7 +353,7 @@ TEST_CASE("another program's SQLite database given as --db is refused and left a
   CHECK_FALSE(fs::exists(other.string() + "-journal"));
 }
 
-TEST_CASE("--db naming a device, or a link to one, is refused before SQLite touches it",
+TEST_CASE("a --db naming a device, or a link to one, is refused before SQLite touches it",
           "[security][store][integration]") {
   TempDir tmp;
   const fs::path link = tmp.path() / "results.db";

@@ -166,7 +166,7 @@ TEST_CASE("a run's settings and results JSON stay JSON whatever numbers were typ
   CHECK_THAT(out, !Contains("NaN") && !Contains("Infinity"));
 }
 
-TEST_CASE("--db that is empty, a device or in a missing directory is refused, creating nothing",
+TEST_CASE("a --db that is empty, a device or in a missing directory is refused, creating nothing",
           "[cli][integration]") {
   Cli cli;
   CHECK(cli.raw({"run", "noop", "-n", "1", "--plugin-dir", test_plugin_dir().string(), "--db",

@@ -254,7 +254,8 @@ typedef struct benchlab_event {
 } benchlab_event;
 
 /* [ctx] Called on the thread that called benchlab_run(); the event and its strings live
-   for the call only. It must not call this API on the same context. */
+   for the call only. It may call benchlab_cancel(), and no other function of this API
+   on the same context. */
 typedef void (*benchlab_event_fn)(void* user, const benchlab_event* ev);
 
 /* benchlab_run_request.warmup: no warm-up trial, whatever the profile says */
