@@ -49,7 +49,7 @@ inline benchlab_run_request noop_request(unsigned trials) {
   req.struct_size = sizeof req;
   req.targets = targets;
   req.trials = trials;
-  req.warmup = 0;
+  req.warmup = BENCHLAB_WARMUP_NONE;
   return req;
 }
 

@@ -4,14 +4,19 @@
 // unknown target or bad option; 3 the results store could not be used; 4 any other
 // error; 130 interrupted (Ctrl-C; the run can be finished with --resume).
 #include <benchlab/benchlab.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
-#include <fmt/format.h>
+#include <cstdlib>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +27,8 @@ namespace {
 
 using namespace benchlab_cli;
 
-constexpr int kExitTrialsFailed = 1, kExitUsage = 2, kExitStore = 3, kExitError = 4, kExitInterrupted = 130;
+constexpr int kExitTrialsFailed = 1, kExitUsage = 2, kExitStore = 3, kExitError = 4,
+              kExitInterrupted = 130;
 
 benchlab_ctx* g_ctx = nullptr;
 
@@ -35,14 +41,20 @@ extern "C" void on_interrupt(int) {
 
 int exit_code(int32_t rc) {
   switch (rc) {
-    case BENCHLAB_OK: return 0;
-    case BENCHLAB_E_TRIALS_FAILED: return kExitTrialsFailed;
+    case BENCHLAB_OK:
+      return 0;
+    case BENCHLAB_E_TRIALS_FAILED:
+      return kExitTrialsFailed;
     case BENCHLAB_E_INVALID:
     case BENCHLAB_E_NOT_FOUND:
-    case BENCHLAB_E_PROFILE: return kExitUsage;
-    case BENCHLAB_E_STORE: return kExitStore;
-    case BENCHLAB_E_INTERRUPTED: return kExitInterrupted;
-    default: return kExitError;
+    case BENCHLAB_E_PROFILE:
+      return kExitUsage;
+    case BENCHLAB_E_STORE:
+      return kExitStore;
+    case BENCHLAB_E_INTERRUPTED:
+      return kExitInterrupted;
+    default:
+      return kExitError;
   }
 }
 
@@ -52,12 +64,16 @@ int error(int32_t rc) {
 }
 
 struct Common {
-  std::string db;
+  std::optional<std::string> db;  // unset: the default store; "" is refused by the library
   std::vector<std::string> plugin_dirs, profile_dirs;
 };
 
+// How a command uses the store: `run` writes it, `results` only reads an existing one,
+// `list` and `inventory` need none (so a mistyped --db never creates anything).
+enum class StoreUse { write, read, none };
+
 // Opens the library context; prints discovery problems as warnings unless `quiet`.
-benchlab_ctx* open_ctx(const Common& c, int& rc, bool quiet = false) {
+benchlab_ctx* open_ctx(const Common& c, StoreUse use, int& rc, bool quiet = false) {
   std::vector<const char*> pd, fd;
   for (const auto& d : c.plugin_dirs) pd.push_back(d.c_str());
   for (const auto& d : c.profile_dirs) fd.push_back(d.c_str());
@@ -65,9 +81,11 @@ benchlab_ctx* open_ctx(const Common& c, int& rc, bool quiet = false) {
   fd.push_back(nullptr);
   benchlab_config cfg{};
   cfg.struct_size = sizeof cfg;
-  cfg.db_path = c.db.empty() ? nullptr : c.db.c_str();
+  cfg.db_path = c.db ? c.db->c_str() : nullptr;
   cfg.plugin_dirs = pd.data();
   cfg.profile_dirs = fd.data();
+  if (use == StoreUse::read) cfg.flags |= BENCHLAB_READ_ONLY;
+  if (use == StoreUse::none) cfg.flags |= BENCHLAB_NO_STORE;
   benchlab_ctx* ctx = nullptr;
   int32_t r = benchlab_open(&cfg, &ctx);
   if (r != BENCHLAB_OK) {
@@ -80,9 +98,70 @@ benchlab_ctx* open_ctx(const Common& c, int& rc, bool quiet = false) {
   return ctx;
 }
 
+const char* option_type(int32_t t) {
+  switch (t) {
+    case BENCHLAB_OPTION_INT:
+      return "int";
+    case BENCHLAB_OPTION_FLOAT:
+      return "float";
+    case BENCHLAB_OPTION_BOOL:
+      return "bool";
+    case BENCHLAB_OPTION_ENUM:
+      return "enum";
+    default:
+      return "string";
+  }
+}
+
+// "name=default (type: a b, 1..10, repeated) description": one line per option, as
+// declared, for people reading `benchlab list -v`.
+std::string option_line(const benchlab_option_info& o) {
+  std::string line = o.name;
+  if (o.default_value) line += std::string("=") + o.default_value;
+  line += std::string(" (") + option_type(o.type);
+  if (o.allowed_count) {
+    line += ":";
+    for (uint32_t i = 0; i < o.allowed_count; ++i) line += std::string(" ") + o.allowed[i];
+  }
+  if (o.min_value < o.max_value) line += fmt::format(", {}..{}", o.min_value, o.max_value);
+  if (o.flags & BENCHLAB_OPTION_REPEATED) line += ", repeated";
+  if (o.flags & BENCHLAB_OPTION_REQUIRED) line += ", required";
+  line += ")";
+  if (o.description && *o.description) line += std::string(" ") + o.description;
+  return line;
+}
+
+// "name [unit] higher is better, optional: description"
+std::string metric_line(const benchlab_metric_info& m) {
+  std::string line = fmt::format("{} [{}] {} is better", m.name, m.unit,
+                                 m.direction == BENCHLAB_HIGHER_IS_BETTER ? "higher" : "lower");
+  if (m.flags & BENCHLAB_METRIC_OPTIONAL) line += ", optional";
+  if (m.description && *m.description) line += std::string(": ") + m.description;
+  return line;
+}
+
+// The options and metrics of plugin `index`, through the structured calls any program
+// would use.
+void print_plugin_details(benchlab_ctx* ctx, uint32_t index, const benchlab_plugin_info& p,
+                          const std::string& indent) {
+  fmt::print("{}    file: {}\n", indent, p.path);
+  for (uint32_t i = 0; i < p.option_count; ++i) {
+    benchlab_option_info o{};
+    o.struct_size = sizeof o;
+    if (benchlab_plugin_option_at(ctx, index, i, &o) == BENCHLAB_OK)
+      fmt::print("{}    option {}\n", indent, option_line(o));
+  }
+  for (uint32_t i = 0; i < p.metric_count; ++i) {
+    benchlab_metric_info m{};
+    m.struct_size = sizeof m;
+    if (benchlab_plugin_metric_at(ctx, index, i, &m) == BENCHLAB_OK)
+      fmt::print("{}    metric {}\n", indent, metric_line(m));
+  }
+}
+
 int cmd_list(const Common& c, const std::string& what, bool verbose) {
   int rc = 0;
-  benchlab_ctx* ctx = open_ctx(c, rc);
+  benchlab_ctx* ctx = open_ctx(c, StoreUse::none, rc);
   if (!ctx) return rc;
   bool all = what.empty();
   auto section = [&](const char* title) {
@@ -102,24 +181,15 @@ int cmd_list(const Common& c, const std::string& what, bool verbose) {
         if (p.kind != kind) continue;
         any = true;
         fmt::print("{}{:<16} {:<8} {}\n", indent, p.id, p.version, p.description);
-        if (verbose) {
-          fmt::print("{}    file: {}\n", indent, p.path);
-          std::string opts = p.options, mets = p.metrics;
-          for (const auto* block : {&opts, &mets}) {
-            std::size_t start = 0, nl;
-            while ((nl = block->find('\n', start)) != std::string::npos) {
-              fmt::print("{}    {} {}\n", indent, block == &opts ? "option" : "metric", block->substr(start, nl - start));
-              start = nl + 1;
-            }
-          }
-        }
+        if (verbose) print_plugin_details(ctx, i, p, indent);
       }
       if (!any) fmt::print("{}(none)\n", indent);
     }
   }
   if (all || what == "profiles" || what == "suites") {
     for (int kind : {BENCHLAB_TARGET_SUITE, BENCHLAB_TARGET_PROFILE}) {
-      if ((what == "profiles" && kind == BENCHLAB_TARGET_SUITE) || (what == "suites" && kind == BENCHLAB_TARGET_PROFILE))
+      if ((what == "profiles" && kind == BENCHLAB_TARGET_SUITE) ||
+          (what == "suites" && kind == BENCHLAB_TARGET_PROFILE))
         continue;
       section(kind == BENCHLAB_TARGET_SUITE ? "Suites" : "Profiles");
       for (uint32_t i = 0; i < benchlab_profile_count(ctx); ++i) {
@@ -149,13 +219,15 @@ void print_json_lines(const boost::json::value& v, const std::string& indent) {
       if (scalars && !x.as_array().empty()) {
         std::string line;
         for (const auto& e : x.as_array())
-          line += (line.empty() ? "" : ", ") + (e.is_string() ? std::string(e.as_string()) : boost::json::serialize(e));
+          line += (line.empty() ? "" : ", ") +
+                  (e.is_string() ? std::string(e.as_string()) : boost::json::serialize(e));
         fmt::print("{}{}: {}\n", indent, std::string(k), line);
       } else if (x.is_object() || (x.is_array() && !x.as_array().empty())) {
         fmt::print("{}{}:\n", indent, std::string(k));
         print_json_lines(x, indent + "  ");
       } else if (x.is_string()) {
-        if (!x.as_string().empty()) fmt::print("{}{}: {}\n", indent, std::string(k), std::string(x.as_string()));
+        if (!x.as_string().empty())
+          fmt::print("{}{}: {}\n", indent, std::string(k), std::string(x.as_string()));
       } else if (!x.is_array()) {
         fmt::print("{}{}: {}\n", indent, std::string(k), boost::json::serialize(x));
       }
@@ -167,7 +239,8 @@ void print_json_lines(const boost::json::value& v, const std::string& indent) {
         fmt::print("{}- [{}]\n", indent, i++);
         print_json_lines(x, indent + "  ");
       } else {
-        fmt::print("{}- {}\n", indent, x.is_string() ? std::string(x.as_string()) : boost::json::serialize(x));
+        fmt::print("{}- {}\n", indent,
+                   x.is_string() ? std::string(x.as_string()) : boost::json::serialize(x));
       }
     }
   }
@@ -201,7 +274,7 @@ struct RunArgs {
   std::vector<std::string> targets, options;
   unsigned trials = 0, min_trials = 0, max_trials = 0;
   double target_ci = 0, timeout = 0;
-  int warmup = -1;
+  std::optional<int> warmup;  // unset: the profile's
   std::string system_name;
   int64_t resume = 0;
   bool json = false, quiet = false;
@@ -209,15 +282,17 @@ struct RunArgs {
 
 int cmd_run(const Common& c, const RunArgs& a) {
   if (a.targets.empty() && !a.resume) {
-    fmt::print(stderr, "benchlab run: name what to run (a suite, profile or plugin; `benchlab list` shows them), "
-                       "or --resume RUN_ID\n");
+    fmt::print(
+        stderr,
+        "benchlab run: name what to run (a suite, profile or plugin; `benchlab list` shows them), "
+        "or --resume RUN_ID\n");
     return kExitUsage;
   }
   int rc = 0;
-  benchlab_ctx* ctx = open_ctx(c, rc, a.json);
+  benchlab_ctx* ctx = open_ctx(c, StoreUse::write, rc, a.json);
   if (!ctx) return rc;
   g_ctx = ctx;
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_interrupt;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
@@ -239,11 +314,13 @@ int cmd_run(const Common& c, const RunArgs& a) {
   req.min_trials = a.min_trials;
   req.max_trials = a.max_trials;
   req.target_ci = a.target_ci;
-  req.warmup = a.warmup;
+  if (a.warmup) req.warmup = *a.warmup == 0 ? BENCHLAB_WARMUP_NONE : *a.warmup;
   req.timeout_s = a.timeout;
   req.system_name = a.system_name.empty() ? nullptr : a.system_name.c_str();
   req.resume_run_id = a.resume;
-  req.on_event = [](void* user, const benchlab_event* ev) { static_cast<Progress*>(user)->on_event(*ev); };
+  req.on_event = [](void* user, const benchlab_event* ev) {
+    static_cast<Progress*>(user)->on_event(*ev);
+  };
   req.user = &progress;
 
   int64_t run_id = 0;
@@ -251,16 +328,58 @@ int cmd_run(const Common& c, const RunArgs& a) {
   progress.finish();
   g_ctx = nullptr;
   int code = exit_code(r);
-  if (r != BENCHLAB_OK && r != BENCHLAB_E_TRIALS_FAILED) {
+  if (r != BENCHLAB_OK && r != BENCHLAB_E_TRIALS_FAILED)
     fmt::print(stderr, "benchlab: {}\n", benchlab_errmsg());
-  }
-  if (run_id > 0 && r != BENCHLAB_E_INVALID) {
+  // The results of a run that ran (to its end, with failed trials, or until Ctrl-C); a run
+  // that could not start or was cut short by the store has only the error above.
+  bool ran = r == BENCHLAB_OK || r == BENCHLAB_E_TRIALS_FAILED || r == BENCHLAB_E_INTERRUPTED;
+  if (run_id > 0 && ran) {
     if (!a.json) fmt::print("\n");
-    print_results(ctx, run_id, a.json);
-    if (!a.json) fmt::print("\nStored as run {} in {}\n", run_id, benchlab_db_path(ctx));
+    int printed = print_results(ctx, run_id, a.json);
+    if (!a.json && printed == 0)
+      fmt::print("\nStored as run {} in {}\n", run_id, benchlab_db_path(ctx));
   }
   benchlab_close(ctx);
   return code;
+}
+
+// Numeric command-line values: checked as text before CLI11 converts them, so that "nan",
+// "inf", "-1" for a count and "1e999" get a sentence rather than a range of 300 digits.
+std::optional<long long> whole_number(const std::string& s) {
+  long long v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+CLI::Validator whole_number_from(long long min, long long max) {
+  return CLI::Validator(
+      [min, max](std::string& s) -> std::string {
+        auto v = whole_number(s);
+        if (!v) return fmt::format("'{}' is not a whole number", s);
+        if (*v < min) return fmt::format("must be at least {}, not {}", min, *v);
+        if (*v > max) return fmt::format("must be at most {}, not {}", max, *v);
+        return {};
+      },
+      min == 0 ? "N >= 0" : fmt::format("N >= {}", min));
+}
+
+// A finite number above 0 and below `below` (0: no upper limit); `what` names the unit.
+CLI::Validator finite_number(double below, const std::string& what) {
+  return CLI::Validator(
+      [below, what](std::string& s) -> std::string {
+        char* end = nullptr;
+        errno = 0;
+        double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size()) return fmt::format("'{}' is not a number", s);
+        if (!std::isfinite(v) || errno == ERANGE)
+          return fmt::format("'{}' is not a finite number", s);
+        if (v <= 0 || (below > 0 && v >= below))
+          return below > 0 ? fmt::format("must be {} above 0 and below {}, not {}", what, below, s)
+                           : fmt::format("must be {} above 0, not {}", what, s);
+        return {};
+      },
+      "X > 0");
 }
 
 }  // namespace
@@ -270,16 +389,23 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("benchlab ") + benchlab_version());
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 ok, 1 some trials failed, 2 bad usage or target, 3 store error, 4 other error, "
-      "130 interrupted.\nResults go to $XDG_DATA_HOME/benchlab/results.db unless --db says otherwise.");
+      "Exit status: 0 ok, 1 some trials failed, 2 bad usage or target, 3 store error, 4 other "
+      "error, "
+      "130 interrupted.\nResults go to $XDG_DATA_HOME/benchlab/results.db unless --db says "
+      "otherwise.");
 
   Common common;
-  auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--db", common.db, "SQLite results file (default: $XDG_DATA_HOME/benchlab/results.db)");
-    sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from DIR (repeatable)")->type_name("DIR");
-    sub->add_option("--profile-dir", common.profile_dirs, "Also load profiles and suites from DIR (repeatable)")
+  auto add_dirs = [&](CLI::App* sub) {
+    sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from DIR (repeatable)")
+        ->type_name("DIR");
+    sub->add_option("--profile-dir", common.profile_dirs,
+                    "Also load profiles and suites from DIR (repeatable)")
         ->type_name("DIR");
   };
+  auto add_db = [&](CLI::App* sub, const char* what) {
+    sub->add_option("--db", common.db, what)->type_name("FILE");
+  };
+  constexpr long long kMaxCount = std::numeric_limits<uint32_t>::max();
 
   std::string list_what;
   bool verbose = false;
@@ -287,42 +413,61 @@ int main(int argc, char** argv) {
   list->add_option("what", list_what, "plugins, probes, profiles or suites (default: all)")
       ->check(CLI::IsMember({"plugins", "probes", "profiles", "suites"}));
   list->add_flag("-v,--verbose", verbose, "Show files, options and metrics");
-  add_common(list);
+  add_dirs(list);
 
   RunArgs ra;
   auto* run = app.add_subcommand("run", "Run suites, profiles or plugins and store every trial");
   run->add_option("targets", ra.targets, "Suite, profile or workload plugin ids (e.g. quick)");
-  run->add_option("-o,--option", ra.options, "Set an option of every test that has it; TEST:KEY=VALUE for one test or plugin only (repeatable)")
+  run->add_option("-o,--option", ra.options,
+                  "Set an option of every test that has it; TEST:KEY=VALUE for one test or plugin "
+                  "only (repeatable)")
       ->type_name("KEY=VALUE");
-  auto* trials = run->add_option("-n,--trials", ra.trials, "Fixed number of trials per test")->check(CLI::PositiveNumber);
-  auto* mn = run->add_option("--min-trials", ra.min_trials, "Dynamic count: at least N trials")->check(CLI::PositiveNumber);
-  auto* mx = run->add_option("--max-trials", ra.max_trials, "Dynamic count: at most N trials")->check(CLI::PositiveNumber);
-  auto* ci = run->add_option("--target-ci", ra.target_ci,
-                             "Dynamic count: stop when the 95% CI half-width is below this fraction of the mean "
-                             "(0.02 = 2%)")
-                 ->check(CLI::Range(1e-6, 1.0));
+  auto* trials = run->add_option("-n,--trials", ra.trials, "Fixed number of trials per test")
+                     ->check(whole_number_from(1, kMaxCount));
+  auto* mn = run->add_option("--min-trials", ra.min_trials, "Dynamic count: at least N trials")
+                 ->check(whole_number_from(1, kMaxCount));
+  auto* mx = run->add_option("--max-trials", ra.max_trials, "Dynamic count: at most N trials")
+                 ->check(whole_number_from(1, kMaxCount));
+  auto* ci =
+      run->add_option(
+             "--target-ci", ra.target_ci,
+             "Dynamic count: stop when the 95% CI half-width is below this fraction of the mean "
+             "(0.02 = 2%)")
+          ->check(finite_number(1.0, "a fraction"));
   trials->excludes(mn)->excludes(mx)->excludes(ci);
-  run->add_option("--warmup", ra.warmup, "Warm-up trials per test, not counted")->check(CLI::NonNegativeNumber);
-  run->add_option("--timeout", ra.timeout, "Seconds per setup, trial or teardown before it is killed")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--system-name", ra.system_name, "Name of this machine in the results (default: hostname)");
-  run->add_option("--resume", ra.resume, "Finish the interrupted run RUN_ID")->type_name("RUN_ID");
+  run->add_option("--warmup", ra.warmup, "Warm-up trials per test, not counted (0: none)")
+      ->check(whole_number_from(0, std::numeric_limits<int32_t>::max()));
+  run->add_option("--timeout", ra.timeout,
+                  "Seconds per setup, trial or teardown before it is killed")
+      ->check(finite_number(0, "a number of seconds"));
+  run->add_option("--system-name", ra.system_name,
+                  "Name of this machine in the results (default: hostname)");
+  run->add_option("--resume", ra.resume, "Finish the interrupted run RUN_ID")
+      ->type_name("RUN_ID")
+      ->check(whole_number_from(1, std::numeric_limits<int64_t>::max()));
   run->add_flag("--json", ra.json, "Print the run's results as JSON on stdout");
   run->add_flag("-q,--quiet", ra.quiet, "No progress output");
-  add_common(run);
+  add_db(run, "SQLite results file, created if new (default: $XDG_DATA_HOME/benchlab/results.db)");
+  add_dirs(run);
 
   int64_t results_run = 0;
   bool results_all = false, results_json = false;
   auto* results = app.add_subcommand("results", "Show stored results (the latest run by default)");
-  results->add_option("run", results_run, "Run id")->type_name("RUN_ID");
-  results->add_flag("--all", results_all, "Every run in the store");
-  results->add_flag("--json", results_json, "JSON document of the run, with trials and inventory");
-  add_common(results);
+  auto* results_id = results->add_option("run", results_run, "Run id")
+                         ->type_name("RUN_ID")
+                         ->check(whole_number_from(1, std::numeric_limits<int64_t>::max()));
+  results->add_flag("--all", results_all, "Every run in the store")->excludes(results_id);
+  results->add_flag(
+      "--json", results_json,
+      "JSON document of the run (with --all: of every run), with trials and inventory");
+  add_db(
+      results,
+      "SQLite results file to read; it must exist (default: $XDG_DATA_HOME/benchlab/results.db)");
 
   bool inv_json = false;
-  auto* inventory = app.add_subcommand("inventory", "Describe this machine (CPU clusters, memory, OS, firmware)");
+  auto* inventory =
+      app.add_subcommand("inventory", "Describe this machine (CPU clusters, memory, OS, firmware)");
   inventory->add_flag("--json", inv_json, "As JSON");
-  add_common(inventory);
 
   try {
     app.parse(argc, argv);
@@ -334,7 +479,7 @@ int main(int argc, char** argv) {
   if (*list) return cmd_list(common, list_what, verbose);
   if (*run) return cmd_run(common, ra);
   int rc = 0;
-  benchlab_ctx* ctx = open_ctx(common, rc, true);
+  benchlab_ctx* ctx = open_ctx(common, *results ? StoreUse::read : StoreUse::none, rc, true);
   if (!ctx) return rc;
   if (*results) {
     rc = print_results(ctx, results_all ? -1 : results_run, results_json);

@@ -681,9 +681,11 @@ std::string read_compiler() {
   return compiler_name(trim(out->substr(0, out->find('\n'))));
 }
 
-// JSON numbers: whole MHz as integers, so "3900" rather than Boost.JSON's "3.9E3".
+// JSON numbers: whole MHz as integers, so "3900" rather than Boost.JSON's "3.9E3"; null
+// for a non-finite reading, which Boost.JSON would write as NaN (not JSON).
 boost::json::value number(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9e15) {
+  if (!std::isfinite(v)) return nullptr;
+  if (v == std::floor(v) && std::fabs(v) < 9e15) {
     return static_cast<std::int64_t>(v);
   }
   return v;

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <string_view>
+#include <system_error>
 
 namespace benchlab {
 namespace json = boost::json;
@@ -12,9 +14,9 @@ namespace {
 json::value num(double x) { return std::isfinite(x) ? json::value(x) : json::value(nullptr); }
 
 json::object summary_json(const Summary& s) {
-  return json::object{{"n", s.n},           {"mean", num(s.mean)}, {"median", num(s.median)},
-                      {"sd", num(s.sd)},     {"cov", num(s.cov)},   {"ci95", num(s.ci95)},
-                      {"min", num(s.min)},   {"max", num(s.max)},   {"outliers", s.outliers}};
+  return json::object{{"n", s.n},          {"mean", num(s.mean)}, {"median", num(s.median)},
+                      {"sd", num(s.sd)},   {"cov", num(s.cov)},   {"ci95", num(s.ci95)},
+                      {"min", num(s.min)}, {"max", num(s.max)},   {"outliers", s.outliers}};
 }
 
 }  // namespace
@@ -58,14 +60,78 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
   return out;
 }
 
-std::string run_json(const Store& store, std::int64_t run_id) {
-  auto run = store.run(run_id);
-  if (!run) return "null";
+json::array options_json(const OptionList& options) {
+  json::array a;
+  for (const auto& [k, v] : options) a.push_back(json::object{{"name", k}, {"value", v}});
+  return a;
+}
+
+json::value parse_stored_json(const std::string& text) {
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (!ec) return v;
+  // Boost.JSON serializes non-finite doubles as NaN, Infinity and -Infinity: put null in
+  // their place, outside strings, and try again.
+  std::string fixed;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      fixed += c;
+      if (c == '\\' && i + 1 < text.size())
+        fixed += text[++i];
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (std::string_view token : {"-Infinity", "Infinity", "NaN"}) {
+      if (text.compare(i, token.size(), token) == 0) {
+        fixed += "null";
+        i += token.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) fixed += c;
+  }
+  v = json::parse(fixed, ec);
+  if (ec)
+    throw StoreError("the store holds malformed JSON (" + ec.message() +
+                     "): " + text.substr(0, 200));
+  return v;
+}
+
+namespace {
+
+// The run's settings with its options as [{name, value}]: benchlab 0.1 stored them as a
+// string holding [[key, value], ...].
+json::value settings_json(const std::string& text) {
+  json::value v = parse_stored_json(text);
+  if (!v.is_object()) return v;
+  auto& o = v.as_object();
+  if (auto* opts = o.if_contains("options")) {
+    json::value pairs = *opts;
+    if (pairs.is_string()) pairs = parse_stored_json(std::string(pairs.as_string()));
+    if (pairs.is_array() && !pairs.as_array().empty() && pairs.as_array()[0].is_array()) {
+      OptionList list;
+      for (const auto& e : pairs.as_array()) {
+        const auto& p = e.as_array();
+        if (p.size() == 2 && p[0].is_string() && p[1].is_string())
+          list.emplace_back(std::string(p[0].as_string()), std::string(p[1].as_string()));
+      }
+      pairs = options_json(list);
+    }
+    *opts = std::move(pairs);
+  }
+  return v;
+}
+
+json::object run_document(const Store& store, const RunRow& run) {
   json::array results;
-  for (const auto& r : store.results(run_id)) {
+  for (const auto& r : store.results(run.id)) {
     auto trials = store.trials(r.id);
-    json::array opts;
-    for (const auto& [k, v] : r.options) opts.push_back(json::array{json::string(k), json::string(v)});
     json::array metrics;
     for (const auto& m : r.metrics) {
       std::vector<double> v;
@@ -73,50 +139,71 @@ std::string run_json(const Store& store, std::int64_t run_id) {
         if (!t.warmup && t.ok)
           for (const auto& [k, x] : t.values)
             if (k == m.name) v.push_back(x);
+      json::array values;
+      for (double x : v) values.push_back(num(x));
       metrics.push_back(json::object{{"name", m.name},
                                      {"unit", m.unit},
                                      {"direction", m.direction > 0 ? "higher" : "lower"},
-                                     {"values", json::value_from(v)},
+                                     {"values", std::move(values)},
                                      {"stats", summary_json(summarize(v))}});
     }
     json::array tj;
     for (const auto& t : trials) {
       json::object vals;
       for (const auto& [k, x] : t.values) vals[k] = num(x);
-      tj.push_back(json::object{{"index", t.idx},
-                                {"warmup", t.warmup},
-                                {"status", t.ok ? "ok" : "failed"},
-                                {"reason", t.reason.empty() ? json::value(nullptr) : json::value(t.reason)},
-                                {"wall_s", double(t.wall_ns) / 1e9},
-                                {"user_s", double(t.user_ns) / 1e9},
-                                {"sys_s", double(t.sys_ns) / 1e9},
-                                {"max_rss_bytes", t.max_rss_bytes},
-                                {"values", std::move(vals)}});
+      tj.push_back(
+          json::object{{"index", t.idx},
+                       {"warmup", t.warmup},
+                       {"status", t.ok ? "ok" : "failed"},
+                       {"reason", t.reason.empty() ? json::value(nullptr) : json::value(t.reason)},
+                       {"wall_s", double(t.wall_ns) / 1e9},
+                       {"user_s", double(t.user_ns) / 1e9},
+                       {"sys_s", double(t.sys_ns) / 1e9},
+                       {"max_rss_bytes", t.max_rss_bytes},
+                       {"values", std::move(vals)}});
     }
-    results.push_back(json::object{{"id", r.id},
-                                   {"test", r.test},
-                                   {"plugin", r.plugin},
-                                   {"plugin_version", r.plugin_version},
-                                   {"options", std::move(opts)},
-                                   {"status", r.status},
-                                   {"reason", r.reason.empty() ? json::value(nullptr) : json::value(r.reason)},
-                                   {"policy", json::parse(r.policy_json)},
-                                   {"metrics", std::move(metrics)},
-                                   {"trials", std::move(tj)}});
+    results.push_back(
+        json::object{{"id", r.id},
+                     {"test", r.test},
+                     {"plugin", r.plugin},
+                     {"plugin_version", r.plugin_version},
+                     {"options", options_json(r.options)},
+                     {"status", r.status},
+                     {"reason", r.reason.empty() ? json::value(nullptr) : json::value(r.reason)},
+                     {"policy", parse_stored_json(r.policy_json)},
+                     {"metrics", std::move(metrics)},
+                     {"trials", std::move(tj)}});
   }
-  json::object doc{{"run", json::object{{"id", run->id},
-                                        {"uuid", run->uuid},
-                                        {"system", run->system},
-                                        {"started_at", run->started_at},
-                                        {"finished_at", run->finished_at.empty() ? json::value(nullptr)
-                                                                                 : json::value(run->finished_at)},
-                                        {"status", run->status},
-                                        {"targets", run->targets},
-                                        {"benchlab_version", run->version},
-                                        {"settings", json::parse(run->settings_json)}}},
-                   {"inventory", json::parse(run->inventory_json)},
-                   {"results", std::move(results)}};
+  return json::object{
+      {"run", json::object{{"id", run.id},
+                           {"uuid", run.uuid},
+                           {"system", run.system},
+                           {"started_at", run.started_at},
+                           {"finished_at", run.finished_at.empty() ? json::value(nullptr)
+                                                                   : json::value(run.finished_at)},
+                           {"status", run.status},
+                           {"targets", run.targets},
+                           {"benchlab_version", run.version},
+                           {"settings", settings_json(run.settings_json)}}},
+      {"inventory", parse_stored_json(run.inventory_json)},
+      {"results", std::move(results)}};
+}
+
+}  // namespace
+
+std::string run_json(const Store& store, std::int64_t run_id) {
+  auto run = store.run(run_id);
+  if (!run) return "null";
+  json::object doc{{"format_version", kJsonFormatVersion}};
+  for (auto& [k, v] : run_document(store, *run)) doc.emplace(k, std::move(v));
   return json::serialize(doc);
+}
+
+std::string runs_json(const Store& store) {
+  json::array runs;
+  for (const auto& run : store.runs()) runs.push_back(run_document(store, run));
+  return json::serialize(
+      json::object{{"format_version", kJsonFormatVersion}, {"runs", std::move(runs)}});
 }
 
 }  // namespace benchlab

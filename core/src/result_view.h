@@ -3,6 +3,8 @@
 // formula later re-reads every old run correctly). Also the JSON document of a run.
 #pragma once
 
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,7 +27,24 @@ struct ResultLine {
 // Rows of run `run_id` in plan order.
 std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id);
 
-// The run, its system inventory, every result with statistics and every trial.
+// The version of the JSON documents below (docs/json-format.md): raised when a field
+// changes meaning or is removed; new fields may appear without a raise.
+inline constexpr int kJsonFormatVersion = 1;
+
+// {"format_version", "run", "inventory", "results"}: the run, its system inventory,
+// every result with statistics and every trial.
 std::string run_json(const Store& store, std::int64_t run_id);
+
+// {"format_version", "runs": [{"run", "inventory", "results"}, ...]}: every run of the
+// store, oldest first.
+std::string runs_json(const Store& store);
+
+// An option list as JSON: [{"name": ..., "value": ...}, ...] in order, repeats included.
+boost::json::array options_json(const OptionList& options);
+
+// JSON text written by benchlab into the store (settings, policy, inventory), parsed.
+// Older benchlab versions wrote NaN or Infinity for a non-finite number, which is not
+// JSON: those read as null rather than making the whole document unreadable.
+boost::json::value parse_stored_json(const std::string& text);
 
 }  // namespace benchlab

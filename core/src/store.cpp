@@ -1,8 +1,12 @@
 #include "store.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <fmt/chrono.h>
@@ -162,29 +166,169 @@ std::string options_to_text(const OptionList& o) {
   return s;
 }
 
-Store::Store(const std::filesystem::path& file) : path_(file) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  int rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw StoreError("cannot open the results store " + file.string() + ": " + msg +
-                     " (choose another file with --db)");
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string what_it_is(const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) return "a directory";
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "a device";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  return "not a regular file";
+}
+
+// A store is a regular file, or a new one in an existing directory: SQLite would happily
+// open /dev/null (and leave /dev/null-journal behind) or create a store under a mistyped
+// directory tree. Throws StoreError naming the file and what to do.
+void check_store_path(const fs::path& file, const StoreOptions& o) {
+  if (file.empty())
+    throw StoreError("the results store path is empty: name a file with --db, or leave --db out "
+                     "for the default store");
+  struct stat st{};
+  if (::stat(file.c_str(), &st) == 0) {
+    if (S_ISREG(st.st_mode)) return;
+    throw StoreError(fmt::format("{} is {}, not a results store: choose a file with --db",
+                                 file.string(), what_it_is(st)));
   }
-  sqlite3_busy_timeout(db_, 10000);
+  if (errno != ENOENT)
+    throw StoreError(fmt::format("cannot use the results store {}: {}", file.string(),
+                                 std::strerror(errno)));
+  if (o.read_only)
+    throw StoreError(fmt::format(
+        "there is no results store {}: nothing has been stored there yet (benchlab run "
+        "stores results), or the path is mistyped",
+        file.string()));
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return;
+    throw StoreError(fmt::format("cannot create the results store {}: {} is not a directory",
+                                 file.string(), dir.string()));
+  }
+  if (errno == ENOENT && o.create_directory) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!ec) return;
+    throw StoreError(fmt::format("cannot create the directory {} for the results store: {}",
+                                 dir.string(), ec.message()));
+  }
+  if (errno == ENOENT)
+    throw StoreError(fmt::format(
+        "cannot create the results store {}: the directory {} does not exist (create it, or "
+        "choose another file with --db)",
+        file.string(), dir.string()));
+  throw StoreError(fmt::format("cannot create the results store {}: {}: {}", file.string(),
+                               dir.string(), std::strerror(errno)));
+}
+
+int pragma_int(sqlite3* db, const char* pragma) {
+  Stmt q(db, std::string("PRAGMA ") + pragma);
+  q.step();
+  return static_cast<int>(q.i64(0));
+}
+
+}  // namespace
+
+Store::Store(const std::filesystem::path& file, StoreOptions options) : path_(file) {
+  check_store_path(file, options);
+  open_handle(options.read_only ? SQLITE_OPEN_READONLY
+                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   try {
-    exec("PRAGMA foreign_keys = ON");
-    // WAL: readers never block the runner, and a committed trial survives a kill -9.
-    exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA synchronous = NORMAL");
-    migrate();
+    check_application(options.read_only);
+    if (options.read_only) {
+      const int v = pragma_int(db_, "user_version");
+      if (v < kSchemaVersion) {
+        // An older store is migrated once, through a writable connection, so that the
+        // readers only ever see the current schema.
+        sqlite3_close(db_);
+        db_ = nullptr;
+        open_handle(SQLITE_OPEN_READWRITE);
+        if (sqlite3_db_readonly(db_, "main") == 1)
+          throw StoreError(fmt::format("written by an older benchlab (schema {}, this one reads "
+                                       "{}) and not writable, so it cannot be upgraded: copy it "
+                                       "somewhere writable",
+                                       v, kSchemaVersion));
+        exec("PRAGMA journal_mode = WAL");
+        migrate();
+        exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
+        sqlite3_close(db_);
+        db_ = nullptr;
+        open_handle(SQLITE_OPEN_READONLY);
+      }
+      if (v > kSchemaVersion)
+        throw StoreError(fmt::format("written by a newer benchlab (schema {}, this one knows {}): "
+                                     "upgrade benchlab to read it",
+                                     v, kSchemaVersion));
+      exec("PRAGMA foreign_keys = ON");
+    } else {
+      exec("PRAGMA foreign_keys = ON");
+      // WAL: readers never block the runner, and a committed trial survives a kill -9.
+      exec("PRAGMA journal_mode = WAL");
+      exec("PRAGMA synchronous = NORMAL");
+      migrate();
+      // A new store, or one from before application_id: mark it as benchlab's.
+      if (pragma_int(db_, "application_id") != kApplicationId)
+        exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
+    }
   } catch (const StoreError& e) {
     sqlite3_close(db_);
     db_ = nullptr;
     throw StoreError(file.string() + ": " + e.what());
   }
+}
+
+void Store::open_handle(int flags) {
+  int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("cannot open the results store " + path_.string() + ": " + msg +
+                     " (choose another file with --db)");
+  }
+  sqlite3_busy_timeout(db_, 10000);
+}
+
+void Store::check_application(bool read_only) {
+  std::int32_t id = 0;
+  try {
+    id = pragma_int(db_, "application_id");  // the first read of the file
+  } catch (const StoreError&) {
+    if (sqlite3_errcode(db_) != SQLITE_NOTADB) throw;
+    throw StoreError("not a benchlab results store, nor any SQLite database: choose another file "
+                     "with --db");
+  }
+  if (id == kApplicationId) return;
+  const char* other = "not a benchlab results store but the SQLite database of another program";
+  if (id != 0)
+    throw StoreError(fmt::format("{} (application_id {:#010x}): choose another file with --db",
+                                 other, static_cast<std::uint32_t>(id)));
+  std::vector<std::string> tables;
+  Stmt t(db_,
+         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+         "ORDER BY name");
+  while (t.step()) tables.push_back(t.text(0));
+  if (tables.empty() && pragma_int(db_, "user_version") == 0) {
+    // A new or empty file: benchlab's to fill, unless there is nothing to read.
+    if (read_only)
+      throw StoreError("is empty: no results have been stored in it yet (benchlab run stores "
+                       "results)");
+    return;
+  }
+  // A store written before benchlab set application_id: the schema version and the
+  // tables every version has.
+  auto has = [&](const char* name) {
+    return std::find(tables.begin(), tables.end(), name) != tables.end();
+  };
+  if (pragma_int(db_, "user_version") >= 1 && has("systems") && has("runs") && has("results") &&
+      has("trials"))
+    return;
+  std::string list;
+  for (std::size_t i = 0; i < tables.size() && i < 5; ++i)
+    list += (i ? ", " : "") + tables[i];
+  if (tables.size() > 5) list += ", ...";
+  throw StoreError(fmt::format("{} (tables: {}): choose another file with --db", other,
+                               list.empty() ? "none" : list));
 }
 
 Store::~Store() {

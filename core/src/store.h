@@ -24,6 +24,20 @@ class StoreError : public std::runtime_error {
 
 inline constexpr int kSchemaVersion = 2;
 
+// PRAGMA application_id of every benchlab store ("BLAB"), set when the store is created:
+// a file with another id is another program's database, never written to.
+inline constexpr std::int32_t kApplicationId = 0x424c4142;
+
+// How a store file is opened.
+struct StoreOptions {
+  // SQLITE_OPEN_READONLY: the file must exist and be a benchlab store. Only a store of
+  // an older schema is written to, once, to migrate it (refused when it is not writable).
+  bool read_only = false;
+  // Create the file's directory when it is missing (for the default store only: an
+  // explicit path with a typo in its directory is an error, not a new tree of folders).
+  bool create_directory = false;
+};
+
 using OptionList = std::vector<std::pair<std::string, std::string>>;
 
 struct ResultPlan {  // one option combination of one test, planned before it runs
@@ -84,9 +98,12 @@ struct TrialRow {
 
 class Store {
  public:
-  // Opens or creates the file (and its directory), enables WAL and foreign keys and
-  // migrates the schema. Throws StoreError with the path and what to do.
-  explicit Store(const std::filesystem::path& file);
+  // Opens an existing store or creates one (a regular file, or a new file in an existing
+  // directory), checks that it is a benchlab store (application_id, or the tables of a
+  // store written before the id existed), enables WAL and foreign keys and migrates the
+  // schema; read-only: opens an existing store and writes nothing but a migration.
+  // Throws StoreError with the path and what to do.
+  explicit Store(const std::filesystem::path& file, StoreOptions options = {});
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -124,6 +141,9 @@ class Store {
 
  private:
   void migrate();
+  void open_handle(int flags);
+  // Whether the open file is a benchlab store; throws StoreError when it is not.
+  void check_application(bool read_only);
   std::vector<std::int64_t> insert_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
                                            const std::vector<std::vector<MetricDecl>>& metrics);
   std::filesystem::path path_;

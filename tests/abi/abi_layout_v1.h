@@ -51,7 +51,25 @@ static_assert(BENCHLAB_STATUS_PENDING == 0 && BENCHLAB_STATUS_OK == 1 &&
                   BENCHLAB_STATUS_PARTIAL == 4,
               "result statuses are fixed");
 static_assert(BENCHLAB_EV_PLAN == 1 && BENCHLAB_EV_LOG == 7, "event types are fixed");
-static_assert(BENCHLAB_NO_DEFAULT_DIRS == 0x1u, "config flags are fixed");
+static_assert(BENCHLAB_NO_DEFAULT_DIRS == 0x1u && BENCHLAB_READ_ONLY == 0x2u &&
+                  BENCHLAB_NO_STORE == 0x4u,
+              "config flags are fixed");
+static_assert(BENCHLAB_OPTION_STRING == BL_OPTION_STRING && BENCHLAB_OPTION_INT == BL_OPTION_INT &&
+                  BENCHLAB_OPTION_FLOAT == BL_OPTION_FLOAT &&
+                  BENCHLAB_OPTION_BOOL == BL_OPTION_BOOL && BENCHLAB_OPTION_ENUM == BL_OPTION_ENUM,
+              "operator API option types are the plugin ABI's");
+static_assert(BENCHLAB_OPTION_REQUIRED == 0x1u && BENCHLAB_OPTION_REPEATED == 0x2u &&
+                  BENCHLAB_METRIC_OPTIONAL == 0x1u,
+              "operator API option and metric flags are fixed");
+static_assert(BENCHLAB_LOWER_IS_BETTER == -1 && BENCHLAB_HIGHER_IS_BETTER == 1,
+              "operator API directions are fixed");
+static_assert(BENCHLAB_WARMUP_NONE == -1, "BENCHLAB_WARMUP_NONE is fixed");
+static_assert(BENCHLAB_PLUGIN_ABI_MAJOR == BL_ABI_MAJOR &&
+                  BENCHLAB_PLUGIN_ABI_MINOR == BL_ABI_MINOR,
+              "benchlab.h names the plugin ABI of plugin.h");
+static_assert(BENCHLAB_VERSION_NUMBER == BENCHLAB_VERSION_MAJOR * 1000000 +
+                                             BENCHLAB_VERSION_MINOR * 1000 + BENCHLAB_VERSION_PATCH,
+              "BENCHLAB_VERSION_NUMBER is MAJOR * 1000000 + MINOR * 1000 + PATCH");
 
 #if defined(__LP64__) && (defined(__x86_64__) || defined(__aarch64__))
 
@@ -181,6 +199,15 @@ BL_PIN_OFFSET(bl_plugin, get_extension, 64);
 BL_PIN_SIZE(bl_plugin, 72);
 
 /* ---- benchlab.h ---- */
+BL_PIN_OFFSET(benchlab_version_info, struct_size, 0);
+BL_PIN_OFFSET(benchlab_version_info, major, 4);
+BL_PIN_OFFSET(benchlab_version_info, minor, 8);
+BL_PIN_OFFSET(benchlab_version_info, patch, 12);
+BL_PIN_OFFSET(benchlab_version_info, plugin_abi_major, 16);
+BL_PIN_OFFSET(benchlab_version_info, plugin_abi_minor, 20);
+BL_PIN_OFFSET(benchlab_version_info, string, 24);
+BL_PIN_SIZE(benchlab_version_info, 32);
+
 BL_PIN_OFFSET(benchlab_config, struct_size, 0);
 BL_PIN_OFFSET(benchlab_config, db_path, 8);
 BL_PIN_OFFSET(benchlab_config, plugin_dirs, 16);
@@ -198,7 +225,29 @@ BL_PIN_OFFSET(benchlab_plugin_info, path, 32);
 BL_PIN_OFFSET(benchlab_plugin_info, kind, 40);
 BL_PIN_OFFSET(benchlab_plugin_info, options, 48);
 BL_PIN_OFFSET(benchlab_plugin_info, metrics, 56);
-BL_PIN_SIZE(benchlab_plugin_info, 64);
+BL_PIN_OFFSET(benchlab_plugin_info, option_count, 64); /* appended in 0.1 */
+BL_PIN_OFFSET(benchlab_plugin_info, metric_count, 68); /* appended in 0.1 */
+BL_PIN_SIZE(benchlab_plugin_info, 72);
+
+BL_PIN_OFFSET(benchlab_option_info, struct_size, 0);
+BL_PIN_OFFSET(benchlab_option_info, name, 8);
+BL_PIN_OFFSET(benchlab_option_info, type, 16);
+BL_PIN_OFFSET(benchlab_option_info, flags, 20);
+BL_PIN_OFFSET(benchlab_option_info, default_value, 24);
+BL_PIN_OFFSET(benchlab_option_info, allowed_count, 32);
+BL_PIN_OFFSET(benchlab_option_info, allowed, 40);
+BL_PIN_OFFSET(benchlab_option_info, min_value, 48);
+BL_PIN_OFFSET(benchlab_option_info, max_value, 56);
+BL_PIN_OFFSET(benchlab_option_info, description, 64);
+BL_PIN_SIZE(benchlab_option_info, 72);
+
+BL_PIN_OFFSET(benchlab_metric_info, struct_size, 0);
+BL_PIN_OFFSET(benchlab_metric_info, name, 8);
+BL_PIN_OFFSET(benchlab_metric_info, unit, 16);
+BL_PIN_OFFSET(benchlab_metric_info, direction, 24);
+BL_PIN_OFFSET(benchlab_metric_info, flags, 28);
+BL_PIN_OFFSET(benchlab_metric_info, description, 32);
+BL_PIN_SIZE(benchlab_metric_info, 40);
 
 BL_PIN_OFFSET(benchlab_profile_info, struct_size, 0);
 BL_PIN_OFFSET(benchlab_profile_info, id, 8);

@@ -1,7 +1,8 @@
-/* The operator API driven from plain C, as a lab script would: open a store in a
- * temporary directory with only the test plugins, list them, run `noop` three times,
- * read the result through the cursor and as JSON, close. Exit status 0 when all holds;
- * otherwise each failed check is printed with its line. */
+/* The operator API driven from plain C, as a lab script would: check the version it
+ * loaded, open a store in a temporary directory with only the test plugins, list them
+ * with their options and metrics, run `noop` three times with an otherwise zeroed
+ * request, read the result through the cursor and as JSON, close. Exit status 0 when all
+ * holds; otherwise each failed check is printed with its line. */
 #define _GNU_SOURCE
 #include <benchlab/benchlab.h>
 #include <ftw.h>
@@ -79,13 +80,25 @@ int main(void) {
   cfg.worker_path = BENCHLAB_WORKER_PATH;
   cfg.flags = BENCHLAB_NO_DEFAULT_DIRS;
 
+  /* The library loaded is the one this program was compiled against. */
+  benchlab_version_info version;
+  memset(&version, 0, sizeof version);
+  version.struct_size = sizeof version;
+  CHECK_OK(benchlab_library_version(&version));
+  CHECK(version.major == BENCHLAB_VERSION_MAJOR && version.minor == BENCHLAB_VERSION_MINOR &&
+        version.patch == BENCHLAB_VERSION_PATCH);
+  CHECK(version.plugin_abi_major == BENCHLAB_PLUGIN_ABI_MAJOR &&
+        version.plugin_abi_minor == BENCHLAB_PLUGIN_ABI_MINOR);
+  CHECK(version.string && strcmp(version.string, BENCHLAB_VERSION_STRING) == 0);
+  CHECK(strcmp(benchlab_version(), BENCHLAB_VERSION_STRING) == 0);
+
   benchlab_ctx* ctx = NULL;
   CHECK_OK(benchlab_open(&cfg, &ctx));
   if (!ctx) return 1;
   CHECK(strcmp(benchlab_db_path(ctx), db) == 0);
-  CHECK(strlen(benchlab_version()) > 0);
+  CHECK(benchlab_errmsg()[0] == '\0');
 
-  /* The test plugins, noop among them, with its option and metric lines. */
+  /* The test plugins, noop among them, with its options and metric read field by field. */
   int found = 0;
   for (uint32_t i = 0; i < benchlab_plugin_count(ctx); ++i) {
     benchlab_plugin_info p;
@@ -95,15 +108,34 @@ int main(void) {
     if (p.id && strcmp(p.id, "noop") == 0) {
       found = 1;
       CHECK(p.kind == BENCHLAB_PLUGIN_WORKLOAD);
-      CHECK(strstr(p.options, "sleep_ms=0 (int)") != NULL);
-      CHECK(strstr(p.metrics, "value [x] higher") != NULL);
       CHECK(strstr(p.path, "noop.so") != NULL);
+      CHECK(p.option_count == 5);
+      CHECK(p.metric_count == 1);
+      benchlab_option_info o;
+      memset(&o, 0, sizeof o);
+      o.struct_size = sizeof o;
+      CHECK_OK(benchlab_plugin_option_at(ctx, i, 0, &o));
+      CHECK(o.name && strcmp(o.name, "sleep_ms") == 0);
+      CHECK(o.type == BENCHLAB_OPTION_INT);
+      CHECK(o.default_value && strcmp(o.default_value, "0") == 0);
+      CHECK(o.min_value == 0 && o.max_value == 60000);
+      CHECK(o.flags == 0 && o.allowed_count == 0 && o.allowed == NULL);
+      benchlab_metric_info m;
+      memset(&m, 0, sizeof m);
+      m.struct_size = sizeof m;
+      CHECK_OK(benchlab_plugin_metric_at(ctx, i, 0, &m));
+      CHECK(m.name && strcmp(m.name, "value") == 0);
+      CHECK(m.unit && strcmp(m.unit, "x") == 0);
+      CHECK(m.direction == BENCHLAB_HIGHER_IS_BETTER);
+      CHECK(m.flags == 0);
+      CHECK(benchlab_plugin_metric_at(ctx, i, 1, &m) == BENCHLAB_E_NOT_FOUND);
     }
   }
   CHECK(found);
   CHECK(benchlab_profile_count(ctx) == 0);
 
-  /* Run noop three times. */
+  /* Run noop three times; every other field zero: the defaults (no warm-up for a bare
+     plugin, the default timeout). */
   const char* targets[] = {"noop", NULL};
   struct events ev = {0, 0, 0, 0};
   benchlab_run_request req;
@@ -111,7 +143,6 @@ int main(void) {
   req.struct_size = sizeof req;
   req.targets = targets;
   req.trials = 3;
-  req.warmup = 0;
   req.system_name = "capi-test";
   req.on_event = on_event;
   req.user = &ev;
@@ -150,8 +181,11 @@ int main(void) {
   char* json = NULL;
   CHECK_OK(benchlab_results_json(ctx, run_id, &json));
   CHECK(json && json[0] == '{');
-  CHECK(json && strstr(json, "\"results\"") && strstr(json, "\"inventory\"") &&
-        strstr(json, "\"noop\""));
+  CHECK(json && strstr(json, "\"format_version\":1") && strstr(json, "\"results\"") &&
+        strstr(json, "\"inventory\"") && strstr(json, "\"noop\""));
+  /* The zeroed warmup meant the default, none: three trials, no warm-up. */
+  CHECK(json && strstr(json, "\"warmup\":true") == NULL);
+  CHECK(json && strstr(json, "\"index\":2") && !strstr(json, "\"index\":3"));
   benchlab_free(json);
 
   char* inventory = NULL;

@@ -22,6 +22,20 @@ static_assert(std::is_same_v<bl_entry_fn, const bl_plugin* (*)(uint32_t, uint32_
 static_assert(std::is_same_v<decltype(&benchlab_run),
                              int32_t (*)(benchlab_ctx*, const benchlab_run_request*, int64_t*)>);
 static_assert(std::is_same_v<decltype(&benchlab_errmsg), const char* (*)()>);
+static_assert(
+    std::is_same_v<decltype(&benchlab_library_version), int32_t (*)(benchlab_version_info*)>);
+static_assert(
+    std::is_same_v<decltype(&benchlab_plugin_option_at),
+                   int32_t (*)(const benchlab_ctx*, uint32_t, uint32_t, benchlab_option_info*)>);
+static_assert(
+    std::is_same_v<decltype(&benchlab_plugin_metric_at),
+                   int32_t (*)(const benchlab_ctx*, uint32_t, uint32_t, benchlab_metric_info*)>);
+static_assert(std::is_standard_layout_v<benchlab_option_info> &&
+              std::is_trivially_copyable_v<benchlab_option_info>);
+static_assert(std::is_standard_layout_v<benchlab_metric_info> &&
+              std::is_trivially_copyable_v<benchlab_metric_info>);
+static_assert(std::is_standard_layout_v<benchlab_version_info> &&
+              std::is_trivially_copyable_v<benchlab_version_info>);
 
 int benchlab_test_cxx20_sizes() {
   return static_cast<int>(sizeof(bl_plugin) + sizeof(benchlab_result));

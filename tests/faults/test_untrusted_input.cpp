@@ -1,7 +1,9 @@
 // Input an attacker or a careless colleague controls: plugin files others could change
 // (loading one runs its code as the operator), shell syntax in a profile's command
-// arguments, and plugins that litter their scratch directory and crash or hang.
+// arguments, plugins that litter their scratch directory and crash or hang, and --db
+// files that are not benchlab stores (another program's database, a device).
 #include <grp.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -316,4 +318,61 @@ TEST_CASE("reading results and the inventory loads no plugin file", "[security][
   // The first call that needs the plugins discovers them, and pays for the hang.
   CHECK_THAT(Catch::Detail::stringify(h.diagnostics()), Contains("hung for 10 s"));
   CHECK(seconds() >= 10);
+}
+
+TEST_CASE("another program's SQLite database given as --db is refused and left as it was",
+          "[security][store][integration]") {
+  TempDir tmp;
+  const fs::path other = tmp.path() / "inventory.sqlite";
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(other.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "CREATE TABLE runs(id INTEGER, mileage REAL); INSERT INTO runs VALUES "
+                         "(1, 12.5); PRAGMA user_version = 7;",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  const auto before = read_file(other);
+  for (const std::vector<std::string>& args :
+       {store_args(other, {"run", "noop", "-n", "1", "-q"}),
+        std::vector<std::string>{"results", "--db", other.string()}}) {
+    const fs::path log = tmp.path() / "benchlab.log";
+    fs::remove(log);
+    Exit e = run_benchlab(args, log);
+    const std::string out = read_file(log);
+    INFO(out);
+    CHECK(e.exited);
+    CHECK(e.code == 3);
+    CHECK_THAT(out, Contains(other.string() + ": not a benchlab results store"));
+    CHECK_THAT(out, Contains("tables: runs"));
+    CHECK_THAT(out, !Contains("already exists"));
+  }
+  CHECK(read_file(other) == before);
+  CHECK_FALSE(fs::exists(other.string() + "-wal"));
+  CHECK_FALSE(fs::exists(other.string() + "-journal"));
+}
+
+TEST_CASE("a --db naming a device, or a link to one, is refused before SQLite touches it",
+          "[security][store][integration]") {
+  TempDir tmp;
+  const fs::path link = tmp.path() / "results.db";
+  fs::create_symlink("/dev/null", link);
+  const bool leftovers_before = fs::exists("/dev/null-journal") || fs::exists("/dev/null-wal") ||
+                                fs::exists("/dev/full-journal");
+  for (const fs::path& db : {fs::path("/dev/null"), fs::path("/dev/full"), link}) {
+    INFO(db);
+    const fs::path log = tmp.path() / "benchlab.log";
+    fs::remove(log);
+    Exit e = run_benchlab(store_args(db, {"run", "noop", "-n", "1", "-q"}), log);
+    const std::string out = read_file(log);
+    INFO(out);
+    CHECK(e.code == 3);
+    CHECK_THAT(out, Contains("is a device, not a results store"));
+  }
+  if (!leftovers_before) {
+    CHECK_FALSE(fs::exists("/dev/null-journal"));
+    CHECK_FALSE(fs::exists("/dev/null-wal"));
+    CHECK_FALSE(fs::exists("/dev/full-journal"));
+  }
 }

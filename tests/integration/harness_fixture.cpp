@@ -122,7 +122,8 @@ RunOutcome run(const Harness& h, const RunSpec& spec) {
   req.min_trials = spec.min_trials;
   req.max_trials = spec.max_trials;
   req.target_ci = spec.target_ci;
-  req.warmup = spec.warmup;
+  // RunSpec: -1 the profile's, 0 none; the request: 0 the profile's.
+  req.warmup = spec.warmup < 0 ? 0 : spec.warmup == 0 ? BENCHLAB_WARMUP_NONE : spec.warmup;
   req.timeout_s = spec.timeout_s;
   req.system_name = spec.system_name.empty() ? nullptr : spec.system_name.c_str();
   req.resume_run_id = spec.resume;

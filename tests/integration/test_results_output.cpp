@@ -1,8 +1,12 @@
-// What comes out of the store: the JSON document tools read, text that looks like SQL
-// stored verbatim, metrics a plugin declares at run time, and a plugin built against an
-// older header measured like any other.
+// What comes out of the store: the JSON documents tools read (one run, every run; see
+// docs/json-format.md), text that looks like SQL stored verbatim, metrics a plugin
+// declares at run time, and a plugin built against an older header measured like any
+// other.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <utility>
+#include <vector>
 
 #include "harness_fixture.h"
 
@@ -35,6 +39,7 @@ TEST_CASE("the results JSON holds the run, the inventory, and results with stats
   REQUIRE(r.rc == BENCHLAB_OK);
 
   json::value doc = json::parse(results_json(h, r.run_id));
+  CHECK(doc.at("format_version").to_number<int>() == 1);
   const auto& run = doc.at("run").as_object();
   CHECK(run.at("id").to_number<std::int64_t>() == r.run_id);
   CHECK(run.at("status").as_string() == "complete");
@@ -153,4 +158,126 @@ TEST_CASE("a plugin built against an older header runs, without the teardown it 
   r = run(h, spec);
   REQUIRE(r.rc == BENCHLAB_OK);
   CHECK(results(h, r.run_id).at(0).mean == 27.0);
+}
+
+namespace {
+
+// The {name, value} objects of a JSON options array as pairs.
+std::vector<std::pair<std::string, std::string>> option_pairs(const json::value& options) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& o : options.as_array())
+    out.emplace_back(std::string(o.at("name").as_string()), std::string(o.at("value").as_string()));
+  return out;
+}
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+}  // namespace
+
+TEST_CASE("results --all --json is one document with every run, its results, trials and system",
+          "[output][integration]") {
+  TempDir tmp;
+  const fs::path db = tmp.path() / "results.db";
+  std::vector<std::int64_t> ids;
+  {
+    Harness h(db);
+    for (const char* target : {"noop", "dynmetric", "it-noop"}) {
+      RunSpec spec;
+      spec.targets = {target};
+      spec.trials = 2;
+      spec.system_name = std::string("box-") + target;
+      auto r = run(h, spec);
+      INFO(r.message);
+      REQUIRE(r.rc == BENCHLAB_OK);
+      ids.push_back(r.run_id);
+    }
+    // The API and the command line give the same document.
+    char* text = nullptr;
+    REQUIRE(benchlab_results_json(h.ctx(), -1, &text) == BENCHLAB_OK);
+    const json::value api = json::parse(text);
+    benchlab_free(text);
+    const fs::path log = tmp.path() / "all.json";
+    REQUIRE(run_cli({"results", "--all", "--json", "--db", db.string()}, log) == 0);
+    CHECK(json::parse(read_file(log)) == api);
+  }
+  const fs::path log = tmp.path() / "all-2.json";
+  REQUIRE(run_cli({"results", "--all", "--json", "--db", db.string()}, log) == 0);
+  const json::value doc = json::parse(read_file(log));
+  CHECK(doc.at("format_version").to_number<int>() == 1);
+  const auto& runs = doc.at("runs").as_array();
+  REQUIRE(runs.size() == 3);
+  const char* tests[] = {"noop", "dynmetric", "it-noop"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    INFO("run " << i);
+    const auto& r = runs[i].as_object();
+    CHECK(r.at("run").at("id").to_number<std::int64_t>() == ids[i]);
+    CHECK(r.at("run").at("system").as_string() == std::string("box-") + tests[i]);
+    CHECK(r.at("inventory").is_object());
+    CHECK_FALSE(r.contains("format_version"));  // once, at the top
+    const auto& results = r.at("results").as_array();
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].at("test").as_string() == tests[i]);
+    CHECK(results[0].at("trials").as_array().size() == 2);
+  }
+
+  // The table of every run lists all three.
+  const fs::path table = tmp.path() / "all.txt";
+  REQUIRE(run_cli({"results", "--all", "--db", db.string()}, table) == 0);
+  const std::string text = read_file(table);
+  CHECK_THAT(text, Contains("noop") && Contains("dynmetric") && Contains("it-noop"));
+}
+
+TEST_CASE("options in the JSON are {name, value} objects in order, repeats kept, not strings",
+          "[output][integration]") {
+  TempDir tmp;
+  Harness h(tmp.path() / "results.db");
+  RunSpec spec;
+  spec.targets = {"noop"};
+  spec.trials = 1;
+  spec.options = {"label=a \"b\"", "noop:sleep_ms=1"};
+  auto r = run(h, spec);
+  INFO(r.message);
+  REQUIRE(r.rc == BENCHLAB_OK);
+  const json::value doc = json::parse(results_json(h, r.run_id));
+  const json::value& settings = doc.at("run").at("settings");
+  CHECK(option_pairs(settings.at("options")) ==
+        Pairs{{"label", "a \"b\""}, {"noop:sleep_ms", "1"}});
+  CHECK(settings.at("trials").to_number<int>() == 1);
+  CHECK(settings.at("target_ci").is_null());  // not overridden
+  CHECK(settings.at("warmup").is_null());
+  const auto result_options = option_pairs(doc.at("results").at(0).at("options"));
+  CHECK(std::find(result_options.begin(), result_options.end(),
+                  std::pair<std::string, std::string>{"label", "a \"b\""}) != result_options.end());
+  CHECK(std::find(result_options.begin(), result_options.end(),
+                  std::pair<std::string, std::string>{"sleep_ms", "1"}) != result_options.end());
+}
+
+TEST_CASE("a run stored by an older benchlab, with options as a string and NaN, reads as JSON",
+          "[output][integration]") {
+  TempDir tmp;
+  const fs::path db_file = tmp.path() / "results.db";
+  std::int64_t id = 0;
+  {
+    Harness h(db_file);
+    RunSpec spec;
+    spec.targets = {"noop"};
+    spec.trials = 1;
+    auto r = run(h, spec);
+    REQUIRE(r.rc == BENCHLAB_OK);
+    id = r.run_id;
+  }
+  {
+    // What benchlab 0.1 wrote for `-o label=x --target-ci nan`.
+    Db db(db_file);
+    db.rows("UPDATE runs SET settings = ?1",
+            {R"({"options":"[[\"label\",\"x\"]]","trials":0,"target_ci":NaN,"warmup":-1,)"
+             R"("timeout_s":-Infinity})"});
+  }
+  Harness h(db_file);
+  const json::value doc = json::parse(results_json(h, id));
+  const json::value& settings = doc.at("run").at("settings");
+  CHECK(option_pairs(settings.at("options")) == Pairs{{"label", "x"}});
+  CHECK(settings.at("target_ci").is_null());
+  CHECK(settings.at("timeout_s").is_null());
+  CHECK(settings.at("warmup").to_number<int>() == -1);
 }

@@ -28,7 +28,7 @@ std::int64_t plan_one(Store& s, std::int64_t& run) {
 
 TEST_CASE("a new store is created with its directory, in WAL mode, at the current schema") {
   TempDir t;
-  Store s(t.path / "sub" / "dir" / "r.db");
+  Store s(t.path / "sub" / "dir" / "r.db", StoreOptions{.create_directory = true});
   CHECK(fs::exists(t.path / "sub" / "dir" / "r.db"));
   Stmt q(s.handle(), "PRAGMA journal_mode");
   REQUIRE(q.step());

@@ -4,17 +4,25 @@
  * binding use nothing else. This header is the specification.
  *
  * Conventions (normative):
- *  - Every function returning int32_t returns BENCHLAB_OK or an error code; the text of
- *    the last error on the calling thread is benchlab_errmsg(), valid until the next
- *    call of this API on that thread.
+ *  - Every function returning int32_t returns BENCHLAB_OK or an error code. On an error,
+ *    benchlab_errmsg() is the text of that error; on BENCHLAB_OK it is "". The text is the
+ *    calling thread's and stays valid until that thread's next call of this API.
  *  - Structs the caller fills or receives start with `struct_size`; set it to sizeof()
- *    before the call. Fields are only ever appended.
+ *    before the call. The library reads or writes no byte past `struct_size`, so a caller
+ *    built against an older, shorter struct keeps working. Fields are only ever appended.
+ *  - A struct handed in that is all zeros but for `struct_size` means "the defaults";
+ *    each field's comment says what its zero means.
  *  - Strings handed in are copied or used only during the call. Strings in structs handed
  *    out live as long as the object they came from (the context, the cursor), unless a
  *    comment says otherwise. char* results owned by the caller are freed with
- *    benchlab_free().
- *  - A context is used by one thread at a time, except benchlab_cancel(), which may be
- *    called from any thread or a signal handler.
+ *    benchlab_free(). All strings are UTF-8.
+ *  - Counts and indexes are count-then-fill: *_count() gives n, *_at(i) fills one of
+ *    0 <= i < n, and an i out of range is BENCHLAB_E_NOT_FOUND.
+ *  - Threads: [any] = any thread at any time; [ctx] = the thread that uses the context,
+ *    which is one thread at a time (calls on one context are never concurrent); [signal]
+ *    = also async-signal-safe.
+ *  - Numbers handed in must be finite: NaN and infinities are BENCHLAB_E_INVALID. Numbers
+ *    handed out (JSON included) are finite; JSON has null where a value does not exist.
  */
 #ifndef BENCHLAB_H
 #define BENCHLAB_H
@@ -32,47 +40,87 @@ extern "C" {
 #define BENCHLAB_API
 #endif
 
+/* ---- Versions ----
+ * The version of benchlab this header belongs to (the project's version; the build checks
+ * that they agree), and the plugin ABI (plugin.h's BL_ABI_MAJOR.BL_ABI_MINOR) that a
+ * library of this version hosts. A program compares these with benchlab_library_version()
+ * to learn what it loaded. */
+#define BENCHLAB_VERSION_MAJOR 0
+#define BENCHLAB_VERSION_MINOR 1
+#define BENCHLAB_VERSION_PATCH 0
+#define BENCHLAB_VERSION_STRING "0.1.0"
+/* MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons: 0.1.0 is 1000. */
+#define BENCHLAB_VERSION_NUMBER \
+  (BENCHLAB_VERSION_MAJOR * 1000000 + BENCHLAB_VERSION_MINOR * 1000 + BENCHLAB_VERSION_PATCH)
+#define BENCHLAB_PLUGIN_ABI_MAJOR 1
+#define BENCHLAB_PLUGIN_ABI_MINOR 1
+
+/* ---- Status codes ---- */
 #define BENCHLAB_OK 0
-#define BENCHLAB_ERROR 1          /* anything else; see benchlab_errmsg() */
-#define BENCHLAB_E_INVALID 2      /* bad argument, option, or target */
-#define BENCHLAB_E_NOT_FOUND 3    /* no such target, run or plugin */
-#define BENCHLAB_E_STORE 4        /* the SQLite store could not be opened or written */
-#define BENCHLAB_E_PROFILE 5      /* a profile or suite file is malformed */
-#define BENCHLAB_E_INTERRUPTED 6  /* benchlab_cancel() was called during a run */
+#define BENCHLAB_ERROR 1           /* anything else; see benchlab_errmsg() */
+#define BENCHLAB_E_INVALID 2       /* bad argument, option, number or target */
+#define BENCHLAB_E_NOT_FOUND 3     /* no such target, run, plugin or index */
+#define BENCHLAB_E_STORE 4         /* the SQLite store could not be opened, read or written */
+#define BENCHLAB_E_PROFILE 5       /* a profile or suite file is malformed */
+#define BENCHLAB_E_INTERRUPTED 6   /* benchlab_cancel() was called during a run */
 #define BENCHLAB_E_TRIALS_FAILED 7 /* the run finished, but some trials failed */
 
+typedef struct benchlab_version_info {
+  uint32_t struct_size;
+  uint32_t major, minor, patch;                /* of the library loaded */
+  uint32_t plugin_abi_major, plugin_abi_minor; /* the plugin ABI it hosts */
+  const char* string;                          /* "0.1.0"; static */
+} benchlab_version_info;
+
+/* [any] Fills *out with the loaded library's version. E_INVALID when out is NULL or its
+   struct_size is unset. */
+BENCHLAB_API int32_t benchlab_library_version(benchlab_version_info* out);
+/* [any] The loaded library's version as text, e.g. "0.1.0". Static, never NULL. */
+BENCHLAB_API const char* benchlab_version(void);
+/* [any] Text of the last call's error on this thread; "" after a call that succeeded.
+   Never NULL; valid until this thread's next call of this API. */
+BENCHLAB_API const char* benchlab_errmsg(void);
+/* [any] Frees a char* the API handed to the caller; NULL is a no-op. */
+BENCHLAB_API void benchlab_free(void* p);
+
+/* ---- Context ---- */
 typedef struct benchlab_ctx benchlab_ctx;
+
+/* benchlab_config.flags */
+#define BENCHLAB_NO_DEFAULT_DIRS 0x1u /* search only plugin_dirs and profile_dirs: no
+                                         environment, no installed directories */
+#define BENCHLAB_READ_ONLY 0x2u       /* open an existing store read-only: E_STORE when it
+                                         does not exist; benchlab_run() is refused */
+#define BENCHLAB_NO_STORE 0x4u        /* open no store at all (db_path and READ_ONLY are
+                                         ignored): for discovery and the inventory; the
+                                         run and results calls return E_STORE */
 
 typedef struct benchlab_config {
   uint32_t struct_size;
-  const char* db_path;               /* NULL: $XDG_DATA_HOME/benchlab/results.db, else
-                                        ~/.local/share/benchlab/results.db */
-  const char* const* plugin_dirs;    /* NULL-terminated; searched before BENCHLAB_PLUGIN_PATH
-                                        and the installed plugin directory */
-  const char* const* profile_dirs;   /* NULL-terminated; searched before
-                                        BENCHLAB_PROFILE_PATH and the installed profiles */
-  const char* worker_path;           /* NULL: BENCHLAB_WORKER, else the installed worker */
-  const char* sysroot;               /* NULL: "/". Root for /proc and /sys reads (tests) */
-  uint32_t flags;                    /* BENCHLAB_NO_DEFAULT_DIRS: skip env and install dirs */
+  const char* db_path;             /* NULL: $XDG_DATA_HOME/benchlab/results.db, else
+                                      ~/.local/share/benchlab/results.db (its directory
+                                      is created). Else an existing regular file or a new
+                                      file in an existing directory; "" is E_INVALID */
+  const char* const* plugin_dirs;  /* NULL-terminated; NULL: none. Searched before
+                                      BENCHLAB_PLUGIN_PATH and the installed directory */
+  const char* const* profile_dirs; /* NULL-terminated; NULL: none. Searched before
+                                      BENCHLAB_PROFILE_PATH and the installed profiles */
+  const char* worker_path;         /* NULL: $BENCHLAB_WORKER, else the installed worker */
+  const char* sysroot;             /* NULL: "/". Root for /proc and /sys reads (tests) */
+  uint32_t flags;                  /* 0: a writable store, default directories too;
+                                      else BENCHLAB_NO_DEFAULT_DIRS | _READ_ONLY | _NO_STORE */
 } benchlab_config;
 
-#define BENCHLAB_NO_DEFAULT_DIRS 0x1u
-
-/* Library version string, e.g. "0.1.0". Static. */
-BENCHLAB_API const char* benchlab_version(void);
-/* Text of the last error on this thread; never NULL. */
-BENCHLAB_API const char* benchlab_errmsg(void);
-/* Free a char* the API returned to the caller; NULL is a no-op. */
-BENCHLAB_API void benchlab_free(void* p);
-
-/* Open a context: opens (creating and migrating) the store. `cfg` may be NULL for
-   defaults. On failure *out is NULL. Plugins and profiles are discovered at the first call
-   that needs them (the plugin, profile and diagnostic calls, benchlab_run), so reading
-   results or the inventory loads no plugin. */
+/* [any] Opens a context. cfg NULL means all defaults. The store is opened (created and
+   migrated unless READ_ONLY) now; a file that is not a benchlab store is E_STORE. Plugins
+   and profiles are discovered at the first call that needs them (the plugin, profile and
+   diagnostic calls, benchlab_run), so reading results or the inventory loads no plugin.
+   *out: the context, owned by the caller until benchlab_close(); NULL on failure. */
 BENCHLAB_API int32_t benchlab_open(const benchlab_config* cfg, benchlab_ctx** out);
-/* Close a context; NULL is a no-op. */
+/* [ctx] Closes a context and frees everything it handed out; NULL is a no-op. */
 BENCHLAB_API void benchlab_close(benchlab_ctx* ctx);
-/* Path of the store the context uses. Lives with the context. */
+/* [ctx] Path of the store the context uses; "" with BENCHLAB_NO_STORE or a NULL ctx.
+   Lives with the context. */
 BENCHLAB_API const char* benchlab_db_path(const benchlab_ctx* ctx);
 
 /* ---- Discovery ---- */
@@ -84,21 +132,75 @@ typedef struct benchlab_plugin_info {
   const char* id;
   const char* version;
   const char* description;
-  const char* path;       /* the .so it was loaded from */
-  int32_t kind;           /* BENCHLAB_PLUGIN_* */
-  const char* options;    /* one line per option: "name=default (type) description" */
-  const char* metrics;    /* one line per metric: "name [unit] higher|lower" */
+  const char* path;    /* the .so it was loaded from */
+  int32_t kind;        /* BENCHLAB_PLUGIN_* */
+  const char* options; /* for people, not for parsing: one line per option; use
+                          benchlab_plugin_option_at() */
+  const char* metrics; /* for people, not for parsing: one line per metric; use
+                          benchlab_plugin_metric_at() */
+  /* ---- appended in 0.1 ---- */
+  uint32_t option_count; /* options the plugin declares (0 for probes) */
+  uint32_t metric_count; /* metrics it declares; a plugin may add more at run time */
 } benchlab_plugin_info;
 
-/* Plugins loaded. Count, then fill one by index (0 <= index < count). */
+/* [ctx] Number of plugins loaded (0 for a NULL ctx). */
 BENCHLAB_API uint32_t benchlab_plugin_count(const benchlab_ctx* ctx);
+/* [ctx] Fills *out with plugin `index`; its strings live with the context. */
 BENCHLAB_API int32_t benchlab_plugin_at(const benchlab_ctx* ctx, uint32_t index,
                                         benchlab_plugin_info* out);
+
+/* benchlab_option_info.type: the values of plugin.h's BL_OPTION_* */
+#define BENCHLAB_OPTION_STRING 1
+#define BENCHLAB_OPTION_INT 2   /* decimal int64 */
+#define BENCHLAB_OPTION_FLOAT 3 /* decimal, finite */
+#define BENCHLAB_OPTION_BOOL 4  /* "true" / "false" */
+#define BENCHLAB_OPTION_ENUM 5  /* one of `allowed` */
+/* benchlab_option_info.flags */
+#define BENCHLAB_OPTION_REQUIRED 0x1u /* no default: a profile or the operator must set it */
+#define BENCHLAB_OPTION_REPEATED 0x2u /* may be given several times (KEY=A KEY=B) */
+
+typedef struct benchlab_option_info {
+  uint32_t struct_size;
+  const char* name;
+  int32_t type;                /* BENCHLAB_OPTION_* */
+  uint32_t flags;              /* BENCHLAB_OPTION_REQUIRED | BENCHLAB_OPTION_REPEATED */
+  const char* default_value;   /* NULL when the option has none */
+  uint32_t allowed_count;      /* ENUM: number of allowed values; else 0 */
+  const char* const* allowed;  /* ENUM: allowed_count values, then NULL; else NULL */
+  double min_value, max_value; /* INT, FLOAT: inclusive bounds when min < max; else 0, 0 */
+  const char* description;     /* one line; "" when none */
+} benchlab_option_info;
+
+#define BENCHLAB_LOWER_IS_BETTER (-1)
+#define BENCHLAB_HIGHER_IS_BETTER 1
+/* benchlab_metric_info.flags */
+#define BENCHLAB_METRIC_OPTIONAL 0x1u /* a successful trial may lack it */
+
+typedef struct benchlab_metric_info {
+  uint32_t struct_size;
+  const char* name;
+  const char* unit;
+  int32_t direction;       /* BENCHLAB_LOWER_IS_BETTER or BENCHLAB_HIGHER_IS_BETTER */
+  uint32_t flags;          /* BENCHLAB_METRIC_OPTIONAL */
+  const char* description; /* "" when none */
+} benchlab_metric_info;
+
+/* [ctx] Fills *out with option `index` (0 <= index < option_count of the plugin's
+   benchlab_plugin_info) of plugin `plugin`, in declaration order; its strings and the
+   `allowed` array live with the context. */
+BENCHLAB_API int32_t benchlab_plugin_option_at(const benchlab_ctx* ctx, uint32_t plugin,
+                                               uint32_t index, benchlab_option_info* out);
+/* [ctx] Fills *out with metric `index` (0 <= index < metric_count) of plugin `plugin`;
+   its strings live with the context. */
+BENCHLAB_API int32_t benchlab_plugin_metric_at(const benchlab_ctx* ctx, uint32_t plugin,
+                                               uint32_t index, benchlab_metric_info* out);
 
 /* Problems found during discovery (a file that is not a plugin, a plugin of another ABI
    major, a world-writable directory, a malformed profile): one line each, naming the
    file and the reason. These never stop discovery of the others. */
+/* [ctx] Number of diagnostics (0 for a NULL ctx). */
 BENCHLAB_API uint32_t benchlab_diagnostic_count(const benchlab_ctx* ctx);
+/* [ctx] Diagnostic `index`; NULL when out of range. Lives with the context. */
 BENCHLAB_API const char* benchlab_diagnostic_at(const benchlab_ctx* ctx, uint32_t index);
 
 #define BENCHLAB_TARGET_PROFILE 1
@@ -109,78 +211,93 @@ typedef struct benchlab_profile_info {
   const char* id;
   const char* title;
   const char* path;
-  int32_t kind;            /* BENCHLAB_TARGET_* */
-  const char* plugin;      /* profiles: the workload plugin; suites: NULL */
-  const char* members;     /* suites: profile ids, space separated; profiles: NULL */
+  int32_t kind;        /* BENCHLAB_TARGET_* */
+  const char* plugin;  /* profiles: the workload plugin; suites: NULL */
+  const char* members; /* suites: profile ids, space separated; profiles: NULL */
 } benchlab_profile_info;
 
+/* [ctx] Number of profiles and suites (profiles first; 0 for a NULL ctx). */
 BENCHLAB_API uint32_t benchlab_profile_count(const benchlab_ctx* ctx);
+/* [ctx] Fills *out with profile or suite `index`; its strings live with the context. */
 BENCHLAB_API int32_t benchlab_profile_at(const benchlab_ctx* ctx, uint32_t index,
                                          benchlab_profile_info* out);
 
 /* ---- Running ---- */
-#define BENCHLAB_EV_PLAN 1          /* plan ready: total = results to run */
-#define BENCHLAB_EV_RESULT_BEGIN 2  /* index/total, test, options */
-#define BENCHLAB_EV_TRIAL_BEGIN 3   /* trial (1-based), trials_planned (current upper bound) */
-#define BENCHLAB_EV_TRIAL_END 4     /* trial, status, message (failure reason), value */
-#define BENCHLAB_EV_RESULT_END 5    /* status, message */
-#define BENCHLAB_EV_PROGRESS 6      /* fraction within the trial (-1 unknown), message */
-#define BENCHLAB_EV_LOG 7           /* message from a plugin or the harness */
+#define BENCHLAB_EV_PLAN 1         /* plan ready: total = results to run */
+#define BENCHLAB_EV_RESULT_BEGIN 2 /* index/total, test, options */
+#define BENCHLAB_EV_TRIAL_BEGIN 3  /* trial (1-based), trials_planned (current upper bound) */
+#define BENCHLAB_EV_TRIAL_END 4    /* trial, status, message (failure reason), value */
+#define BENCHLAB_EV_RESULT_END 5   /* status, message */
+#define BENCHLAB_EV_PROGRESS 6     /* fraction within the trial (-1 unknown), message */
+#define BENCHLAB_EV_LOG 7          /* message from a plugin or the harness */
 
 #define BENCHLAB_STATUS_PENDING 0
 #define BENCHLAB_STATUS_OK 1
 #define BENCHLAB_STATUS_FAILED 2
 #define BENCHLAB_STATUS_CANNOT_RUN 3
-#define BENCHLAB_STATUS_PARTIAL 4   /* results: some trials failed, enough succeeded */
+#define BENCHLAB_STATUS_PARTIAL 4 /* results: some trials failed, enough succeeded */
 
 typedef struct benchlab_event {
   uint32_t struct_size;
-  int32_t type;              /* BENCHLAB_EV_* */
+  int32_t type; /* BENCHLAB_EV_* */
   int64_t run_id;
-  uint32_t index, total;     /* result index (1-based) of the plan, and plan size */
-  const char* test;          /* profile id or plugin id */
-  const char* options;       /* "key=value, ..." of the result */
-  uint32_t trial;            /* 1-based, counting warm-ups; 0 outside a trial */
-  uint32_t trials_planned;   /* current upper bound on trials for this result */
-  int32_t warmup;            /* 1 for a warm-up trial */
-  int32_t status;            /* BENCHLAB_STATUS_* for *_END events */
-  const char* message;       /* reason, log line or progress note; may be NULL */
-  double value;              /* TRIAL_END: first metric's value; PROGRESS: fraction */
-  uint64_t elapsed_ns;       /* since the run began */
+  uint32_t index, total;   /* result index (1-based) of the plan, and plan size */
+  const char* test;        /* profile id or plugin id */
+  const char* options;     /* "key=value, ..." of the result */
+  uint32_t trial;          /* 1-based, counting warm-ups; 0 outside a trial */
+  uint32_t trials_planned; /* current upper bound on trials for this result */
+  int32_t warmup;          /* 1 for a warm-up trial */
+  int32_t status;          /* BENCHLAB_STATUS_* for *_END events */
+  const char* message;     /* reason, log line or progress note; may be NULL */
+  double value;            /* TRIAL_END: first metric's value; PROGRESS: fraction */
+  uint64_t elapsed_ns;     /* since the run began */
 } benchlab_event;
 
-/* Called on the thread that called benchlab_run(); the event and its strings live for
-   the call only. */
+/* [ctx] Called on the thread that called benchlab_run(); the event and its strings live
+   for the call only. It may call benchlab_cancel(), and no other function of this API
+   on the same context. */
 typedef void (*benchlab_event_fn)(void* user, const benchlab_event* ev);
 
+/* benchlab_run_request.warmup: no warm-up trial, whatever the profile says */
+#define BENCHLAB_WARMUP_NONE (-1)
+
+/* Each field's zero means the profile's setting (or the default when the profile has
+   none: 3 trials, no warm-up, 600 s timeout), so a request that is zero but for
+   struct_size and targets runs the targets as their profiles say. */
 typedef struct benchlab_run_request {
   uint32_t struct_size;
-  const char* const* targets;  /* NULL-terminated: profile ids, suite ids, plugin ids */
-  const char* const* options;  /* NULL-terminated "KEY=VALUE": override options of every
-                                  test that declares KEY ("TEST:KEY=VALUE": only of the
-                                  test or plugin with that id); a key no test declares is
-                                  an error; repeat a key to give a repeated option values */
-  uint32_t trials;             /* fixed trial count; 0: the profile's policy */
+  const char* const* targets;      /* NULL-terminated: profile ids, suite ids, plugin ids;
+                                      NULL or empty: E_INVALID unless resume_run_id is set */
+  const char* const* options;      /* NULL-terminated "KEY=VALUE"; NULL: none. Overrides
+                                      the option of every test that declares KEY
+                                      ("TEST:KEY=VALUE": only of the test or plugin with
+                                      that id); a key no test declares is E_INVALID; repeat
+                                      a key to give a repeated option several values */
+  uint32_t trials;                 /* fixed trial count; 0: the profile's policy */
   uint32_t min_trials, max_trials; /* dynamic trial count bounds; 0: the profile's */
-  double target_ci;            /* relative 95% CI half-width to reach (0.02 = 2%); 0:
-                                  the profile's */
-  int32_t warmup;              /* warm-up trials; -1: the profile's */
-  double timeout_s;            /* per phase; 0: the profile's (default 600 s) */
-  const char* system_name;     /* label of this machine in results; NULL: hostname */
-  int64_t resume_run_id;       /* non-zero: finish this interrupted run instead */
-  benchlab_event_fn on_event;  /* may be NULL */
-  void* user;
+  double target_ci;                /* relative 95% CI half-width to reach, 0 < x < 1
+                                      (0.02 = 2%); 0: the profile's */
+  int32_t warmup;                  /* warm-up trials; 0: the profile's;
+                                      BENCHLAB_WARMUP_NONE: none */
+  double timeout_s;                /* seconds per phase, > 0; 0: the profile's */
+  const char* system_name;         /* label of this machine in results; NULL or "":
+                                      the hostname */
+  int64_t resume_run_id;           /* > 0: finish this interrupted run (the other fields
+                                      but on_event and user are ignored); 0: a new run */
+  benchlab_event_fn on_event;      /* NULL: no events */
+  void* user;                      /* handed to on_event */
 } benchlab_run_request;
 
-/* Run a plan to the end. Every trial is committed as it finishes. *out_run_id receives the
-   run's id as soon as it exists, even on error. Returns BENCHLAB_OK when every result is
-   ok or cannot run, BENCHLAB_E_TRIALS_FAILED when some trials failed,
-   BENCHLAB_E_INTERRUPTED after benchlab_cancel(), another code when the plan could not be
-   made (unknown target, bad option). */
+/* [ctx] Runs a plan to the end, committing every trial as it finishes. *out_run_id (may
+   be NULL) receives the run's id as soon as the run is stored, else 0. Returns
+   BENCHLAB_OK when every result is ok or cannot run, E_TRIALS_FAILED when some trials
+   failed, E_INTERRUPTED after benchlab_cancel(), E_INVALID for a bad field (the message
+   names it), an unknown option or value, E_NOT_FOUND for an unknown target or resumed
+   run, E_STORE when the store is read-only, absent or failing. */
 BENCHLAB_API int32_t benchlab_run(benchlab_ctx* ctx, const benchlab_run_request* req,
                                   int64_t* out_run_id);
-/* [any thread, async-signal-safe] Ask a running benchlab_run() to stop: the trial in
-   flight is killed and not stored; the run is left resumable. */
+/* [any, signal] Asks a running benchlab_run() to stop: the trial in flight is killed and
+   not stored; the run is left resumable. NULL or no run in progress: a no-op. */
 BENCHLAB_API void benchlab_cancel(benchlab_ctx* ctx);
 
 /* ---- Results ---- */
@@ -188,40 +305,50 @@ typedef struct benchlab_result {
   uint32_t struct_size;
   int64_t run_id;
   int64_t result_id;
-  const char* system;      /* system name */
-  const char* test;        /* profile id, or plugin id when run without a profile */
+  const char* system; /* system name */
+  const char* test;   /* profile id, or plugin id when run without a profile */
   const char* plugin;
   const char* plugin_version;
-  const char* options;     /* "key=value, ..." */
-  const char* metric;      /* NULL when the result has no metric (cannot run, all failed) */
+  const char* options; /* "key=value, ..." */
+  const char* metric;  /* NULL when the result has no metric (cannot run, all failed) */
   const char* unit;
-  int32_t direction;       /* -1 lower is better, 1 higher is better */
-  int32_t status;          /* BENCHLAB_STATUS_* */
-  const char* reason;      /* why failed / cannot run; NULL when ok */
-  uint32_t n;              /* measured trials with a value (warm-ups excluded) */
-  uint32_t failed;         /* failed trials */
-  double mean, median, sd, cov, ci95; /* ci95: half-width of the 95% CI of the mean */
+  int32_t direction;  /* -1 lower is better, 1 higher is better */
+  int32_t status;     /* BENCHLAB_STATUS_* */
+  const char* reason; /* why failed / cannot run; NULL when ok */
+  uint32_t n;         /* measured trials with a value (warm-ups excluded) */
+  uint32_t failed;    /* failed trials */
+  double mean, median, sd, cov, ci95; /* ci95: half-width of the 95% CI of the mean
+                                         (Student t). All 0 when n = 0; sd, cov, ci95
+                                         0 when n = 1. docs/statistics.md */
   double min, max;
-  uint32_t outliers;       /* values with a modified z-score above 3.5 */
+  uint32_t outliers; /* values flagged by Rosner's generalized ESD test at alpha 0.05, for
+                        up to max(1, n / 10) outliers (so Grubbs' test below 20 values);
+                        never when n <= 2. Flagged values still count in every figure */
 } benchlab_result;
 
 typedef struct benchlab_cursor benchlab_cursor;
 
-/* Results of one run (run_id > 0), of the latest run (0), or of all runs (-1), one row
-   per result and metric in plan order. */
+/* [ctx] Opens a cursor over the results of one run (run_id > 0; E_NOT_FOUND when there is
+   none), of the latest run (0; no rows in an empty store), or of all runs (-1), one row
+   per result and metric in plan order. *out: owned by the caller, freed with
+   benchlab_cursor_free(); NULL on failure. */
 BENCHLAB_API int32_t benchlab_results(benchlab_ctx* ctx, int64_t run_id,
                                       benchlab_cursor** out);
-/* Next row: BENCHLAB_OK and *out filled (its strings live until the next call on the
-   cursor), or BENCHLAB_E_NOT_FOUND at the end. */
+/* [ctx] Next row: BENCHLAB_OK and *out filled (its strings live until the next call on
+   the cursor), or BENCHLAB_E_NOT_FOUND past the last row. */
 BENCHLAB_API int32_t benchlab_cursor_next(benchlab_cursor* cur, benchlab_result* out);
+/* [ctx] Frees a cursor; NULL is a no-op. */
 BENCHLAB_API void benchlab_cursor_free(benchlab_cursor* cur);
 
-/* The same rows with their trials, the run and the system inventory as a JSON document;
-   free with benchlab_free(). */
+/* [ctx] The results as a JSON document (docs/json-format.md), *out_json owned by the
+   caller and freed with benchlab_free(), NULL on failure. run_id > 0: that run, 0: the
+   latest (E_NOT_FOUND in an empty store): {"format_version", "run", "inventory",
+   "results"}. -1: every run, oldest first: {"format_version", "runs": [{"run",
+   "inventory", "results"}, ...]}, an empty array for an empty store. */
 BENCHLAB_API int32_t benchlab_results_json(benchlab_ctx* ctx, int64_t run_id, char** out_json);
 
-/* This machine's inventory (CPU clusters, memory, OS, kernel, compiler) as JSON; free
-   with benchlab_free(). */
+/* [ctx] This machine's inventory (CPU clusters, memory, OS, kernel, compiler) as JSON;
+   *out_json owned by the caller, freed with benchlab_free(); NULL on failure. */
 BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json);
 
 #ifdef __cplusplus
