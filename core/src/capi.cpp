@@ -110,7 +110,7 @@ const Discovered& discovered(const benchlab_ctx* ctx) {
   d.catalog = discover(ctx->paths);
   for (const auto& p : d.catalog.plugins) {
     std::string opts, mets;
-    for (const auto& o : p->info().options) {
+    for (const auto& o : p.options) {
       opts += o.name + "=" + (o.has_default ? o.default_value : "") + " (" + type_name(o.type);
       if (!o.allowed.empty()) {
         opts += ":";
@@ -120,7 +120,7 @@ const Discovered& discovered(const benchlab_ctx* ctx) {
       if (o.flags & BL_OPTION_REQUIRED) opts += ", required";
       opts += ") " + o.description + "\n";
     }
-    for (const auto& m : p->info().metrics)
+    for (const auto& m : p.metrics)
       mets += m.name + " [" + m.unit + "] " + (m.direction > 0 ? "higher" : "lower") + " is better\n";
     d.plugin_options.push_back(std::move(opts));
     d.plugin_metrics.push_back(std::move(mets));
@@ -183,7 +183,7 @@ BENCHLAB_API int32_t benchlab_plugin_at(const benchlab_ctx* ctx, uint32_t index,
   if (!ctx || !sized(out)) return fail(BENCHLAB_E_INVALID, "benchlab_plugin_at: NULL argument or struct_size unset");
   const Discovered& d = discovered(ctx);
   if (index >= d.catalog.plugins.size()) return fail(BENCHLAB_E_NOT_FOUND, "plugin index out of range");
-  const PluginInfo& p = d.catalog.plugins[index]->info();
+  const PluginInfo& p = d.catalog.plugins[index];
   benchlab_plugin_info v{};
   v.id = p.id.c_str();
   v.version = p.version.c_str();

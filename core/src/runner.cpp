@@ -130,7 +130,7 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
   std::vector<std::vector<MetricDecl>> metrics;
   int seq = 0;
   for (const auto& item : plan) {
-    const PluginInfo& info = item.plugin->info();
+    const PluginInfo& info = *item.plugin;
     std::string data_dir = item.profile ? item.profile->path.parent_path().string() : "";
     rows.push_back({++seq, item.test, info.id, info.version, info.path.string(), item.options,
                     item.profile ? item.profile->path.string() : "",
@@ -199,7 +199,7 @@ RunOutcome Runner::execute(std::int64_t run_id) {
     std::vector<Requirement> reqs;
     std::string data_dir;
     Policy policy = policy_from_json(res.policy_json, reqs, data_dir);
-    const LoadedPlugin* plugin = catalog_.plugin(res.plugin);
+    const PluginInfo* plugin = catalog_.plugin(res.plugin);
     if (!plugin) {
       finish("failed", 2, fmt::format("workload plugin '{}' is not installed any more", res.plugin));
       continue;
@@ -214,7 +214,7 @@ RunOutcome Runner::execute(std::int64_t run_id) {
     }
 
     ScratchDir scratch;
-    fs::path cache = caches / plugin->info().id / plugin->info().version;
+    fs::path cache = caches / plugin->id / plugin->version;
     std::error_code ec;
     fs::create_directories(cache, ec);
     if (ec) {
@@ -223,8 +223,8 @@ RunOutcome Runner::execute(std::int64_t run_id) {
     }
     PhaseRequest pr;
     pr.worker = opts_.worker;
-    pr.plugin_path = plugin->info().path.string();
-    pr.plugin_id = plugin->info().id;
+    pr.plugin_path = plugin->path.string();
+    pr.plugin_id = plugin->id;
     pr.options = res.options;
     pr.scratch_dir = scratch.path().string();
     pr.cache_dir = cache.string();
