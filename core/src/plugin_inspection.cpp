@@ -154,8 +154,13 @@ std::vector<Inspection> inspect_plugin_files(const fs::path& worker,
               fmt::format("checking plugins: still waiting for {} ({} so far; refused at {})",
                           files[i].string(), seconds(Clock::now() - t0), seconds(limits.deadline)));
       lock.unlock();
-      if (notice)
-        for (const auto& l : lines) notice(l);
+      for (const auto& l : lines) {
+        try {
+          if (notice) notice(l);
+        } catch (...) {
+          // The workers still run: a failing notice must not abandon them.
+        }
+      }
       lock.lock();
     }
     cv.wait(lock, all_done);
