@@ -284,10 +284,14 @@ const Suite* Catalog::suite(std::string_view id) const {
 
 Catalog discover(const SearchPaths& paths, const DiscoveryNotice& notice) {
   Catalog c;
-  std::error_code ec;
   std::vector<fs::path> plugin_files;
+  // A directory named twice (an explicit one that is also the installed one) is searched
+  // once: its plugins would otherwise each be "already loaded" from themselves.
+  std::set<std::pair<dev_t, ino_t>> searched;
   for (const auto& dir : paths.plugin_dirs) {
-    if (!fs::is_directory(dir, ec)) continue;  // absent search dirs are normal
+    struct stat st {};
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;  // absent dirs are normal
+    if (!searched.insert({st.st_dev, st.st_ino}).second) continue;
     if (auto why = unsafe_dir_reason(dir); !why.empty()) {
       c.diagnostics.push_back(dir.string() + ": plugin directory refused: " + why);
       continue;
@@ -310,10 +314,11 @@ Catalog discover(const SearchPaths& paths, const DiscoveryNotice& notice) {
     c.plugins.push_back(std::move(*v.plugin));
   }
 
+  std::set<std::pair<dev_t, ino_t>> seen;  // across profile dirs: each directory once
   for (const auto& dir : paths.profile_dirs) {
     struct stat st {};
     if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
-    std::set<std::pair<dev_t, ino_t>> seen{{st.st_dev, st.st_ino}};
+    if (!seen.insert({st.st_dev, st.st_ino}).second) continue;
     std::vector<fs::path> files;
     walk_profile_dir(dir, seen, 0, files, c.diagnostics);
     std::sort(files.begin(), files.end());

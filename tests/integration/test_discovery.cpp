@@ -520,3 +520,20 @@ TEST_CASE("no plugin is loaded into the core: only benchlab-worker processes loa
   INFO("benchlab output:\n" << read_file(log));
   only_workers(2);
 }
+
+TEST_CASE("a directory named twice is searched once", "[discovery]") {
+  // `--plugin-dir` naming the installed directory, or a path list repeating it, once made
+  // every plugin in it "already loaded" from itself.
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "plugins", profiles = tmp.path() / "profiles";
+  copy_plugin(test_plugin_dir() / "noop.so", dir, "noop.so");
+  fs::create_directories(profiles);
+  fs::copy_file(profile_dir() / "it-noop.xml", profiles / "it-noop.xml");
+  fs::create_symlink(dir, tmp.path() / "same-plugins");
+  Harness h(tmp.path() / "results.db", {dir.string(), (tmp.path() / "same-plugins").string()},
+            {profiles.string(), profiles.string()});
+  INFO("diagnostics: " << Catch::Detail::stringify(h.diagnostics()));
+  CHECK(h.plugin_ids() == std::vector<std::string>{"noop"});
+  CHECK(h.diagnostics().empty());
+  CHECK(benchlab_profile_count(h.ctx()) == 1);
+}
