@@ -207,8 +207,9 @@ XmlFile::XmlFile(const fs::path& path) : path_(path) {
     throw ProfileError(
         fmt::format("{}: is a directory; expected a profile or suite XML file", path.string()));
   if (!S_ISREG(st.st_mode))
-    throw ProfileError(fmt::format("{}: not a regular file ({}); expected a profile or suite XML file",
-                                   path.string(), file_kind(st.st_mode)));
+    throw ProfileError(
+        fmt::format("{}: not a regular file ({}); expected a profile or suite XML file",
+                    path.string(), file_kind(st.st_mode)));
   // Refused before a byte is read: a stray disk image must cost neither memory nor time.
   if (static_cast<std::uint64_t>(st.st_size) > kMaxProfileBytes)
     throw ProfileError(fmt::format(
