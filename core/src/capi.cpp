@@ -180,8 +180,7 @@ const Discovered& discovered(const benchlab_ctx* ctx) {
   if (ctx->discovered) return *ctx->discovered;
   Discovered& d = ctx->discovered.emplace();
   d.catalog = discover(ctx->paths);
-  for (const auto& lp : d.catalog.plugins) {
-    const PluginInfo& p = lp->info();
+  for (const PluginInfo& p : d.catalog.plugins) {
     d.plugin_options.push_back(options_text(p));
     d.plugin_metrics.push_back(metrics_text(p));
     auto& per_option = d.option_allowed.emplace_back();
@@ -205,7 +204,7 @@ const Catalog& catalog(const benchlab_ctx* ctx) { return discovered(ctx).catalog
 
 // Plugin `index` of the catalog, or null.
 const PluginInfo* plugin_info(const Catalog& c, uint32_t index) {
-  return index < c.plugins.size() ? &c.plugins[index]->info() : nullptr;
+  return index < c.plugins.size() ? &c.plugins[index] : nullptr;
 }
 
 // The store, or E_STORE when the context has none.

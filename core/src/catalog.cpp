@@ -1,16 +1,20 @@
 #include "catalog.h"
 
 #include <dlfcn.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <chrono>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
-#include "subprocess.h"
+#include "elf_header.h"
+#include "plugin_cache.h"
+#include "plugin_inspection.h"
+#include "plugin_trust.h"
 
 namespace benchlab {
 namespace fs = std::filesystem;
@@ -31,69 +35,198 @@ std::vector<fs::path> split_path_list(const char* s) {
   return out;
 }
 
-// Files under `dir` with extension `ext`, sorted so discovery order is stable.
-std::vector<fs::path> files_with_ext(const fs::path& dir, std::string_view ext, bool recursive,
-                                     std::vector<std::string>& diagnostics) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  auto add = [&](const fs::directory_entry& e) {
-    if (e.path().extension() == ext && e.is_regular_file(ec)) out.push_back(e.path());
-  };
-  if (recursive) {
-    for (fs::recursive_directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec), end;
-         !ec && it != end; it.increment(ec))
-      add(*it);
-  } else {
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) add(*it);
-  }
-  if (ec) diagnostics.push_back(dir.string() + ": cannot read directory: " + ec.message());
-  std::sort(out.begin(), out.end());
-  return out;
+const char* kind_of(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a file";
 }
 
-// How long loading every plugin file may take in the checking worker.
-constexpr std::chrono::seconds kCheckTimeout{10};
+std::string link_target(const fs::path& p) {
+  std::error_code ec;
+  fs::path t = fs::read_symlink(p, ec);
+  return ec ? std::string("?") : t.string();
+}
 
-// Loads `files` in benchlab-worker (--check-plugins) before discovery loads them here, so
-// that a plugin whose constructor or entry function crashes or hangs costs a diagnostic,
-// not benchlab. The worker writes a byte after each file, so the count read when it dies
-// names the file it died in; the files after that one are checked by a fresh worker.
-// Returns the files not to load. Without a worker to run, nothing is checked.
-std::set<fs::path> check_in_worker(const fs::path& worker, const std::vector<fs::path>& files,
-                                   std::vector<std::string>& diagnostics) {
-  std::set<fs::path> refused;
-  if (worker.empty() || access(worker.c_str(), X_OK) != 0) return refused;
-  std::size_t next = 0;
-  while (next < files.size()) {
-    SpawnSpec spec;
-    spec.argv = {worker.string(), "--check-plugins"};
-    for (std::size_t i = next; i < files.size(); ++i) spec.argv.push_back(files[i].string());
-    spec.new_process_group = true;
-    spec.timeout = kCheckTimeout;
-    spec.kill_grace = std::chrono::milliseconds(100);
-    std::size_t done = 0;
-    ExitInfo exit;
-    try {
-      exit = run_process(spec, [&](std::string_view out) { done += out.size(); }, nullptr);
-    } catch (const std::exception&) {  // no worker to run: the files load unchecked
-      return refused;
-    }
-    next += done;
-    if (next >= files.size()) break;  // every file answered (a constructor's exit(0) did not)
-    const fs::path& culprit = files[next];
-    std::string how = exit.timed_out ? fmt::format("hung for {} s", kCheckTimeout.count())
-                      : exit.term_signal ? "crashed: " + signal_description(exit.term_signal)
-                                         : fmt::format("ended its process with exit status {}",
-                                                       exit.exit_code);
-    diagnostics.push_back(culprit.string() + ": refused: loading it " + how +
-                          " (in a constructor or in " BL_ENTRY_SYMBOL "())");
-    refused.insert(culprit);
-    ++next;
+// What a directory entry is, read before a byte of it: a regular file (or a link to
+// one) that discovery may read, or the reason it is skipped.
+struct Entry {
+  fs::path path;
+  struct stat st {};  // of the target, when it could be followed
+  bool followed = false;
+  bool is_link = false;
+  std::string problem;  // why it is not something to read; empty when it is
+
+  bool regular() const { return followed && S_ISREG(st.st_mode); }
+  bool directory() const { return followed && S_ISDIR(st.st_mode); }
+};
+
+Entry look_at(const fs::path& p) {
+  Entry e;
+  e.path = p;
+  struct stat lst {};
+  if (lstat(p.c_str(), &lst) != 0) {
+    e.problem = std::string("cannot stat: ") + std::strerror(errno);
+    return e;
   }
-  return refused;
+  e.is_link = S_ISLNK(lst.st_mode);
+  if (!e.is_link) {
+    e.st = lst;
+    e.followed = true;
+  } else if (stat(p.c_str(), &e.st) == 0) {
+    e.followed = true;
+  } else {
+    const int err = errno;
+    e.problem = err == ELOOP ? "a symlink loop (" + link_target(p) + ")"
+                : err == ENOENT
+                    ? "a dangling symlink to " + link_target(p)
+                    : "cannot follow the symlink to " + link_target(p) + ": " + std::strerror(err);
+    return e;
+  }
+  if (!S_ISREG(e.st.st_mode) && !S_ISDIR(e.st.st_mode))
+    e.problem = e.is_link ? std::string("not a regular file (a symlink to ") +
+                                kind_of(e.st.st_mode) + ", " + link_target(p) + ")"
+                          : std::string("not a regular file (") + kind_of(e.st.st_mode) + ")";
+  return e;
+}
+
+// The *.so entries of one plugin directory, sorted so that discovery order is stable.
+std::vector<fs::path> list_plugin_dir(const fs::path& dir, std::vector<std::string>& diagnostics) {
+  std::vector<fs::path> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".so") names.push_back(it->path());
+  if (ec) diagnostics.push_back(dir.string() + ": cannot read directory: " + ec.message());
+  std::sort(names.begin(), names.end());
+  std::vector<fs::path> files;
+  for (const auto& p : names) {
+    Entry e = look_at(p);
+    if (e.regular())
+      files.push_back(p);
+    else
+      diagnostics.push_back(p.string() + ": skipped: " +
+                            (e.problem.empty() ? "not a regular file (a directory)" : e.problem));
+  }
+  return files;
+}
+
+// Every *.xml file under a profile directory, symlinked directories followed once each
+// (a link back up the tree would otherwise be walked until the path grows too long).
+void walk_profile_dir(const fs::path& dir, std::set<std::pair<dev_t, ino_t>>& seen, int depth,
+                      std::vector<fs::path>& files, std::vector<std::string>& diagnostics) {
+  std::vector<fs::path> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    names.push_back(it->path());
+  if (ec) diagnostics.push_back(dir.string() + ": cannot read directory: " + ec.message());
+  std::sort(names.begin(), names.end());
+  for (const auto& p : names) {
+    const bool xml = p.extension() == ".xml";
+    Entry e = look_at(p);
+    if (e.directory()) {
+      if (depth >= 32) {
+        diagnostics.push_back(p.string() + ": skipped: more than 32 directories deep");
+      } else if (seen.insert({e.st.st_dev, e.st.st_ino}).second) {
+        walk_profile_dir(p, seen, depth + 1, files, diagnostics);
+      } else if (e.is_link) {
+        diagnostics.push_back(p.string() + ": skipped: a symlink to " + link_target(p) +
+                              ", a directory searched already (a loop, or a second way in)");
+      }
+    } else if (e.regular()) {
+      if (xml) files.push_back(p);
+    } else if (xml || !e.followed) {
+      // A broken link may have been meant as a directory, so it is named whatever its name.
+      diagnostics.push_back(p.string() + ": skipped: " + e.problem);
+    }
+  }
+}
+
+// What decides a cached verdict besides the plugin file: the rules of this benchlab and
+// the worker that applied them.
+std::string checker_identity(const fs::path& worker) {
+  std::string id = std::string("benchlab ") + BENCHLAB_VERSION + "; " + worker.string();
+  if (auto s = stamp_of(worker))
+    id += fmt::format(" {}:{} {} {}", s->dev, s->ino, s->size, s->mtime_ns);
+  return id;
+}
+
+// One plugin file's verdict, kept in discovery order.
+struct Verdict {
+  std::optional<PluginInfo> plugin;
+  std::string refused;
+};
+
+std::vector<Verdict> judge_plugin_files(const SearchPaths& paths,
+                                        const std::vector<fs::path>& files,
+                                        const DiscoveryNotice& notice) {
+  std::vector<Verdict> verdicts(files.size());
+  PluginCache cache(paths.plugin_cache, checker_identity(paths.worker));
+  std::vector<std::size_t> unknown;  // indices of files to load in workers
+  std::vector<FileStamp> stamps(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const fs::path& file = files[i];
+    Verdict& v = verdicts[i];
+    // Trust first, every time: a cached descriptor is no reason to run code others can change.
+    if (auto why = unsafe_path_reason(file); !why.empty()) {
+      v.refused = file.string() + ": refused: " + why;
+      continue;
+    }
+    auto stamp = stamp_of(file);
+    if (!stamp) {
+      v.refused = file.string() + ": cannot stat: " + std::strerror(errno);
+      continue;
+    }
+    stamps[i] = *stamp;
+    if (const CachedVerdict* hit = cache.find(file, *stamp)) {
+      v.plugin = hit->plugin;
+      if (!hit->plugin)
+        v.refused = hit->refused + " (as found before: change or touch the file to check it again)";
+      continue;
+    }
+    if (auto why = elf_header_problem(file); !why.empty()) {
+      v.refused = file.string() + ": cannot load: " + why;
+      cache.put(file, {*stamp, std::nullopt, v.refused});
+      continue;
+    }
+    unknown.push_back(i);
+  }
+  if (unknown.empty()) {
+    cache.save();
+    return verdicts;
+  }
+  if (paths.worker.empty() || access(paths.worker.c_str(), X_OK) != 0) {
+    for (std::size_t i : unknown)
+      verdicts[i].refused = files[i].string() + ": not checked: the plugin checker " +
+                            paths.worker.string() +
+                            " is missing or not executable (set BENCHLAB_WORKER)";
+    cache.save();
+    return verdicts;
+  }
+
+  std::vector<fs::path> to_load;
+  for (std::size_t i : unknown) to_load.push_back(files[i]);
+  const std::vector<Inspection> found = inspect_plugin_files(paths.worker, to_load, {}, notice);
+  for (std::size_t k = 0; k < unknown.size(); ++k) {
+    const std::size_t i = unknown[k];
+    Verdict& v = verdicts[i];
+    v.plugin = found[k].plugin;
+    v.refused = found[k].refused;
+    // A file that changed while it was checked gets its verdict, but not for its new stamp.
+    if (found[k].lasting && stamp_of(files[i]) == stamps[i])
+      cache.put(files[i], {stamps[i], v.plugin, v.refused});
+  }
+  cache.save();
+  return verdicts;
 }
 
 }  // namespace
+
+void notice_on_stderr(const std::string& line) {
+  std::string text = "benchlab: " + line + "\n";
+  (void)!write(STDERR_FILENO, text.data(), text.size());
+}
 
 fs::path install_prefix() {
   Dl_info info{};
@@ -113,8 +246,10 @@ SearchPaths make_search_paths(const std::vector<std::string>& plugin_dirs,
   for (const auto& d : profile_dirs) p.profile_dirs.push_back(fs::absolute(d));
   fs::path prefix = install_prefix();
   if (defaults) {
-    for (auto& d : split_path_list(std::getenv("BENCHLAB_PLUGIN_PATH"))) p.plugin_dirs.push_back(fs::absolute(d));
-    for (auto& d : split_path_list(std::getenv("BENCHLAB_PROFILE_PATH"))) p.profile_dirs.push_back(fs::absolute(d));
+    for (auto& d : split_path_list(std::getenv("BENCHLAB_PLUGIN_PATH")))
+      p.plugin_dirs.push_back(fs::absolute(d));
+    for (auto& d : split_path_list(std::getenv("BENCHLAB_PROFILE_PATH")))
+      p.profile_dirs.push_back(fs::absolute(d));
     p.plugin_dirs.push_back(prefix / BENCHLAB_PLUGIN_SUBDIR);
     p.profile_dirs.push_back(prefix / BENCHLAB_PROFILE_SUBDIR);
   }
@@ -125,12 +260,13 @@ SearchPaths make_search_paths(const std::vector<std::string>& plugin_dirs,
   } else {
     p.worker = prefix / BENCHLAB_WORKER_SUBDIR / "benchlab-worker";
   }
+  p.plugin_cache = PluginCache::default_location();
   return p;
 }
 
-const LoadedPlugin* Catalog::plugin(std::string_view id) const {
+const PluginInfo* Catalog::plugin(std::string_view id) const {
   for (const auto& p : plugins)
-    if (p->info().id == id) return p.get();
+    if (p.id == id) return &p;
   return nullptr;
 }
 
@@ -146,50 +282,60 @@ const Suite* Catalog::suite(std::string_view id) const {
   return nullptr;
 }
 
-Catalog discover(const SearchPaths& paths) {
+Catalog discover(const SearchPaths& paths, const DiscoveryNotice& notice) {
   Catalog c;
-  std::error_code ec;
   std::vector<fs::path> plugin_files;
+  // A directory named twice (an explicit one that is also the installed one) is searched
+  // once: its plugins would otherwise each be "already loaded" from themselves.
+  std::set<std::pair<dev_t, ino_t>> searched;
   for (const auto& dir : paths.plugin_dirs) {
-    if (!fs::is_directory(dir, ec)) continue;  // absent search dirs are normal
+    struct stat st {};
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;  // absent dirs are normal
+    if (!searched.insert({st.st_dev, st.st_ino}).second) continue;
     if (auto why = unsafe_dir_reason(dir); !why.empty()) {
       c.diagnostics.push_back(dir.string() + ": plugin directory refused: " + why);
       continue;
     }
-    auto files = files_with_ext(dir, ".so", false, c.diagnostics);
+    auto files = list_plugin_dir(dir, c.diagnostics);
     plugin_files.insert(plugin_files.end(), files.begin(), files.end());
   }
-  const std::set<fs::path> refused = check_in_worker(paths.worker, plugin_files, c.diagnostics);
-  for (const auto& file : plugin_files) {
-    if (refused.count(file)) continue;
-    try {
-      auto lp = LoadedPlugin::load(file);
-      if (const LoadedPlugin* first = c.plugin(lp->info().id)) {
-        c.diagnostics.push_back(file.string() + ": plugin '" + lp->info().id + "' ignored: already loaded from " +
-                                first->info().path.string());
-        continue;
-      }
-      c.plugins.push_back(std::move(lp));
-    } catch (const PluginError& e) {
-      c.diagnostics.push_back(e.what());
+  std::vector<Verdict> verdicts = judge_plugin_files(paths, plugin_files, notice);
+  for (std::size_t i = 0; i < plugin_files.size(); ++i) {
+    Verdict& v = verdicts[i];
+    if (!v.plugin) {
+      c.diagnostics.push_back(std::move(v.refused));
+      continue;
     }
+    if (const PluginInfo* first = c.plugin(v.plugin->id)) {
+      c.diagnostics.push_back(plugin_files[i].string() + ": plugin '" + v.plugin->id +
+                              "' ignored: already loaded from " + first->path.string());
+      continue;
+    }
+    c.plugins.push_back(std::move(*v.plugin));
   }
+
+  std::set<std::pair<dev_t, ino_t>> seen;  // across profile dirs: each directory once
   for (const auto& dir : paths.profile_dirs) {
-    if (!fs::is_directory(dir, ec)) continue;
-    for (const auto& file : files_with_ext(dir, ".xml", true, c.diagnostics)) {
+    struct stat st {};
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (!seen.insert({st.st_dev, st.st_ino}).second) continue;
+    std::vector<fs::path> files;
+    walk_profile_dir(dir, seen, 0, files, c.diagnostics);
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
       try {
         auto ps = load_profile_file(file);
         if (ps.profile) {
           if (const Profile* first = c.profile(ps.profile->id)) {
-            c.diagnostics.push_back(file.string() + ": profile '" + ps.profile->id + "' ignored: already defined in " +
-                                    first->path.string());
+            c.diagnostics.push_back(file.string() + ": profile '" + ps.profile->id +
+                                    "' ignored: already defined in " + first->path.string());
           } else {
             c.profiles.push_back(std::move(*ps.profile));
           }
         } else if (ps.suite) {
           if (const Suite* first = c.suite(ps.suite->id)) {
-            c.diagnostics.push_back(file.string() + ": suite '" + ps.suite->id + "' ignored: already defined in " +
-                                    first->path.string());
+            c.diagnostics.push_back(file.string() + ": suite '" + ps.suite->id +
+                                    "' ignored: already defined in " + first->path.string());
           } else {
             c.suites.push_back(std::move(*ps.suite));
           }

@@ -175,7 +175,7 @@ struct Expander {
                                         p->path.string(), id, p->plugin));
       given = &p->options;
       item.requirements = p->requirements;
-    } else if (const LoadedPlugin* lp = catalog.plugin(id); lp && lp->info().kind == BL_KIND_WORKLOAD) {
+    } else if (const PluginInfo* lp = catalog.plugin(id); lp && lp->kind == BL_KIND_WORKLOAD) {
       item.plugin = lp;
       given = &none;
     } else {
@@ -186,7 +186,7 @@ struct Expander {
       throw NotFoundError(fmt::format("unknown target '{}'{}: not a suite, profile or workload plugin; "
                                   "`benchlab list` shows what can run", id, where));
     }
-    const PluginInfo& info = item.plugin->info();
+    const PluginInfo& info = *item.plugin;
     for (const auto& r : info.requirements) item.requirements.push_back({r.kind, r.name, r.amount, r.hint});
     item.options = resolve_options(info, *given, overrides_for(req.overrides, id, info.id), id);
     // Most specific last: a suite is the context a reusable profile runs in (`quick`
@@ -211,12 +211,12 @@ std::vector<PlanItem> make_plan(const Catalog& catalog, const PlanRequest& req) 
     const auto scoped = split_scope(k);  // not a structured binding: clang 14 cannot capture one
     const std::string &scope = scoped.first, &key = scoped.second;
     bool used = std::any_of(ex.items.begin(), ex.items.end(), [&](const PlanItem& i) {
-      return (scope.empty() || scope == i.test || scope == i.plugin->info().id) && i.plugin->info().option(key);
+      return (scope.empty() || scope == i.test || scope == i.plugin->id) && i.plugin->option(key);
     });
     if (!used) {
       std::set<std::string> names;
       for (const auto& i : ex.items)
-        for (const auto& o : i.plugin->info().options) names.insert(o.name);
+        for (const auto& o : i.plugin->options) names.insert(o.name);
       throw PlanError(fmt::format("--option {}: no test{} in this run has an option '{}'; options of these tests: {}",
                                   k, scope.empty() ? "" : " or plugin '" + scope + "'", key, join(std::vector<std::string>(names.begin(), names.end()), ", ")));
     }

@@ -34,7 +34,7 @@ struct Policy {
 
 struct PlanItem {
   std::string test;  // profile id, or plugin id
-  const LoadedPlugin* plugin = nullptr;
+  const PluginInfo* plugin = nullptr;
   const Profile* profile = nullptr;  // null for a bare plugin
   OptionList options;                // complete: defaults filled in, validated
   Policy policy;

@@ -3,14 +3,17 @@
 #include "profile.h"
 
 #include <benchlab/plugin.h>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <limits>
@@ -31,6 +34,23 @@ std::string_view trim(std::string_view s) {
 }
 
 bool is_blank(std::string_view s) { return trim(s).empty(); }
+
+// Real profiles are a few KiB; the largest suite imaginable is far below this.
+constexpr std::size_t kMaxProfileBytes = 4 << 20;
+
+std::string human_bytes(std::uint64_t b) {
+  if (b >= (1ull << 30)) return fmt::format("{:.1f} GiB", double(b) / (1ull << 30));
+  if (b >= (1ull << 20)) return fmt::format("{:.1f} MiB", double(b) / (1ull << 20));
+  return fmt::format("{} bytes", b);
+}
+
+const char* file_kind(mode_t m) {
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a file";
+}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_lower_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z'); }
@@ -168,28 +188,56 @@ class XmlFile {
 };
 
 XmlFile::XmlFile(const fs::path& path) : path_(path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw ProfileError(
-        fmt::format("{}: is a directory; expected a profile or suite XML file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat() below refuses it.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
     const int err = errno;
     throw ProfileError(
         fmt::format("{}: cannot open: {}; check that the file exists and is readable",
                     path.string(), std::generic_category().message(err)));
   }
-  text_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad())
-    throw ProfileError(fmt::format("{}: read error; check the file and the disk", path.string()));
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  struct stat st{};
+  if (fstat(fd, &st) != 0)
+    throw ProfileError(fmt::format("{}: cannot stat: {}", path.string(), std::strerror(errno)));
+  if (S_ISDIR(st.st_mode))
+    throw ProfileError(
+        fmt::format("{}: is a directory; expected a profile or suite XML file", path.string()));
+  if (!S_ISREG(st.st_mode))
+    throw ProfileError(
+        fmt::format("{}: not a regular file ({}); expected a profile or suite XML file",
+                    path.string(), file_kind(st.st_mode)));
+  // Refused before a byte is read: a stray disk image must cost neither memory nor time.
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxProfileBytes)
+    throw ProfileError(fmt::format(
+        "{}: {}, larger than the {} a profile or suite file may be; refused unread (is it one?)",
+        path.string(), human_bytes(static_cast<std::uint64_t>(st.st_size)),
+        human_bytes(kMaxProfileBytes)));
+  // Read up to the limit (the file may have grown since fstat) and stop at the first NUL:
+  // UTF-16 text and binary files both contain NUL bytes; refusing them keeps the byte
+  // offsets of the parser equal to offsets in the file, which the line numbers need.
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw ProfileError(fmt::format("{}: read error: {}; check the file and the disk",
+                                              path.string(), std::strerror(errno)));
+    if (n == 0) break;
+    const std::size_t start = text_.size();
+    text_.append(buf, static_cast<std::size_t>(n));
+    if (const void* nul = std::memchr(buf, '\0', static_cast<std::size_t>(n)))
+      fail_at(static_cast<std::ptrdiff_t>(start + (static_cast<const char*>(nul) - buf)),
+              "NUL byte: this is not a UTF-8 text file; save the profile as UTF-8 XML");
+    if (text_.size() > kMaxProfileBytes)
+      throw ProfileError(fmt::format("{}: larger than the {} a profile or suite file may be",
+                                     path.string(), human_bytes(kMaxProfileBytes)));
+  }
 
   if (is_blank(text_))
     fail_at(0, "empty file; expected an XML document whose root element is <profile> or <suite>");
-  // UTF-16 text and binary files both contain NUL bytes; refusing them here keeps the
-  // byte offsets of the parser equal to offsets in the file, which the line numbers need.
-  if (const auto nul = text_.find('\0'); nul != std::string::npos)
-    fail_at(static_cast<std::ptrdiff_t>(nul),
-            "NUL byte: this is not a UTF-8 text file; save the profile as UTF-8 XML");
 
   // parse_fragment keeps text outside the root element as nodes, so a stray line after
   // </profile> or a file that is not XML at all is reported instead of silently dropped.

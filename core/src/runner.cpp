@@ -140,8 +140,7 @@ class Runner::ResultRun {
   // Gate: the plugin is there and every requirement is met, or the result cannot run
   // (stated before any attempt) or fails.
   std::optional<Finish> gate(const std::vector<Requirement>& reqs) {
-    const LoadedPlugin* loaded = r_.catalog_.plugin(res_.plugin);
-    plugin_ = loaded ? &loaded->info() : nullptr;
+    plugin_ = r_.catalog_.plugin(res_.plugin);
     if (!plugin_)
       return Finish{ResultStatus::failed, fmt::format("workload plugin '{}' is not installed any more", res_.plugin)};
     for (const auto& req : reqs)
@@ -302,7 +301,7 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
   std::vector<std::vector<MetricDecl>> metrics;
   int seq = 0;
   for (const auto& item : plan) {
-    const PluginInfo& info = item.plugin->info();
+    const PluginInfo& info = *item.plugin;
     std::string data_dir = item.profile ? item.profile->path.parent_path().string() : "";
     rows.push_back({++seq, item.test, info.id, info.version, info.path.string(), info.sha256, item.options,
                     item.profile ? item.profile->path.string() : "",
@@ -337,8 +336,7 @@ RunOutcome Runner::resume(std::int64_t run_id) {
 void Runner::check_same_plugins(std::int64_t run_id, const std::vector<ResultRow>& results) const {
   for (const auto& res : results) {
     if (status_from_name(res.status) != ResultStatus::pending) continue;
-    const LoadedPlugin* loaded = catalog_.plugin(res.plugin);
-    const PluginInfo* now = loaded ? &loaded->info() : nullptr;
+    const PluginInfo* now = catalog_.plugin(res.plugin);
     std::string started = fmt::format("plugin '{}' {} ({}{})", res.plugin, res.plugin_version, res.plugin_path,
                                       res.plugin_sha256.empty() ? "" : ", sha256 " + short_hash(res.plugin_sha256));
     std::string why;

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin_loader.h"
+#include "plugin_info.h"
 #include "worker_protocol.h"
 
 namespace benchlab {

@@ -7,11 +7,10 @@
 // The plugin's own writes to stdout are redirected to stderr before it is loaded, so
 // only frames travel on the channel. Exit status 0 means a `done` frame was sent.
 //
-//   benchlab-worker --check-plugins FILE...
+//   benchlab-worker --describe FILE...
 //
-// loads each plugin file as discovery does and writes one '.' to stdout after each, so
-// that discovery learns which file's constructor or entry function crashed or hung
-// before it loads any of them into its own process (catalog.cpp).
+// loads each plugin file and writes its descriptor or its refusal for discovery, which
+// never loads a plugin itself (plugin_check.h).
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -24,6 +23,7 @@
 #include <vector>
 
 #include "phase_reaper.h"
+#include "plugin_check.h"
 #include "plugin_loader.h"
 #include "subprocess.h"
 #include "worker_host.h"
@@ -41,7 +41,7 @@ extern "C" void on_term(int) { g_cancel.store(true); }
                "benchlab-worker: %s\n"
                "usage: benchlab-worker --plugin FILE --phase setup|run|teardown [--trial N]\n"
                "         --scratch DIR --cache DIR [--data DIR] [--option KEY=VALUE]...\n"
-               "       benchlab-worker --check-plugins FILE...\n"
+               "       benchlab-worker --describe FILE...\n"
                "This program is started by benchlab; it is not meant to be run by hand.\n",
                why.c_str());
   std::exit(2);
@@ -72,27 +72,12 @@ int private_stdout() {
   return fd;
 }
 
-int check_plugins(int count, char** files) {
-  const int fd = private_stdout();
-  if (fd < 0) return 2;
-  std::vector<std::unique_ptr<benchlab::LoadedPlugin>> loaded;  // never unloaded
-  for (int i = 0; i < count; ++i) {
-    try {
-      loaded.push_back(benchlab::LoadedPlugin::load(files[i]));
-    } catch (const std::exception&) {
-      // A refusal or a bad descriptor: discovery finds the same and says why.
-    }
-    if (write(fd, ".", 1) != 1) _exit(3);
-  }
-  _exit(0);  // no plugin destructors
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace benchlab;
-  if (argc >= 2 && std::strcmp(argv[1], "--check-plugins") == 0)
-    return check_plugins(argc - 2, argv + 2);
+  if (argc >= 2 && std::strcmp(argv[1], "--describe") == 0)
+    worker::describe_plugin_files(argc - 2, argv + 2);
   std::string plugin_path, phase_name;
   WorkerPhase phase;
   for (int i = 1; i < argc; ++i) {

@@ -302,8 +302,8 @@ TEST_CASE(
 }
 
 TEST_CASE("reading results and the inventory loads no plugin file", "[security][integration]") {
-  // broken-ctor-hang makes any discovery take its 10 s timeout, so a fast answer proves
-  // that discovery did not run.
+  // broken-ctor-hang makes a first discovery (the plugin cache of a fresh TempDir is
+  // empty) take its 10 s timeout, so a fast answer proves that discovery did not run.
   TempDir tmp;
   Harness h(tmp.path() / "results.db", {BROKEN_PLUGIN_DIR}, {});
   const auto started = std::chrono::steady_clock::now();
@@ -375,4 +375,49 @@ TEST_CASE("a --db naming a device, or a link to one, is refused before SQLite to
     CHECK_FALSE(fs::exists("/dev/null-wal"));
     CHECK_FALSE(fs::exists("/dev/full-journal"));
   }
+}
+
+TEST_CASE(
+    "plugin files that hang when loaded cost one deadline together, are named while "
+    "discovery waits, and cost nothing the second time",
+    "[security][integration][cache]") {
+  // Checked one after another, three of them once cost 30 s on every command, in silence.
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "plugins";
+  fs::create_directories(dir);
+  REQUIRE(chmod(dir.c_str(), 0755) == 0);
+  for (const char* name : {"hang-a.so", "hang-b.so", "hang-c.so"})
+    fs::copy_file(fs::path(BROKEN_PLUGIN_DIR) / "broken-ctor-hang.so", dir / name);
+  fs::copy_file(test_plugin_dir() / "noop.so", dir / "noop.so");
+  const std::vector<std::string> list = {"list", "plugins", "--db",
+                                         (tmp.path() / "results.db").string(), "--plugin-dir",
+                                         dir.string()};
+
+  const fs::path first_log = tmp.path() / "first.log";
+  const Exit first = run_benchlab(list, first_log);
+  const std::string first_out = read_file(first_log);
+  INFO("first `benchlab list`:\n" << first_out);
+  CHECK(first.exited);
+  CHECK(first.code == 0);
+  CHECK_THAT(first_out, Contains("noop"));
+  for (const char* name : {"hang-a.so", "hang-b.so", "hang-c.so"}) {
+    const std::string file = (dir / name).string();
+    CHECK_THAT(first_out, Contains("benchlab: checking plugins: still waiting for " + file));
+    CHECK_THAT(first_out, Contains(file + ": refused: loading it hung for 10 s"));
+  }
+  CHECK(first.elapsed.count() >= 10);
+  CHECK(first.elapsed.count() < 20);  // one deadline for the three, not three
+
+  const fs::path second_log = tmp.path() / "second.log";
+  const Exit second = run_benchlab(list, second_log);
+  const std::string second_out = read_file(second_log);
+  INFO("second `benchlab list`:\n" << second_out);
+  CHECK(second.code == 0);
+  CHECK_THAT(second_out, Contains("noop"));
+  CHECK_THAT(second_out, !Contains("still waiting"));
+  for (const char* name : {"hang-a.so", "hang-b.so", "hang-c.so"})
+    CHECK_THAT(second_out, Contains((dir / name).string() +
+                                    ": refused: loading it hung for 10 s (in a constructor or in "
+                                    "benchlab_plugin_entry()) (as found before"));
+  CHECK(second.elapsed.count() < 5);  // the verdicts came from the plugin cache
 }

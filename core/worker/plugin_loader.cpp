@@ -1,26 +1,14 @@
 #include "plugin_loader.h"
 
 #include <dlfcn.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <regex>
 
+#include "plugin_trust.h"
+
 namespace benchlab {
-
-const OptionInfo* PluginInfo::option(std::string_view name) const {
-  for (const auto& o : options)
-    if (o.name == name) return &o;
-  return nullptr;
-}
-
-const MetricInfo* PluginInfo::metric(std::string_view name) const {
-  for (const auto& m : metrics)
-    if (m.name == name) return &m;
-  return nullptr;
-}
 
 LoadedPlugin::~LoadedPlugin() {
   if (handle_) dlclose(handle_);
@@ -49,7 +37,9 @@ T read_sized(const void* p, std::uint32_t size) {
 template <class T, class F>
 void for_each_sized(const T* arr, std::uint32_t count, const std::string& what, F&& f) {
   if (count == 0) return;
-  if (!arr) throw std::runtime_error(what + " count is " + std::to_string(count) + " but the array is NULL");
+  if (!arr)
+    throw std::runtime_error(what + " count is " + std::to_string(count) +
+                             " but the array is NULL");
   std::uint32_t stride = arr[0].struct_size;
   if (stride < sizeof(std::uint32_t) + sizeof(const char*))
     throw std::runtime_error(what + "[0].struct_size " + std::to_string(stride) + " is too small");
@@ -59,7 +49,8 @@ void for_each_sized(const T* arr, std::uint32_t count, const std::string& what, 
     std::uint32_t sz;
     std::memcpy(&sz, p, sizeof sz);
     if (sz != stride)
-      throw std::runtime_error(what + "[" + std::to_string(i) + "].struct_size differs from the first element's");
+      throw std::runtime_error(what + "[" + std::to_string(i) +
+                               "].struct_size differs from the first element's");
     f(read_sized<T>(p, sz), i);
   }
 }
@@ -79,36 +70,6 @@ void check_option(const OptionInfo& o, std::uint32_t i) {
 }
 
 }  // namespace
-
-std::string unsafe_path_reason(const std::filesystem::path& p) {
-  struct stat st{};
-  if (stat(p.c_str(), &st) != 0) return std::string("cannot stat: ") + std::strerror(errno);
-  if (st.st_mode & S_IWOTH) return "writable by every user (chmod o-w to trust it)";
-  if ((st.st_mode & S_IWGRP) && st.st_gid != 0 && st.st_gid != getgid())
-    return "writable by group " + std::to_string(st.st_gid) + " (chmod g-w to trust it)";
-  if (st.st_uid != 0 && st.st_uid != geteuid())
-    return "owned by another user (uid " + std::to_string(st.st_uid) + ")";
-  return {};
-}
-
-std::string unsafe_dir_reason(const std::filesystem::path& dir) {
-  if (auto why = unsafe_path_reason(dir); !why.empty()) return why;
-  std::error_code ec;
-  std::filesystem::path p = std::filesystem::weakly_canonical(dir, ec);
-  if (ec) p = std::filesystem::absolute(dir);
-  for (std::filesystem::path a = p.parent_path(); !a.empty(); a = a.parent_path()) {
-    struct stat st{};
-    if (stat(a.c_str(), &st) == 0 && !(st.st_mode & S_ISVTX)) {
-      if (st.st_mode & S_IWOTH)
-        return "inside " + a.string() + ", which every user may write to (chmod o-w " + a.string() + ")";
-      if ((st.st_mode & S_IWGRP) && st.st_gid != 0 && st.st_gid != getgid())
-        return "inside " + a.string() + ", writable by group " + std::to_string(st.st_gid) + " (chmod g-w " +
-               a.string() + ")";
-    }
-    if (a == a.root_path()) break;
-  }
-  return {};
-}
 
 std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& file) {
   auto fail = [&](const std::string& why) -> PluginError {
@@ -143,7 +104,8 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& fi
   info.kind = desc.kind;
   info.abi_major = desc.abi_major;
   info.abi_minor = desc.abi_minor;
-  if (!valid_id(info.id)) throw fail("invalid plugin id '" + info.id + "' (expected [a-z0-9][a-z0-9._-]*)");
+  if (!valid_id(info.id))
+    throw fail("invalid plugin id '" + info.id + "' (expected [a-z0-9][a-z0-9._-]*)");
   if (info.version.empty()) throw fail("plugin '" + info.id + "' has no version");
 
   try {
@@ -152,29 +114,35 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& fi
       auto w = read_sized<bl_workload>(desc.workload, desc.workload->struct_size);
       if (!w.create || !w.run) throw std::runtime_error("workload lacks create() or run()");
       info.workload_flags = w.flags;
-      for_each_sized(w.options, w.option_count, "options", [&](const bl_option_desc& o, std::uint32_t i) {
-        OptionInfo oi;
-        oi.name = str(o.name);
-        oi.type = o.type;
-        oi.flags = o.flags;
-        oi.has_default = o.default_value != nullptr;
-        oi.default_value = str(o.default_value);
-        for (auto a = o.allowed; a && *a; ++a) oi.allowed.emplace_back(*a);
-        oi.min_value = o.min_value;
-        oi.max_value = o.max_value;
-        oi.description = str(o.description);
-        check_option(oi, i);
-        if (info.option(oi.name)) throw std::runtime_error("option '" + oi.name + "' declared twice");
-        info.options.push_back(std::move(oi));
-      });
-      for_each_sized(w.metrics, w.metric_count, "metrics", [&](const bl_metric_desc& m, std::uint32_t i) {
-        MetricInfo mi{str(m.name), str(m.unit), m.direction, str(m.description), (m.flags & BL_METRIC_OPTIONAL) != 0};
-        if (mi.name.empty()) throw std::runtime_error("metric " + std::to_string(i) + " has no name");
-        if (mi.direction != BL_LOWER_IS_BETTER && mi.direction != BL_HIGHER_IS_BETTER)
-          throw std::runtime_error("metric '" + mi.name + "': direction must be -1 or 1");
-        if (info.metric(mi.name)) throw std::runtime_error("metric '" + mi.name + "' declared twice");
-        info.metrics.push_back(std::move(mi));
-      });
+      for_each_sized(w.options, w.option_count, "options",
+                     [&](const bl_option_desc& o, std::uint32_t i) {
+                       OptionInfo oi;
+                       oi.name = str(o.name);
+                       oi.type = o.type;
+                       oi.flags = o.flags;
+                       oi.has_default = o.default_value != nullptr;
+                       oi.default_value = str(o.default_value);
+                       for (auto a = o.allowed; a && *a; ++a) oi.allowed.emplace_back(*a);
+                       oi.min_value = o.min_value;
+                       oi.max_value = o.max_value;
+                       oi.description = str(o.description);
+                       check_option(oi, i);
+                       if (info.option(oi.name))
+                         throw std::runtime_error("option '" + oi.name + "' declared twice");
+                       info.options.push_back(std::move(oi));
+                     });
+      for_each_sized(
+          w.metrics, w.metric_count, "metrics", [&](const bl_metric_desc& m, std::uint32_t i) {
+            MetricInfo mi{str(m.name), str(m.unit), m.direction, str(m.description),
+                          (m.flags & BL_METRIC_OPTIONAL) != 0};
+            if (mi.name.empty())
+              throw std::runtime_error("metric " + std::to_string(i) + " has no name");
+            if (mi.direction != BL_LOWER_IS_BETTER && mi.direction != BL_HIGHER_IS_BETTER)
+              throw std::runtime_error("metric '" + mi.name + "': direction must be -1 or 1");
+            if (info.metric(mi.name))
+              throw std::runtime_error("metric '" + mi.name + "' declared twice");
+            info.metrics.push_back(std::move(mi));
+          });
       if (info.metrics.empty() && !(w.flags & BL_WORKLOAD_DYNAMIC_METRICS))
         throw std::runtime_error("declares no metrics (and not BL_WORKLOAD_DYNAMIC_METRICS)");
       for_each_sized(w.requirements, w.requirement_count, "requirements",
@@ -184,7 +152,8 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& fi
     } else if (desc.kind == BL_KIND_PROBE) {
       if (!desc.probe) throw std::runtime_error("kind is probe but `probe` is NULL");
       auto p = read_sized<bl_probe>(desc.probe, desc.probe->struct_size);
-      if (!p.open || !p.channels || !p.sample) throw std::runtime_error("probe lacks open(), channels() or sample()");
+      if (!p.open || !p.channels || !p.sample)
+        throw std::runtime_error("probe lacks open(), channels() or sample()");
     } else {
       throw std::runtime_error("unknown plugin kind " + std::to_string(desc.kind));
     }
