@@ -389,9 +389,7 @@ TEST_CASE(
   for (const char* name : {"hang-a.so", "hang-b.so", "hang-c.so"})
     fs::copy_file(fs::path(BROKEN_PLUGIN_DIR) / "broken-ctor-hang.so", dir / name);
   fs::copy_file(test_plugin_dir() / "noop.so", dir / "noop.so");
-  const std::vector<std::string> list = {"list", "plugins", "--db",
-                                         (tmp.path() / "results.db").string(), "--plugin-dir",
-                                         dir.string()};
+  const std::vector<std::string> list = {"list", "plugins", "--plugin-dir", dir.string()};
 
   const fs::path first_log = tmp.path() / "first.log";
   const Exit first = run_benchlab(list, first_log);

@@ -509,12 +509,11 @@ TEST_CASE("no plugin is loaded into the core: only benchlab-worker processes loa
   fs::remove(marker);
   ScopedEnv cache("XDG_CACHE_HOME", (tmp.path() / "cli-cache").string());
   const fs::path log = tmp.path() / "cli.log";
-  const std::vector<std::string> common = {"--db", (tmp.path() / "cli.db").string(), "--plugin-dir",
-                                           discovery_plugin_dir().string()};
-  std::vector<std::string> list = {"list", "plugins"},
-                           run_marker = {"run", "marker", "-n", "1", "-q"};
-  list.insert(list.end(), common.begin(), common.end());
-  run_marker.insert(run_marker.end(), common.begin(), common.end());
+  const std::vector<std::string> list = {"list", "plugins", "--plugin-dir",
+                                         discovery_plugin_dir().string()},
+                                 run_marker = {"run", "marker", "-n", "1", "-q", "--db",
+                                               (tmp.path() / "cli.db").string(), "--plugin-dir",
+                                               discovery_plugin_dir().string()};
   CHECK(run_cli(list, log) == 0);
   CHECK(run_cli(run_marker, log) == 0);
   INFO("benchlab output:\n" << read_file(log));
