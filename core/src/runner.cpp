@@ -246,8 +246,8 @@ RunOutcome Runner::execute(std::int64_t run_id) {
       }
     };
 
-    pr.phase = BL_PHASE_SETUP;
-    PhaseOutcome setup = run_phase(pr, observe, opts_.cancel);
+    ResultWorker phases(pr, observe, opts_.cancel);
+    PhaseOutcome setup = phases.setup();
     if (setup.kind == PhaseOutcome::Kind::interrupted) {
       store_.set_run_status(run_id, "interrupted", false);
       return RunOutcome::interrupted;
@@ -297,9 +297,7 @@ RunOutcome Runner::execute(std::int64_t run_id) {
       ev.warmup = warm;
       emit(ev);
 
-      pr.phase = BL_PHASE_RUN;
-      pr.trial = next_idx;
-      PhaseOutcome o = run_phase(pr, observe, opts_.cancel);
+      PhaseOutcome o = phases.trial(next_idx);
       if (o.kind == PhaseOutcome::Kind::interrupted) {
         interrupted = true;
         break;
@@ -350,8 +348,7 @@ RunOutcome Runner::execute(std::int64_t run_id) {
       return RunOutcome::interrupted;
     }
 
-    pr.phase = BL_PHASE_TEARDOWN;
-    PhaseOutcome td = run_phase(pr, observe, opts_.cancel);
+    PhaseOutcome td = phases.teardown();
     std::string teardown_note =
         td.kind == PhaseOutcome::Kind::failed ? "; teardown failed: " + td.reason : "";
 

@@ -1,6 +1,6 @@
-// The host side of the plugin ABI inside benchlab-worker: the bl_host table a plugin
-// instance receives, backed by this class, which forwards metrics, logs, progress and
-// output to the core as protocol frames.
+// The host side of the plugin ABI inside a phase process of benchlab-worker: the bl_host
+// table a plugin instance receives, backed by this class, which forwards metrics, logs,
+// progress and the two raw output streams to the core as protocol frames.
 #pragma once
 
 #include <benchlab/plugin.h>
@@ -38,7 +38,11 @@ class WorkerHost {
 
   // The reason the plugin gave with set_error() for its last non-OK status.
   std::string error() const;
+  // The first report_metric() call that failed ("report_metric(\"x\") failed: why"), or
+  // "": the phase fails with it even when the plugin ignored the status.
+  std::string metric_failure() const;
   const std::string& output() const { return output_; }
+  const std::string& error_output() const { return error_output_; }
 
  private:
   static WorkerHost& self(const bl_host* h) { return *static_cast<WorkerHost*>(h->host_data); }
@@ -51,12 +55,19 @@ class WorkerHost {
   static int32_t report_metric_cb(const bl_host*, const char*, double);
   static void progress_cb(const bl_host*, double, const char*);
   static int32_t append_output_cb(const bl_host*, const char*, size_t);
+  static int32_t append_error_output_cb(const bl_host*, const char*, size_t);
   static int32_t spawn_cb(const bl_host*, const bl_spawn*, bl_spawn_result*);
   static int32_t is_cancelled_cb(const bl_host*);
   static uint64_t now_ns_cb(const bl_host*);
   static const void* get_extension_cb(const bl_host*, const char*);
 
   int32_t spawn(const bl_spawn& req, bl_spawn_result& res);
+  int32_t metric_failed(const char* name, const std::string& why);
+  // Appends to one of the raw streams: kept for parse (16 MiB), streamed to the core as
+  // it comes up to the stored 1 MiB, so a crash later still leaves it.
+  template <class Frame>
+  int32_t append_stream(std::string& kept, std::size_t& sent, const char* data, size_t size,
+                        const char* what);
 
   int fd_;
   const PluginInfo& plugin_;
@@ -65,9 +76,10 @@ class WorkerHost {
   bl_host table_{};
   mutable std::mutex mu_;  // frames and the error text may come from plugin threads
   std::string error_;
+  std::string metric_failure_;
   std::map<std::string, std::string> declared_;  // dynamic metric -> unit
-  std::string output_;
-  std::size_t output_sent_ = 0;
+  std::string output_, error_output_;
+  std::size_t output_sent_ = 0, error_output_sent_ = 0;
   std::uint64_t last_progress_ns_ = 0;
   std::string spawn_out_, spawn_err_;  // storage behind bl_spawn_result
 };
