@@ -113,10 +113,9 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
     if (!fresh) worker_.reset();
   }
   WorkerProcess& w = *worker_;
-  w.phase = {0, {}};
 
   std::string stderr_tail, protocol_error;
-  bool started = false, ended = false, have_done = false, stop_sent = false;
+  bool ended = false, have_done = false, stop_sent = false;
   protocol::Done done{};
   protocol::PhaseEnd end;
   std::optional<ExitInfo> worker_exit;
@@ -130,9 +129,8 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
           using T = std::decay_t<decltype(x)>;
           if constexpr (std::is_same_v<T, protocol::Hello>) {
             w.hello = x;
-          } else if constexpr (std::is_same_v<T, protocol::PhaseStarted>) {
+          } else if constexpr (std::is_same_v<T, protocol::PhaseProcess>) {
             w.phase = x;
-            started = true;
           } else if constexpr (std::is_same_v<T, protocol::Log>) {
             append_tail(out.log, x.text + "\n", kLogTail);
           } else if constexpr (std::is_same_v<T, protocol::DeclareMetric>) {
@@ -183,6 +181,7 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
     if (errors_open) errors_open = drain(w.errors(), on_stderr);
   };
 
+  on_frames({});  // what came after the last phase_end: this phase's process, perhaps
   bool unresponsive = false;
   while (!ended && protocol_error.empty()) {
     std::uint64_t now = monotonic_ns();
@@ -283,7 +282,7 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
   } else if (!ended) {
     const std::string how = how_it_ended(*worker_exit);
     out.reason =
-        with_tail(fmt::format("the worker died during {}: {}{}", started ? call : "its start", how,
+        with_tail(fmt::format("the worker died during {}: {}{}", call, how,
                               worker_exit->term_signal == SIGKILL ? " (out of memory?)" : ""));
   } else if (end.oom_kills > 0) {
     out.reason =

@@ -1,7 +1,7 @@
 // One benchlab-worker process serving the phases of one result, seen from the core:
 // started with posix_spawn (the core's page tables are not copied), leading a process
-// group of its own, with three pipes: commands to its stdin, frames from its stdout, and
-// its stderr, which the plugin's stdout and stderr share. The worker ends when its stdin
+// group of its own, with a socket for commands on its stdin, and pipes for the frames on
+// its stdout and for its stderr, which the plugin's stdout and stderr share. The worker ends when its stdin
 // closes, so it cannot outlive the core.
 #pragma once
 
@@ -38,7 +38,7 @@ class WorkerProcess {
   // Reaps the worker if it has ended (exit status, signal, resource use).
   std::optional<ExitInfo> reap();
   // Kills the worker and its phase in progress (its group and cgroup, from the last
-  // phase_started), and reaps it: for a worker that broke the protocol or stopped
+  // phase_process), and reaps it: for a worker that broke the protocol or stopped
   // answering. Returns how the worker ended.
   ExitInfo kill_and_reap();
   // Kills what the phase in progress left, by its group and cgroup: for a worker that
@@ -47,7 +47,7 @@ class WorkerProcess {
 
   protocol::Decoder decoder;             // frames read so far
   std::optional<protocol::Hello> hello;  // sent once, when the plugin is loaded
-  protocol::PhaseStarted phase{0, {}};   // the last phase_started
+  protocol::PhaseProcess phase{0, {}};   // the process the next (or current) phase runs in
 
  private:
   pid_t pid_ = -1;

@@ -148,8 +148,8 @@ Message decode_payload(Type t, std::string_view payload) {
     case Type::stop:
       m = Stop{};
       break;
-    case Type::phase_started: {
-      PhaseStarted p;
+    case Type::phase_process: {
+      PhaseProcess p;
       p.pid = r.i32();
       p.cgroup = r.str();
       m = std::move(p);
@@ -233,10 +233,10 @@ std::string encode(const Message& m) {
           return Type::run_phase;
         } else if constexpr (std::is_same_v<T, Stop>) {
           return Type::stop;
-        } else if constexpr (std::is_same_v<T, PhaseStarted>) {
+        } else if constexpr (std::is_same_v<T, PhaseProcess>) {
           w.i32(x.pid);
           w.str(x.cgroup);
-          return Type::phase_started;
+          return Type::phase_process;
         } else {
           static_assert(std::is_same_v<T, PhaseEnd>);
           w.i32(x.exit_code);

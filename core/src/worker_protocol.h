@@ -35,7 +35,8 @@ enum class Type : std::uint8_t {
   run_phase = 9,       // i32 phase (BL_PHASE_*), u32 trial, u64 timeout_ns, u64 kill_grace_ns
   stop = 10,           // (empty) stop the running phase now, as at its timeout
   // worker -> core, around each phase
-  phase_started = 11,  // i32 pid (leads the phase's process group), string cgroup ("" none)
+  phase_process = 11,  // i32 pid, string cgroup ("" none): the process the next phase runs
+                       // in, forked and waiting (it leads its own process group)
   phase_end = 12,      // i32 exit_code, i32 term_signal, u32 flags (1 timed out, 2 cancelled),
                        // u64 start_ns, wall_ns, user_ns, sys_ns, max_rss_bytes,
                        // memory_peak_bytes, oom_kills, string containment
@@ -52,7 +53,7 @@ struct Done { std::int32_t status; std::string message; };
 struct ErrorOutput { std::string bytes; };
 struct RunPhase { std::int32_t phase; std::uint32_t trial; std::uint64_t timeout_ns, kill_grace_ns; };
 struct Stop {};
-struct PhaseStarted { std::int32_t pid; std::string cgroup; };
+struct PhaseProcess { std::int32_t pid; std::string cgroup; };
 // How the phase's process ended, from wait4(), and what held it.
 struct PhaseEnd {
   std::int32_t exit_code = -1;  // or -1 when ended by a signal
@@ -65,7 +66,7 @@ struct PhaseEnd {
 };
 
 using Message = std::variant<Hello, Log, DeclareMetric, Metric, Progress, Output, Window, Done,
-                             ErrorOutput, RunPhase, Stop, PhaseStarted, PhaseEnd>;
+                             ErrorOutput, RunPhase, Stop, PhaseProcess, PhaseEnd>;
 
 // Serialise one message as a complete frame.
 std::string encode(const Message& m);

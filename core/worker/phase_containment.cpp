@@ -1,5 +1,6 @@
 #include "phase_containment.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,7 +63,7 @@ PhaseContainment::PhaseContainment(std::string parent, std::uint64_t memory_max_
                           : "cgroup " + parent_ + " does not hand the memory controller down"));
 }
 
-PhaseContainment::~PhaseContainment() { release(); }
+PhaseContainment::~PhaseContainment() { close(); }
 
 void PhaseContainment::fall_back(const std::string& why) {
   warn(why + "; from now on the worker holds its phases as their subreaper only");
@@ -72,6 +73,14 @@ void PhaseContainment::fall_back(const std::string& why) {
 
 void PhaseContainment::adopt(pid_t pid) {
   if (parent_.empty()) return;
+  if (!cgroup_.empty()) {  // the last phase's, empty: end() saw to it
+    if (cgroup::write_file(cgroup_, "cgroup.procs", std::to_string(pid))) return;
+    const int err = errno;
+    const std::string dir = cgroup_;
+    close();
+    fall_back("cannot move the phase process into cgroup " + dir + ": " + std::strerror(err));
+    return;
+  }
   const std::string dir = parent_ + "/" + std::string(kPrefix) + std::to_string(getpid()) + "-" +
                           std::to_string(++seq_);
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
@@ -91,6 +100,17 @@ void PhaseContainment::adopt(pid_t pid) {
     return;
   }
   cgroup_ = dir;
+  events_.reset(open((dir + "/cgroup.events").c_str(), O_RDONLY | O_CLOEXEC));
+  kill_.reset(open((dir + "/cgroup.kill").c_str(), O_WRONLY | O_CLOEXEC));  // Linux 5.14
+}
+
+bool PhaseContainment::populated() const {
+  char buf[256];
+  const ssize_t n = events_ ? pread(events_.get(), buf, sizeof buf - 1, 0) : -1;
+  if (n <= 0) return cgroup::populated(cgroup_).value_or(false);
+  buf[n] = '\0';
+  const char* p = std::strstr(buf, "populated ");
+  return !p || p[10] != '0';
 }
 
 void PhaseContainment::stop(pid_t group) {
@@ -112,12 +132,13 @@ void PhaseContainment::kill(pid_t group) {
 
 PhaseContainment::Figures PhaseContainment::end(pid_t group) {
   ::kill(-group, SIGKILL);
-  if (!cgroup_.empty()) cgroup::kill_all(cgroup_);
+  if (!cgroup_.empty() && populated() && !(kill_ && pwrite(kill_.get(), "1", 1, 0) == 1))
+    cgroup::kill_all(cgroup_);
   end_descendants();
   Figures f;
   if (cgroup_.empty()) return f;
   // What was killed but is no child of ours (moved in by someone else) still has to go.
-  for (int i = 0; i < 10'000 && cgroup::populated(cgroup_).value_or(false); ++i) {
+  for (int i = 0; i < 10'000 && populated(); ++i) {
     timespec t{0, 1'000'000};
     nanosleep(&t, nullptr);
   }
@@ -129,6 +150,12 @@ PhaseContainment::Figures PhaseContainment::end(pid_t group) {
 }
 
 void PhaseContainment::release() {
+  if (memory_) close();
+}
+
+void PhaseContainment::close() {
+  events_.reset();
+  kill_.reset();
   if (cgroup_.empty()) return;
   for (int i = 0; rmdir(cgroup_.c_str()) != 0 && errno == EBUSY && i < 100; ++i) {
     timespec t{0, 1'000'000};

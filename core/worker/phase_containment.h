@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <string>
 
+#include "subprocess.h"
+
 namespace benchlab::worker {
 
 class PhaseContainment {
@@ -25,11 +27,13 @@ class PhaseContainment {
   PhaseContainment(std::string parent, std::uint64_t memory_max_bytes);
   PhaseContainment(const PhaseContainment&) = delete;
   PhaseContainment& operator=(const PhaseContainment&) = delete;
-  ~PhaseContainment();  // removes the last phase cgroup
+  ~PhaseContainment();  // close()
 
   // Puts `pid`, a freshly forked phase process that has not run plugin code yet, into a
-  // fresh cgroup of its own. When that cannot be done, says why on stderr once and holds
-  // this and every later phase with the subreaper alone.
+  // cgroup of its own: an empty one, fresh where memory is accounted (so that memory.peak
+  // and the OOM count are the phase's alone), else the one the last phase left empty.
+  // When that cannot be done, says why on stderr once and holds this and every later
+  // phase with the subreaper alone.
   void adopt(pid_t pid);
 
   // The phase is being stopped (timeout, cancel): SIGTERM to its group and, with a cgroup,
@@ -45,19 +49,25 @@ class PhaseContainment {
   };
   Figures end(pid_t group);
 
-  // Removes the ended phase's cgroup; off the measured path, after the phase was reported.
+  // After the phase was reported, off the measured path: removes its cgroup where memory
+  // is accounted; else keeps it, empty, for the next phase.
   void release();
+  // Removes the cgroup for good: the worker ends.
+  void close();
 
   const char* kind() const { return parent_.empty() ? "subreaper" : "cgroup"; }
   const std::string& cgroup() const { return cgroup_; }  // the current phase's, or ""
 
  private:
   void fall_back(const std::string& why);
-  std::string parent_;  // empty: the subreaper alone
+  bool populated() const;  // anything alive in the current phase's cgroup
+  std::string parent_;     // empty: the subreaper alone
   std::uint64_t memory_max_;
   bool memory_ = false;  // the memory controller is handed down to the phases
   unsigned seq_ = 0;
   std::string cgroup_;  // the current phase's cgroup
+  // Its cgroup.events and cgroup.kill, opened ahead, off the measured path.
+  UniqueFd events_, kill_;
 };
 
 }  // namespace benchlab::worker

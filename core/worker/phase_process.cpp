@@ -68,7 +68,9 @@ void run_phase_process(const PluginInfo& plugin, const bl_workload& w, int frame
       const std::uint64_t begin = monotonic_ns();
       st = w.run(inst);
       const std::uint64_t end = monotonic_ns();
-      host.send(protocol::Window{begin, end});
+      host.hold(protocol::Window{begin, end});
+      // Sent before parsing, so that a crash in it is named parse(), not run().
+      if (st == BL_OK && (w.parse_streams || w.parse)) host.flush();
       if (st == BL_OK && w.parse_streams) {
         call = "parse_streams()";
         st = w.parse_streams(inst, host.output().data(), host.output().size(),

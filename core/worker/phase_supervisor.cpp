@@ -116,7 +116,7 @@ void Supervisor::shut_down(int status) {
   }
   if (standby_.pid > 0) kill(standby_.pid, SIGKILL);
   end_descendants();
-  containment_.release();
+  containment_.close();
   _exit(status);
 }
 
@@ -186,6 +186,9 @@ void Supervisor::fork_standby() {
   standby_.pidfd.reset(pidfd_open(pid));
   standby_.go = std::move(go.write);
   containment_.adopt(pid);
+  // Before its Go: once the phase runs, its frames share the channel with ours. Sent
+  // while the core stores the previous trial, so that it does not wake the core.
+  send(protocol::PhaseProcess{pid, containment_.cgroup()});
 }
 
 void Supervisor::refuse_phase(const std::string& why) {
@@ -204,8 +207,6 @@ void Supervisor::run_phase(const protocol::RunPhase& c) {
   standby_ = Standby{};
   const pid_t pid = s.pid;
   running_ = pid;
-  // Before the Go: once the phase runs, its frames share the channel with ours.
-  send(protocol::PhaseStarted{pid, containment_.cgroup()});
 
   protocol::PhaseEnd e;
   e.start_ns = monotonic_ns();
@@ -344,7 +345,10 @@ int serve(const WorkerOptions& options) {
                  options.phase.scratch_dir.c_str(), std::strerror(errno));
     return 2;
   }
-  Supervisor s(options, fd);
+  WorkerOptions o = options;
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);  // reads sysfs: once, not per phase
+  o.phase.cpu_count = cpus > 0 ? static_cast<std::uint32_t>(cpus) : 1;
+  Supervisor s(o, fd);
   return s.serve();
 }
 

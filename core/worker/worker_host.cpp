@@ -45,8 +45,7 @@ WorkerHost::WorkerHost(int fd, const PluginInfo& plugin, const WorkerPhase& phas
   table_.abi_minor = BL_ABI_MINOR;
   table_.phase = phase.phase;
   table_.trial = phase.trial;
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  table_.cpu_count = n > 0 ? static_cast<uint32_t>(n) : 1;
+  table_.cpu_count = phase.cpu_count;
   table_.scratch_dir = phase_.scratch_dir.c_str();
   table_.cache_dir = phase_.cache_dir.c_str();
   table_.data_dir = phase_.data_dir.empty() ? nullptr : phase_.data_dir.c_str();
@@ -67,9 +66,30 @@ WorkerHost::WorkerHost(int fd, const PluginInfo& plugin, const WorkerPhase& phas
   table_.append_error_output = append_error_output_cb;
 }
 
+void WorkerHost::hold(const protocol::Message& m) {
+  std::string frame = protocol::encode(m);
+  std::lock_guard lock(mu_);
+  held_ += frame;
+}
+
 void WorkerHost::send(const protocol::Message& m) {
   std::string frame = protocol::encode(m);
   std::lock_guard lock(mu_);
+  if (!held_.empty()) {
+    frame.insert(0, held_);
+    held_.clear();
+  }
+  write_all(frame);
+}
+
+void WorkerHost::flush() {
+  std::lock_guard lock(mu_);
+  std::string frames = std::move(held_);
+  held_.clear();
+  write_all(frames);
+}
+
+void WorkerHost::write_all(const std::string& frame) {
   const char* p = frame.data();
   std::size_t left = frame.size();
   while (left > 0) {
@@ -178,7 +198,7 @@ int32_t WorkerHost::report_metric_cb(const bl_host* h, const char* name, double 
     return s.metric_failed(name,
                            std::string("the value is ") + (std::isnan(value) ? "NaN" : "infinite"));
   }
-  s.send(protocol::Metric{name, value});
+  s.hold(protocol::Metric{name, value});  // it counts only once the phase is done
   return BL_OK;
 }
 

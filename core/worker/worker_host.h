@@ -23,6 +23,7 @@ struct WorkerPhase {
   std::uint32_t trial = 0;
   std::string scratch_dir, cache_dir, data_dir;
   std::multimap<std::string, std::string> options;  // resolved by the core, repeats kept
+  std::uint32_t cpu_count = 1;                      // online CPUs, read once by the worker
 };
 
 class WorkerHost {
@@ -34,7 +35,15 @@ class WorkerHost {
   WorkerHost& operator=(const WorkerHost&) = delete;
 
   const bl_host* table() const { return &table_; }
+  // Writes the frame to the core, after every frame held so far, in one write.
   void send(const protocol::Message& m);
+  // Holds the frame back until the next send(): for frames that count only once the
+  // phase is done (metrics, the window), so that a trial's frames reach the core in one
+  // write with its `done` and wake it once. A phase that crashes loses them; they would
+  // not count anyway.
+  void hold(const protocol::Message& m);
+  // Writes the frames held so far.
+  void flush();
 
   // The reason the plugin gave with set_error() for its last non-OK status.
   std::string error() const;
@@ -62,6 +71,7 @@ class WorkerHost {
   static const void* get_extension_cb(const bl_host*, const char*);
 
   int32_t spawn(const bl_spawn& req, bl_spawn_result& res);
+  void write_all(const std::string& bytes);  // with mu_ held; _exits when it cannot
   int32_t metric_failed(const char* name, const std::string& why);
   // Appends to one of the raw streams: kept for parse (16 MiB), streamed to the core as
   // it comes up to the stored 1 MiB, so a crash later still leaves it.
@@ -75,6 +85,7 @@ class WorkerHost {
   const std::atomic<bool>& cancel_;
   bl_host table_{};
   mutable std::mutex mu_;  // frames and the error text may come from plugin threads
+  std::string held_;       // frames hold() kept back
   std::string error_;
   std::string metric_failure_;
   std::map<std::string, std::string> declared_;  // dynamic metric -> unit
