@@ -153,6 +153,11 @@ void PhaseContainment::release() {
   if (memory_) close();
 }
 
+void PhaseContainment::drop_descriptors() {
+  events_.reset();
+  kill_.reset();
+}
+
 void PhaseContainment::close() {
   events_.reset();
   kill_.reset();

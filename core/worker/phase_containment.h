@@ -54,6 +54,8 @@ class PhaseContainment {
   void release();
   // Removes the cgroup for good: the worker ends.
   void close();
+  // In a phase process: closes the worker's descriptors of the cgroup (its copy of them).
+  void drop_descriptors();
 
   const char* kind() const { return parent_.empty() ? "subreaper" : "cgroup"; }
   const std::string& cgroup() const { return cgroup_; }  // the current phase's, or ""

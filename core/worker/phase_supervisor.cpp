@@ -179,6 +179,7 @@ void Supervisor::fork_standby() {
   }
   if (pid == 0) {
     go.write.reset();
+    containment_.drop_descriptors();  // the plugin gets none of the worker's own
     be_phase_process(worker, go.read.release());
   }
   setpgid(pid, pid);  // as the child does, so that the group exists whoever runs first
@@ -263,6 +264,7 @@ void Supervisor::run_phase(const protocol::RunPhase& c) {
   }
   running_ = -1;
   e.wall_ns = monotonic_ns() - e.start_ns;
+  s.pidfd.reset();  // not to be inherited by the next phase's process
   const auto figures = containment_.end(pid);
   if (WIFEXITED(status))
     e.exit_code = WEXITSTATUS(status);
