@@ -202,12 +202,14 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
     if (w.pidfd() < 0) wait_ms = std::min(wait_ms, 10);
     pollfd fds[3];
     nfds_t n = 0;
-    if (frames_open) fds[n++] = {w.frames(), POLLIN, 0};
-    if (errors_open) fds[n++] = {w.errors(), POLLIN, 0};
+    const nfds_t frames_i = frames_open ? n++ : 3, errors_i = errors_open ? n++ : 3;
+    if (frames_i < 3) fds[frames_i] = {w.frames(), POLLIN, 0};
+    if (errors_i < 3) fds[errors_i] = {w.errors(), POLLIN, 0};
     const nfds_t pid_i = n;
     if (w.pidfd() >= 0) fds[n++] = {w.pidfd(), POLLIN, 0};
     poll(fds, n, wait_ms);
-    read_all();
+    if (frames_i < 3 && fds[frames_i].revents) frames_open = drain(w.frames(), on_frames);
+    if (errors_i < 3 && fds[errors_i].revents) errors_open = drain(w.errors(), on_stderr);
     if (ended || !protocol_error.empty()) break;
     if (w.pidfd() < 0 || (pid_i < n && fds[pid_i].revents)) {
       if ((worker_exit = w.reap())) {
