@@ -2,12 +2,7 @@
 // field: docs/inventory.md.
 #include "inventory.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,11 +20,10 @@
 #include <set>
 #include <sstream>
 #include <system_error>
-#include <thread>
 #include <tuple>
 #include <utility>
 
-extern char** environ;
+#include "subprocess.h"
 
 namespace benchlab {
 namespace {
@@ -544,123 +538,29 @@ void fill_storage(const fs::path& root, Inventory& inv) {
 // ---------------------------------------------------------------------------------------
 // `cc --version`, without a shell and with a deadline
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-struct SpawnActions {
-  posix_spawn_file_actions_t actions;
-  SpawnActions() { posix_spawn_file_actions_init(&actions); }
-  SpawnActions(const SpawnActions&) = delete;
-  SpawnActions& operator=(const SpawnActions&) = delete;
-  ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
-};
-
-struct SpawnAttr {
-  posix_spawnattr_t attr;
-  SpawnAttr() { posix_spawnattr_init(&attr); }
-  SpawnAttr(const SpawnAttr&) = delete;
-  SpawnAttr& operator=(const SpawnAttr&) = delete;
-  ~SpawnAttr() { posix_spawnattr_destroy(&attr); }
-};
-
-void reap(pid_t pid) {
-  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-  }
-}
-
-// Stdout of `argv` (found in PATH, run without a shell), or nullopt when it cannot start,
-// exits non-zero, or is still running at `timeout`; then its whole process group is
-// killed, so a wrapper script's children die with it.
+// Stdout of `argv` (found on PATH, run without a shell, its first 64 KiB), or nullopt when
+// it cannot start, exits non-zero, or is still running at `timeout`: then its whole
+// process group is killed, so a wrapper script's children die with it.
 std::optional<std::string> capture_stdout(const std::vector<std::string>& argv,
                                           std::chrono::milliseconds timeout) {
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + timeout;
-
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
-  UniqueFd read_end(fds[0]);
-  UniqueFd write_end(fds[1]);
-
-  SpawnActions actions;
-  posix_spawn_file_actions_addopen(&actions.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions.actions, write_end.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions.actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-
-  SpawnAttr attr;
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr.attr, &none);
-  posix_spawnattr_setsigdefault(&attr.attr, &defaults);
-  posix_spawnattr_setpgroup(&attr.attr, 0);
-  posix_spawnattr_setflags(&attr.attr,
-                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-
-  pid_t pid = 0;
-  if (::posix_spawnp(&pid, args[0], &actions.actions, &attr.attr, args.data(), environ) != 0) {
-    return std::nullopt;
-  }
-  write_end.reset();
-
-  const auto remaining_ms = [&] {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    return static_cast<int>(std::max<long long>(0, left.count()));
-  };
-  const auto kill_group = [&] {
-    ::kill(-pid, SIGKILL);
-    reap(pid);
-  };
-
+  SpawnSpec spec;
+  spec.argv = argv;
+  spec.new_process_group = true;
+  spec.timeout = timeout;
+  spec.kill_grace = std::chrono::milliseconds(100);
   std::string out;
   constexpr std::size_t kMaxOutput = 64 * 1024;
-  for (;;) {
-    pollfd p{read_end.get(), POLLIN, 0};
-    const int ready = ::poll(&p, 1, remaining_ms());
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {  // deadline, or poll failed
-      kill_group();
-      return std::nullopt;
-    }
-    char buf[4096];
-    const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (out.size() < kMaxOutput) out.append(buf, static_cast<std::size_t>(n));
+  try {
+    const ExitInfo x = run_process(
+        spec,
+        [&](std::string_view d) {
+          if (out.size() < kMaxOutput) out.append(d.substr(0, kMaxOutput - out.size()));
+        },
+        nullptr);
+    if (x.timed_out || x.exit_code != 0) return std::nullopt;
+  } catch (const SpawnError&) {
+    return std::nullopt;  // no compiler here
   }
-
-  // Stdout closed; the process may still be running (or have left it to a child).
-  int status = 0;
-  for (;;) {
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) return std::nullopt;  // reaped elsewhere (SIGCHLD ignored)
-    if (remaining_ms() == 0) {
-      kill_group();
-      return std::nullopt;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
   return out;
 }
 

@@ -1,6 +1,7 @@
-// The core's side of one worker process: spawn benchlab-worker for a phase of a result,
-// read its frames, and turn whatever happened (done, crash, exit, hang, garbage on the
-// channel) into a PhaseOutcome with a reason a person can act on.
+// The core's side of the phases of one result: one benchlab-worker serves them all (it
+// loads the plugin once and runs each phase in a fresh fork of itself); this reads its
+// frames and turns whatever happened (done, crash, exit, hang, OOM, garbage on the
+// channel, a worker that died) into a PhaseOutcome with a reason a person can act on.
 #pragma once
 
 #include <benchlab/plugin.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,15 +21,19 @@
 namespace benchlab {
 
 struct PhaseRequest {
-  std::string worker;       // benchlab-worker executable
+  std::string worker;  // benchlab-worker executable
   std::string plugin_path;
-  std::string plugin_id;    // what the worker must find in the file
+  std::string plugin_id;  // what the worker must find in the file
   int32_t phase = BL_PHASE_RUN;
   std::uint32_t trial = 0;
   std::vector<std::pair<std::string, std::string>> options;
   std::string scratch_dir, cache_dir, data_dir;
   std::chrono::nanoseconds timeout{std::chrono::seconds(600)};
   std::chrono::nanoseconds kill_grace{std::chrono::seconds(2)};
+  std::uint64_t memory_max_bytes = 0;  // each phase's cgroup memory.max, where the memory
+                                       // controller is handed down; 0: none
+  bool use_cgroup = true;              // false: the worker's subreaper alone holds the phases, even
+                                       // where a cgroup of their own could be made
 };
 
 struct PhaseOutcome {
@@ -48,20 +54,22 @@ struct PhaseOutcome {
 // Events as they arrive (logs, progress), for live display.
 using FrameObserver = std::function<void(const protocol::Message&)>;
 
-PhaseOutcome run_phase(const PhaseRequest& req, const FrameObserver& observe,
-                       const std::atomic<bool>* cancel);
+class WorkerProcess;
 
 // The phases of one result (one option combination of one test): setup, then trials, then
 // teardown, in that order, each isolated from the others and from benchlab (a crash, hang
 // or OOM in one is that phase's failure only). The runner sees only this class; how the
-// worker processes behind it are started and reused is its own business.
+// worker processes behind it are started and reused is its own business: one worker
+// serves every phase, started at the first; a worker that died, broke the protocol or
+// stopped answering fails the phase it was in, and the next phase gets a new one.
+// `cancel`, when it becomes true, stops the phase in progress (kind interrupted).
 class ResultWorker {
  public:
   // `req.phase` and `req.trial` are ignored; the rest holds for every phase.
   ResultWorker(PhaseRequest req, FrameObserver observe, const std::atomic<bool>* cancel);
   ResultWorker(const ResultWorker&) = delete;
   ResultWorker& operator=(const ResultWorker&) = delete;
-  ~ResultWorker();
+  ~ResultWorker();  // ends the worker
 
   PhaseOutcome setup();
   PhaseOutcome trial(std::uint32_t index);  // 0-based, warm-ups included
@@ -72,6 +80,7 @@ class ResultWorker {
   PhaseRequest req_;
   FrameObserver observe_;
   const std::atomic<bool>* cancel_;
+  std::unique_ptr<WorkerProcess> worker_;  // started at the first phase, replaced when lost
 };
 
 }  // namespace benchlab

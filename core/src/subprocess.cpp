@@ -3,21 +3,20 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
+#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
+extern char** environ;
+
 namespace benchlab {
-namespace bp = boost::process;
 
 std::uint64_t monotonic_ns() {
   timespec ts{};
@@ -36,31 +35,70 @@ std::string signal_description(int sig) {
 
 std::string find_program(std::string_view name) {
   if (name.empty()) return {};
+  auto runnable = [](const std::string& p) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0;
+  };
   if (name.find('/') != std::string_view::npos) {
-    return access(std::string(name).c_str(), X_OK) == 0 ? std::string(name) : std::string();
+    return runnable(std::string(name)) ? std::string(name) : std::string();
   }
-  auto p = bp::search_path(std::string(name));
-  return p.empty() ? std::string() : p.string();
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (;;) {
+    const auto colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    if (dir.empty()) dir = ".";  // an empty entry is the working directory
+    std::string candidate = dir + "/" + std::string(name);
+    if (runnable(candidate)) return candidate;
+    if (colon == std::string_view::npos) return {};
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
+void UniqueFd::reset(int fd) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+}
+
+Pipe Pipe::make() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
 namespace {
 
-// What the child does between fork and exec: its own process group (so a timeout kills
-// everything it started), death with its parent, default SIGPIPE, and stdin.
-struct ChildSetup : bp::extend::handler {
-  bool group;
-  pid_t parent;
-  template <class Exec>
-  void on_exec_setup(Exec&) const {
-    if (group) setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);  // the parent died before prctl
-    signal(SIGPIPE, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-  }
+// posix_spawn's attribute and file-action objects, released however the spawn ends.
+struct SpawnAttr {
+  posix_spawnattr_t attr;
+  SpawnAttr() { posix_spawnattr_init(&attr); }
+  SpawnAttr(const SpawnAttr&) = delete;
+  SpawnAttr& operator=(const SpawnAttr&) = delete;
+  ~SpawnAttr() { posix_spawnattr_destroy(&attr); }
 };
+
+struct SpawnActions {
+  posix_spawn_file_actions_t actions;
+  SpawnActions() { posix_spawn_file_actions_init(&actions); }
+  SpawnActions(const SpawnActions&) = delete;
+  SpawnActions& operator=(const SpawnActions&) = delete;
+  ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
+};
+
+// This process's environment with `add` ("NAME=VALUE") set on top.
+std::vector<std::string> environment_with(const std::vector<std::string>& add) {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  for (const auto& kv : add) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw SpawnError("bad environment entry '" + kv + "'");
+    const std::string_view name(kv.data(), eq + 1);  // "NAME="
+    std::erase_if(env, [&](const std::string& x) { return x.starts_with(name); });
+    env.push_back(kv);
+  }
+  return env;
+}
 
 void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
@@ -86,10 +124,9 @@ std::uint64_t tv_ns(const timeval& tv) {
 
 }  // namespace
 
-ExitInfo run_process(const SpawnSpec& spec, const OutputSink& on_stdout,
-                     const OutputSink& on_stderr, const std::atomic<bool>* cancel) {
+pid_t spawn_process(const SpawnSpec& spec, int stdin_fd, int stdout_fd, int stderr_fd) {
   if (spec.argv.empty()) throw SpawnError("empty argv");
-  std::string exe = find_program(spec.argv[0]);
+  const std::string exe = find_program(spec.argv[0]);
   if (exe.empty()) {
     throw SpawnError(spec.argv[0].find('/') == std::string::npos
                          ? spec.argv[0] + ": not found on PATH"
@@ -98,53 +135,65 @@ ExitInfo run_process(const SpawnSpec& spec, const OutputSink& on_stdout,
   if (!spec.cwd.empty() && !std::filesystem::is_directory(spec.cwd)) {
     throw SpawnError("working directory " + spec.cwd + " does not exist");
   }
+  const std::vector<std::string> env = environment_with(spec.env_add);
 
-  bp::environment env = boost::this_process::environment();
-  for (const auto& kv : spec.env_add) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw SpawnError("bad environment entry '" + kv + "'");
-    env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  SpawnActions fa;
+  auto std_fd = [&](int fd, int target, int null_flags) {
+    if (fd >= 0)
+      posix_spawn_file_actions_adddup2(&fa.actions, fd, target);
+    else
+      posix_spawn_file_actions_addopen(&fa.actions, target, "/dev/null", null_flags, 0);
+  };
+  if (!spec.stdin_path.empty())
+    posix_spawn_file_actions_addopen(&fa.actions, STDIN_FILENO, spec.stdin_path.c_str(), O_RDONLY,
+                                     0);
+  else
+    std_fd(stdin_fd, STDIN_FILENO, O_RDONLY);
+  std_fd(stdout_fd, STDOUT_FILENO, O_WRONLY);
+  std_fd(stderr_fd, STDERR_FILENO, O_WRONLY);
+  if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa.actions, spec.cwd.c_str());
+
+  SpawnAttr sa;
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);  // what this process ignores (SIGPIPE in the worker) the child must not
+  posix_spawnattr_setsigmask(&sa.attr, &none);
+  posix_spawnattr_setsigdefault(&sa.attr, &all);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (spec.new_process_group) {
+    posix_spawnattr_setpgroup(&sa.attr, 0);
+    flags |= POSIX_SPAWN_SETPGROUP;
   }
+  posix_spawnattr_setflags(&sa.attr, flags);
 
-  bp::pipe out_pipe, err_pipe;
-  // Only the child's stdout/stderr (dup2'd, which clears the flag) may survive exec:
-  // a leaked pipe end in a grandchild would hold the channel open.
-  for (int fd : {out_pipe.native_source(), out_pipe.native_sink(), err_pipe.native_source(), err_pipe.native_sink()})
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
-  ChildSetup setup;
-  setup.group = spec.new_process_group;
-  setup.parent = getpid();
+  std::vector<char*> argv, envp;
+  argv.push_back(const_cast<char*>(exe.c_str()));
+  for (std::size_t i = 1; i < spec.argv.size(); ++i)
+    argv.push_back(const_cast<char*>(spec.argv[i].c_str()));
+  argv.push_back(nullptr);
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
 
+  pid_t pid = 0;
+  if (const int err =
+          posix_spawn(&pid, exe.c_str(), &fa.actions, &sa.attr, argv.data(), envp.data()))
+    throw SpawnError("cannot start " + exe + ": " + std::strerror(err));
+  return pid;
+}
+
+ExitInfo run_process(const SpawnSpec& spec, const OutputSink& on_stdout,
+                     const OutputSink& on_stderr, const std::atomic<bool>* cancel) {
+  Pipe out = Pipe::make();
+  Pipe err = spec.merge_stderr ? Pipe{} : Pipe::make();
   ExitInfo info;
   info.start_ns = monotonic_ns();
-  pid_t pid;
-  try {
-    std::error_code ec;
-    auto start = [&](auto&& in) {
-      if (spec.merge_stderr) {
-        return bp::child(bp::exe = exe, bp::args = args, (bp::std_out & bp::std_err) > out_pipe, in,
-                         bp::start_dir = spec.cwd.empty() ? "." : spec.cwd, env, setup, ec);
-      }
-      return bp::child(bp::exe = exe, bp::args = args, bp::std_out > out_pipe,
-                       bp::std_err > err_pipe, in, bp::start_dir = spec.cwd.empty() ? "." : spec.cwd,
-                       env, setup, ec);
-    };
-    bp::child c = spec.stdin_path.empty() ? start(bp::std_in < bp::null)
-                                          : start(bp::std_in < spec.stdin_path);
-    if (ec) throw SpawnError("cannot start " + exe + ": " + ec.message());
-    pid = c.id();
-    c.detach();  // reaped below with wait4(), which also gives the resource use
-  } catch (const bp::process_error& e) {
-    throw SpawnError("cannot start " + exe + ": " + e.what());
-  }
+  const pid_t pid = spawn_process(spec, -1, out.write.get(),
+                                  spec.merge_stderr ? out.write.get() : err.write.get());
   // Our copies of the write ends must go, or EOF never comes.
-  for (bp::pipe* p : {&out_pipe, &err_pipe}) {
-    if (p->native_sink() >= 0) ::close(p->native_sink());
-    p->assign_sink(-1);
-  }
-  int out_fd = out_pipe.native_source();
-  int err_fd = spec.merge_stderr ? -1 : err_pipe.native_source();
+  out.write.reset();
+  err.write.reset();
+  const int out_fd = out.read.get();
+  const int err_fd = err.read.get();
   set_nonblocking(out_fd);
   if (err_fd >= 0) set_nonblocking(err_fd);
 
@@ -165,7 +214,10 @@ ExitInfo run_process(const SpawnSpec& spec, const OutputSink& on_stdout,
     std::uint64_t now = monotonic_ns();
     bool stop_now = (deadline && now >= deadline) || (cancel && cancel->load());
     if (stop_now && kill_at == 0) {
-      if (cancel && cancel->load()) info.cancelled = true; else info.timed_out = true;
+      if (cancel && cancel->load())
+        info.cancelled = true;
+      else
+        info.timed_out = true;
       signal_child(SIGTERM);
       kill_at = now + static_cast<std::uint64_t>(spec.kill_grace.count());
     }
@@ -185,9 +237,18 @@ ExitInfo run_process(const SpawnSpec& spec, const OutputSink& on_stdout,
     pollfd fds[3];
     nfds_t n = 0;
     int out_i = -1, err_i = -1, pid_i = -1;
-    if (out_open) { out_i = static_cast<int>(n); fds[n++] = {out_fd, POLLIN, 0}; }
-    if (err_open) { err_i = static_cast<int>(n); fds[n++] = {err_fd, POLLIN, 0}; }
-    if (pidfd >= 0) { pid_i = static_cast<int>(n); fds[n++] = {pidfd, POLLIN, 0}; }
+    if (out_open) {
+      out_i = static_cast<int>(n);
+      fds[n++] = {out_fd, POLLIN, 0};
+    }
+    if (err_open) {
+      err_i = static_cast<int>(n);
+      fds[n++] = {err_fd, POLLIN, 0};
+    }
+    if (pidfd >= 0) {
+      pid_i = static_cast<int>(n);
+      fds[n++] = {pidfd, POLLIN, 0};
+    }
     int r = poll(fds, n, wait_ms);
     if (r < 0 && errno != EINTR) break;
     if (out_i >= 0 && fds[out_i].revents) out_open = drain(out_fd, on_stdout);

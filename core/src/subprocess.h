@@ -1,7 +1,14 @@
 // Running a child process by argv (never a shell) with captured output, a timeout that
 // kills the whole process group, and the exit status and resource use from wait4().
-// Used by the core to run benchlab-worker and by the worker to run a plugin's programs.
+// Used by the core (inventory, discovery's plugin check) and by the worker to run a
+// plugin's programs; spawn_process() alone starts benchlab-worker.
+//
+// Every child starts with posix_spawn(), which glibc implements with a vfork-like clone:
+// the parent's page tables are not copied, so starting a program costs the same from a
+// core with SQLite and every plugin mapped as from a small process.
 #pragma once
+
+#include <sys/types.h>
 
 #include <atomic>
 #include <chrono>
@@ -15,19 +22,19 @@
 namespace benchlab {
 
 struct SpawnSpec {
-  std::vector<std::string> argv;     // argv[0] without '/' is searched on PATH
-  std::vector<std::string> env_add;  // "NAME=VALUE" set on top of this process's environment
-  std::string cwd;                   // empty: inherit
-  std::string stdin_path;            // empty: /dev/null
-  bool new_process_group = false;    // child leads its own group; signals go to the group
-  bool merge_stderr = false;         // stderr into the stdout sink
-  std::chrono::nanoseconds timeout{0};          // 0: none
+  std::vector<std::string> argv;        // argv[0] without '/' is searched on PATH
+  std::vector<std::string> env_add;     // "NAME=VALUE" set on top of this process's environment
+  std::string cwd;                      // empty: inherit
+  std::string stdin_path;               // empty: /dev/null
+  bool new_process_group = false;       // child leads its own group; signals go to the group
+  bool merge_stderr = false;            // stderr into the stdout sink
+  std::chrono::nanoseconds timeout{0};  // 0: none
   std::chrono::nanoseconds kill_grace{std::chrono::seconds(2)};  // SIGTERM → SIGKILL delay
 };
 
 struct ExitInfo {
-  int exit_code = -1;    // exit status, or -1 when ended by a signal
-  int term_signal = 0;   // signal that ended it, or 0
+  int exit_code = -1;   // exit status, or -1 when ended by a signal
+  int term_signal = 0;  // signal that ended it, or 0
   bool timed_out = false;
   bool cancelled = false;
   std::uint64_t wall_ns = 0, user_ns = 0, sys_ns = 0;
@@ -40,6 +47,44 @@ class SpawnError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// An owned file descriptor, closed when it goes.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept {
+    if (this != &o) reset(o.release());
+    return *this;
+  }
+  ~UniqueFd() { reset(); }
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+  void reset(int fd = -1);
+
+ private:
+  int fd_ = -1;
+};
+
+// A pipe whose two ends are close-on-exec (only what a child gets as 0, 1 or 2 survives
+// its exec). Throws SpawnError.
+struct Pipe {
+  UniqueFd read, write;
+  static Pipe make();
+};
+
+// Starts spec.argv with the given descriptors as its stdin, stdout and stderr (-1:
+// /dev/null; spec.stdin_path, when set, wins over stdin_fd), its own process group when
+// spec.new_process_group, spec.env_add and spec.cwd applied, signal mask empty and every
+// signal's action the default. Returns the pid; timeout and merge_stderr are the
+// caller's business. Throws SpawnError naming the program and the reason.
+pid_t spawn_process(const SpawnSpec& spec, int stdin_fd, int stdout_fd, int stderr_fd);
 
 using OutputSink = std::function<void(std::string_view)>;
 

@@ -133,6 +133,47 @@ Message decode_payload(Type t, std::string_view payload) {
       m = std::move(d);
       break;
     }
+    case Type::error_output:
+      m = ErrorOutput{r.rest()};
+      break;
+    case Type::run_phase: {
+      RunPhase c;
+      c.phase = r.i32();
+      c.trial = r.u32();
+      c.timeout_ns = r.u64();
+      c.kill_grace_ns = r.u64();
+      m = c;
+      break;
+    }
+    case Type::stop:
+      m = Stop{};
+      break;
+    case Type::phase_process: {
+      PhaseProcess p;
+      p.pid = r.i32();
+      p.cgroup = r.str();
+      m = std::move(p);
+      break;
+    }
+    case Type::phase_end: {
+      PhaseEnd e;
+      e.exit_code = r.i32();
+      e.term_signal = r.i32();
+      const std::uint32_t flags = r.u32();
+      if (flags & ~3u) throw Malformed("unknown phase_end flags");
+      e.timed_out = flags & 1u;
+      e.cancelled = flags & 2u;
+      e.start_ns = r.u64();
+      e.wall_ns = r.u64();
+      e.user_ns = r.u64();
+      e.sys_ns = r.u64();
+      e.max_rss_bytes = r.u64();
+      e.memory_peak_bytes = r.u64();
+      e.oom_kills = r.u64();
+      e.containment = r.str();
+      m = std::move(e);
+      break;
+    }
     default:
       throw Malformed("unknown frame type " + std::to_string(static_cast<int>(t)));
   }
@@ -177,10 +218,39 @@ std::string encode(const Message& m) {
           w.u64(x.begin_ns);
           w.u64(x.end_ns);
           return Type::window;
-        } else {
+        } else if constexpr (std::is_same_v<T, Done>) {
           w.i32(x.status);
           w.str(x.message);
           return Type::done;
+        } else if constexpr (std::is_same_v<T, ErrorOutput>) {
+          w.bytes(x.bytes);
+          return Type::error_output;
+        } else if constexpr (std::is_same_v<T, RunPhase>) {
+          w.i32(x.phase);
+          w.u32(x.trial);
+          w.u64(x.timeout_ns);
+          w.u64(x.kill_grace_ns);
+          return Type::run_phase;
+        } else if constexpr (std::is_same_v<T, Stop>) {
+          return Type::stop;
+        } else if constexpr (std::is_same_v<T, PhaseProcess>) {
+          w.i32(x.pid);
+          w.str(x.cgroup);
+          return Type::phase_process;
+        } else {
+          static_assert(std::is_same_v<T, PhaseEnd>);
+          w.i32(x.exit_code);
+          w.i32(x.term_signal);
+          w.u32((x.timed_out ? 1u : 0u) | (x.cancelled ? 2u : 0u));
+          w.u64(x.start_ns);
+          w.u64(x.wall_ns);
+          w.u64(x.user_ns);
+          w.u64(x.sys_ns);
+          w.u64(x.max_rss_bytes);
+          w.u64(x.memory_peak_bytes);
+          w.u64(x.oom_kills);
+          w.str(x.containment);
+          return Type::phase_end;
         }
       },
       m);

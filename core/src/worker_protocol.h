@@ -1,5 +1,6 @@
-// The byte protocol between benchlab-worker and the core: length-prefixed frames on the
-// worker's stdout (the plugin's own stdout is redirected to stderr before it loads).
+// The byte protocol between benchlab-worker and the core: length-prefixed frames, from the
+// worker and its phase processes on the worker's stdout (the plugin's own stdout is
+// redirected to stderr before it loads), and the core's commands on the worker's stdin.
 //
 // frame   = u32 payload_size (little endian) , u8 type , payload
 // string  = u32 size , bytes        f64 = IEEE 754 binary64, little endian
@@ -19,7 +20,9 @@ namespace benchlab::protocol {
 inline constexpr std::uint32_t kMaxPayload = 1u << 20;  // 1 MiB; output is sent in chunks
 
 enum class Type : std::uint8_t {
+  // worker -> core, once per worker, when the plugin is loaded
   hello = 1,           // u32 abi_major, u32 abi_minor, string id, string version
+  // phase process -> core, while a phase runs
   log = 2,             // i32 level, string text
   declare_metric = 3,  // string name, string unit, i32 direction
   metric = 4,          // string name, f64 value
@@ -27,6 +30,16 @@ enum class Type : std::uint8_t {
   output = 6,          // bytes (the rest of the payload)
   window = 7,          // u64 begin_ns, u64 end_ns: CLOCK_MONOTONIC around run()
   done = 8,            // i32 status (BL_*), string message
+  error_output = 13,   // bytes: the second raw stream (append_error_output)
+  // core -> worker, on the worker's stdin
+  run_phase = 9,       // i32 phase (BL_PHASE_*), u32 trial, u64 timeout_ns, u64 kill_grace_ns
+  stop = 10,           // (empty) stop the running phase now, as at its timeout
+  // worker -> core, around each phase
+  phase_process = 11,  // i32 pid, string cgroup ("" none): the process the next phase runs
+                       // in, forked and waiting (it leads its own process group)
+  phase_end = 12,      // i32 exit_code, i32 term_signal, u32 flags (1 timed out, 2 cancelled),
+                       // u64 start_ns, wall_ns, user_ns, sys_ns, max_rss_bytes,
+                       // memory_peak_bytes, oom_kills, string containment
 };
 
 struct Hello { std::uint32_t abi_major, abi_minor; std::string id, version; };
@@ -37,8 +50,23 @@ struct Progress { double fraction; std::string note; };
 struct Output { std::string bytes; };
 struct Window { std::uint64_t begin_ns, end_ns; };
 struct Done { std::int32_t status; std::string message; };
+struct ErrorOutput { std::string bytes; };
+struct RunPhase { std::int32_t phase; std::uint32_t trial; std::uint64_t timeout_ns, kill_grace_ns; };
+struct Stop {};
+struct PhaseProcess { std::int32_t pid; std::string cgroup; };
+// How the phase's process ended, from wait4(), and what held it.
+struct PhaseEnd {
+  std::int32_t exit_code = -1;  // or -1 when ended by a signal
+  std::int32_t term_signal = 0;
+  bool timed_out = false, cancelled = false;
+  std::uint64_t start_ns = 0, wall_ns = 0, user_ns = 0, sys_ns = 0, max_rss_bytes = 0;
+  std::uint64_t memory_peak_bytes = 0;  // the phase cgroup's memory.peak; 0 when unknown
+  std::uint64_t oom_kills = 0;          // memory.events oom_kill of the phase cgroup
+  std::string containment;              // "cgroup" or "subreaper"
+};
 
-using Message = std::variant<Hello, Log, DeclareMetric, Metric, Progress, Output, Window, Done>;
+using Message = std::variant<Hello, Log, DeclareMetric, Metric, Progress, Output, Window, Done,
+                             ErrorOutput, RunPhase, Stop, PhaseProcess, PhaseEnd>;
 
 // Serialise one message as a complete frame.
 std::string encode(const Message& m);

@@ -1,5 +1,6 @@
 // Fuzz target: the worker frame decoder (core/src/worker_protocol.h), which reads whatever
-// a plugin manages to write on the worker's stdout. The input is the byte stream; the
+// a plugin manages to write on the worker's stdout (and, in the worker, the core's
+// commands on its stdin: the same decoder). The input is the byte stream; the
 // first byte seeds the sizes of the chunks it arrives in, as reads from a pipe would cut
 // it. Checked: decoding never crashes, the result does not depend on how the stream was
 // cut, and every decoded message encodes back to the exact bytes it came from.

@@ -44,6 +44,63 @@ TEST_CASE("every message type survives a round trip, byte by byte") {
   CHECK(d.pending() == 0);
 }
 
+TEST_CASE("the worker's own frames and the core's commands survive a round trip") {
+  PhaseEnd end;
+  end.exit_code = -1;
+  end.term_signal = 9;
+  end.timed_out = true;
+  end.start_ns = 1;
+  end.wall_ns = 2;
+  end.user_ns = 3;
+  end.sys_ns = 4;
+  end.max_rss_bytes = 5;
+  end.memory_peak_bytes = 6;
+  end.oom_kills = 7;
+  end.containment = "cgroup";
+  std::vector<Message> in = {ErrorOutput{std::string("e\0rr", 4)},
+                             RunPhase{2, 41, 600'000'000'000ull, 2'000'000'000ull}, Stop{},
+                             PhaseProcess{4242, "/sys/fs/cgroup/benchlab-1-1"}, end};
+  std::string stream;
+  for (const auto& m : in) stream += encode(m);
+  Decoder d;
+  d.feed(stream);
+  auto out = decode_all(d);
+  REQUIRE(d.error().empty());
+  REQUIRE(out.size() == in.size());
+  CHECK(std::get<ErrorOutput>(out[0]).bytes == std::string("e\0rr", 4));
+  const auto& run = std::get<RunPhase>(out[1]);
+  CHECK(run.phase == 2);
+  CHECK(run.trial == 41);
+  CHECK(run.timeout_ns == 600'000'000'000ull);
+  CHECK(run.kill_grace_ns == 2'000'000'000ull);
+  CHECK(std::holds_alternative<Stop>(out[2]));
+  CHECK(std::get<PhaseProcess>(out[3]).pid == 4242);
+  CHECK(std::get<PhaseProcess>(out[3]).cgroup == "/sys/fs/cgroup/benchlab-1-1");
+  const auto& e = std::get<PhaseEnd>(out[4]);
+  CHECK(e.term_signal == 9);
+  CHECK(e.timed_out);
+  CHECK_FALSE(e.cancelled);
+  CHECK(e.wall_ns == 2);
+  CHECK(e.max_rss_bytes == 5);
+  CHECK(e.memory_peak_bytes == 6);
+  CHECK(e.oom_kills == 7);
+  CHECK(e.containment == "cgroup");
+  // Each message encodes back to the bytes it came from.
+  std::string again;
+  for (const auto& m : out) again += encode(m);
+  CHECK(again == stream);
+}
+
+TEST_CASE("a phase_end with flags this core does not know is a protocol error") {
+  std::string f = encode(PhaseEnd{});
+  std::uint32_t flags = 4;
+  std::memcpy(f.data() + 5 + 8, &flags, 4);  // after exit_code and term_signal
+  Decoder d;
+  d.feed(f);
+  CHECK_FALSE(d.next());
+  CHECK_THAT(d.error(), Catch::Contains("unknown phase_end flags"));
+}
+
 TEST_CASE("an oversized frame is refused before it is buffered") {
   Decoder d;
   std::uint32_t n = kMaxPayload + 1;

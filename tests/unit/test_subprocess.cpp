@@ -108,3 +108,33 @@ TEST_CASE("resource use comes back from wait4") {
   CHECK(c.x.user_ns + c.x.sys_ns > 0);
   CHECK(c.x.max_rss_bytes > 0);
 }
+
+TEST_CASE("a program starts with default signal actions whatever this process ignores") {
+  // benchlab-worker ignores SIGPIPE; a program it runs must die of it like anywhere else.
+  struct sigaction ignore {}, old{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old);
+  SpawnSpec s;
+  s.argv = {"sh", "-c", "kill -PIPE $$; sleep 5"};
+  auto c = run(s);
+  sigaction(SIGPIPE, &old, nullptr);
+  CHECK(c.x.term_signal == SIGPIPE);
+}
+
+TEST_CASE("an environment addition replaces a variable already set") {
+  setenv("BENCHLAB_TEST_TWICE", "old", 1);
+  SpawnSpec s;
+  s.argv = {"sh", "-c", "env | grep '^BENCHLAB_TEST_TWICE='"};
+  s.env_add = {"BENCHLAB_TEST_TWICE=new"};
+  auto c = run(s);
+  unsetenv("BENCHLAB_TEST_TWICE");
+  CHECK(c.out == "BENCHLAB_TEST_TWICE=new\n");
+}
+
+TEST_CASE("stdin comes from the file named, else from /dev/null") {
+  SpawnSpec s;
+  s.argv = {"cat"};
+  CHECK(run(s).out.empty());
+  s.stdin_path = "/proc/self/comm";  // cat's own name, read through the file benchlab opened
+  CHECK(run(s).out == "cat\n");
+}

@@ -12,8 +12,8 @@
 namespace benchlab {
 namespace {
 
-constexpr std::size_t kOutputCap = 16u << 20;      // raw output kept for parse()
-constexpr std::size_t kOutputSentCap = 1u << 20;   // raw output sent to the store
+constexpr std::size_t kOutputCap = 16u << 20;     // each raw stream, kept for parse()
+constexpr std::size_t kOutputSentCap = 1u << 20;  // each raw stream, sent to the store
 constexpr std::size_t kSpawnCaptureCap = 16u << 20;
 constexpr std::size_t kChunk = 64u << 10;
 
@@ -24,7 +24,8 @@ constexpr std::size_t kTextCap = 64u << 10;
 std::string clipped(const char* s) {
   std::string_view v(s ? s : "");
   if (v.size() <= kTextCap) return std::string(v);
-  return std::string(v.substr(0, kTextCap)) + " [" + std::to_string(v.size() - kTextCap) + " more bytes cut]";
+  return std::string(v.substr(0, kTextCap)) + " [" + std::to_string(v.size() - kTextCap) +
+         " more bytes cut]";
 }
 
 // Copies what fits of `data` into `dst`, up to `cap` bytes in all; true if all fitted.
@@ -44,8 +45,7 @@ WorkerHost::WorkerHost(int fd, const PluginInfo& plugin, const WorkerPhase& phas
   table_.abi_minor = BL_ABI_MINOR;
   table_.phase = phase.phase;
   table_.trial = phase.trial;
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  table_.cpu_count = n > 0 ? static_cast<uint32_t>(n) : 1;
+  table_.cpu_count = phase.cpu_count;
   table_.scratch_dir = phase_.scratch_dir.c_str();
   table_.cache_dir = phase_.cache_dir.c_str();
   table_.data_dir = phase_.data_dir.empty() ? nullptr : phase_.data_dir.c_str();
@@ -63,11 +63,33 @@ WorkerHost::WorkerHost(int fd, const PluginInfo& plugin, const WorkerPhase& phas
   table_.is_cancelled = is_cancelled_cb;
   table_.now_ns = now_ns_cb;
   table_.get_extension = get_extension_cb;
+  table_.append_error_output = append_error_output_cb;
+}
+
+void WorkerHost::hold(const protocol::Message& m) {
+  std::string frame = protocol::encode(m);
+  std::lock_guard lock(mu_);
+  held_ += frame;
 }
 
 void WorkerHost::send(const protocol::Message& m) {
   std::string frame = protocol::encode(m);
   std::lock_guard lock(mu_);
+  if (!held_.empty()) {
+    frame.insert(0, held_);
+    held_.clear();
+  }
+  write_all(frame);
+}
+
+void WorkerHost::flush() {
+  std::lock_guard lock(mu_);
+  std::string frames = std::move(held_);
+  held_.clear();
+  write_all(frames);
+}
+
+void WorkerHost::write_all(const std::string& frame) {
   const char* p = frame.data();
   std::size_t left = frame.size();
   while (left > 0) {
@@ -88,6 +110,22 @@ void WorkerHost::send(const protocol::Message& m) {
 std::string WorkerHost::error() const {
   std::lock_guard lock(mu_);
   return error_;
+}
+
+std::string WorkerHost::metric_failure() const {
+  std::lock_guard lock(mu_);
+  return metric_failure_;
+}
+
+// Remembers the first failed report: a plugin that ignores the status must not turn a
+// metric it could not report into a successful trial without it.
+int32_t WorkerHost::metric_failed(const char* name, const std::string& why) {
+  std::string text = "report_metric(" + (name ? "\"" + clipped(name) + "\"" : std::string("NULL")) +
+                     ") failed: " + why;
+  send(protocol::Log{BL_LOG_ERROR, text});
+  std::lock_guard lock(mu_);
+  if (metric_failure_.empty()) metric_failure_ = std::move(text);
+  return BL_INVALID_ARGUMENT;
 }
 
 void WorkerHost::log_cb(const bl_host* h, int32_t level, const char* msg) {
@@ -141,21 +179,26 @@ int32_t WorkerHost::declare_metric_cb(const bl_host* h, const char* name, const 
 
 int32_t WorkerHost::report_metric_cb(const bl_host* h, const char* name, double value) {
   auto& s = self(h);
-  if (!name) return BL_INVALID_ARGUMENT;
+  if (!name) return s.metric_failed(name, "no metric name");
+  if (s.phase_.phase != BL_PHASE_RUN) {
+    return s.metric_failed(name, std::string("only run() and parse() report metrics, not ") +
+                                     (s.phase_.phase == BL_PHASE_SETUP ? "setup()" : "teardown()"));
+  }
   bool known = s.plugin_.metric(name) != nullptr;
   if (!known) {
     std::lock_guard lock(s.mu_);
     known = s.declared_.count(name) > 0;
   }
   if (!known) {
-    s.send(protocol::Log{BL_LOG_ERROR, std::string("report_metric(): undeclared metric '") + name + "'"});
-    return BL_INVALID_ARGUMENT;
+    return s.metric_failed(name,
+                           "no such metric: declare it in the plugin's descriptor, or with "
+                           "declare_metric() first");
   }
   if (!std::isfinite(value)) {
-    s.send(protocol::Log{BL_LOG_ERROR, std::string("report_metric(): non-finite value for '") + name + "'"});
-    return BL_INVALID_ARGUMENT;
+    return s.metric_failed(name,
+                           std::string("the value is ") + (std::isnan(value) ? "NaN" : "infinite"));
   }
-  s.send(protocol::Metric{name, value});
+  s.hold(protocol::Metric{name, value});  // it counts only once the phase is done
   return BL_OK;
 }
 
@@ -170,27 +213,38 @@ void WorkerHost::progress_cb(const bl_host* h, double fraction, const char* note
   s.send(protocol::Progress{fraction, clipped(note)});
 }
 
-int32_t WorkerHost::append_output_cb(const bl_host* h, const char* data, size_t size) {
-  auto& s = self(h);
+template <class Frame>
+int32_t WorkerHost::append_stream(std::string& kept, std::size_t& sent, const char* data,
+                                  size_t size, const char* what) {
   if (!data && size) return BL_INVALID_ARGUMENT;
-  std::string_view in(data, size);
-  bool all = append_capped(s.output_, in, kOutputCap);
-  // Stream the first MiB to the core as it comes, so a crash later still leaves it.
-  while (s.output_sent_ < std::min(s.output_.size(), kOutputSentCap)) {
-    std::size_t n = std::min({kChunk, s.output_.size() - s.output_sent_, kOutputSentCap - s.output_sent_});
-    s.send(protocol::Output{s.output_.substr(s.output_sent_, n)});
-    s.output_sent_ += n;
+  const bool all = append_capped(kept, std::string_view(data, size), kOutputCap);
+  while (sent < std::min(kept.size(), kOutputSentCap)) {
+    const std::size_t n = std::min({kChunk, kept.size() - sent, kOutputSentCap - sent});
+    send(Frame{kept.substr(sent, n)});
+    sent += n;
   }
   if (!all) {
-    set_error_cb(h, "raw output exceeds 16 MiB; the rest was dropped");
+    set_error_cb(&table_, (std::string(what) + " exceeds 16 MiB; the rest was dropped").c_str());
     return BL_NO_MEMORY;
   }
   return BL_OK;
 }
 
+int32_t WorkerHost::append_output_cb(const bl_host* h, const char* data, size_t size) {
+  auto& s = self(h);
+  return s.append_stream<protocol::Output>(s.output_, s.output_sent_, data, size, "raw output");
+}
+
+int32_t WorkerHost::append_error_output_cb(const bl_host* h, const char* data, size_t size) {
+  auto& s = self(h);
+  return s.append_stream<protocol::ErrorOutput>(s.error_output_, s.error_output_sent_, data, size,
+                                                "error output");
+}
+
 int32_t WorkerHost::spawn_cb(const bl_host* h, const bl_spawn* req, bl_spawn_result* res) {
   auto& s = self(h);
-  if (!req || !res || !req->argv || !req->argv[0] || res->struct_size < offsetof(bl_spawn_result, out)) {
+  if (!req || !res || !req->argv || !req->argv[0] ||
+      res->struct_size < offsetof(bl_spawn_result, out)) {
     set_error_cb(h, "spawn(): request needs argv and res->struct_size");
     return BL_INVALID_ARGUMENT;
   }
@@ -205,7 +259,8 @@ int32_t WorkerHost::spawn_cb(const bl_host* h, const bl_spawn* req, bl_spawn_res
     set_error_cb(h, e.what());
     st = BL_ERROR;
   }
-  std::memcpy(reinterpret_cast<char*>(res) + sizeof(uint32_t), reinterpret_cast<const char*>(&out) + sizeof(uint32_t),
+  std::memcpy(reinterpret_cast<char*>(res) + sizeof(uint32_t),
+              reinterpret_cast<const char*>(&out) + sizeof(uint32_t),
               std::min<std::size_t>(res->struct_size, sizeof out) - sizeof(uint32_t));
   return st;
 }
@@ -223,11 +278,15 @@ int32_t WorkerHost::spawn(const bl_spawn& req, bl_spawn_result& res) {
   spawn_err_.clear();
   bool truncated = false;
   const bool to_output = req.flags & BL_SPAWN_STDOUT_TO_OUTPUT;
+  const bool to_error_output = req.flags & BL_SPAWN_STDERR_TO_ERROR_OUTPUT;
   auto on_out = [&](std::string_view d) {
     truncated |= !append_capped(spawn_out_, d, kSpawnCaptureCap);
     if (to_output) append_output_cb(&table_, d.data(), d.size());
   };
-  auto on_err = [&](std::string_view d) { truncated |= !append_capped(spawn_err_, d, kSpawnCaptureCap); };
+  auto on_err = [&](std::string_view d) {
+    truncated |= !append_capped(spawn_err_, d, kSpawnCaptureCap);
+    if (to_error_output) append_error_output_cb(&table_, d.data(), d.size());
+  };
 
   ExitInfo x = run_process(spec, on_out, on_err, &cancel_);
   res.exit_code = x.exit_code;

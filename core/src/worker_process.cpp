@@ -1,0 +1,128 @@
+#include "worker_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "cgroup.h"
+
+namespace benchlab {
+namespace {
+
+std::uint64_t tv_ns(const timeval& tv) {
+  return static_cast<std::uint64_t>(tv.tv_sec) * 1'000'000'000ull +
+         static_cast<std::uint64_t>(tv.tv_usec) * 1000ull;
+}
+
+ExitInfo exit_info(int status, const rusage& ru) {
+  ExitInfo x;
+  if (WIFEXITED(status))
+    x.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    x.term_signal = WTERMSIG(status);
+  x.user_ns = tv_ns(ru.ru_utime);
+  x.sys_ns = tv_ns(ru.ru_stime);
+  x.max_rss_bytes = static_cast<std::uint64_t>(ru.ru_maxrss) * 1024ull;
+  return x;
+}
+
+}  // namespace
+
+WorkerProcess::WorkerProcess(const PhaseRequest& req) {
+  SpawnSpec spec;
+  spec.argv = {req.worker,      "--plugin", req.plugin_path, "--scratch",
+               req.scratch_dir, "--cache",  req.cache_dir};
+  if (!req.data_dir.empty()) {
+    spec.argv.push_back("--data");
+    spec.argv.push_back(req.data_dir);
+  }
+  for (const auto& [k, v] : req.options) {
+    spec.argv.push_back("--option");
+    spec.argv.push_back(k + "=" + v);
+  }
+  if (req.use_cgroup) {
+    if (std::string parent = cgroup::phase_parent(); !parent.empty()) {
+      spec.argv.push_back("--cgroup");
+      spec.argv.push_back(parent);
+    }
+  }
+  if (req.memory_max_bytes) {
+    spec.argv.push_back("--memory-max");
+    spec.argv.push_back(std::to_string(req.memory_max_bytes));
+  }
+  spec.cwd = req.scratch_dir;
+  spec.new_process_group = true;  // the terminal's ^C goes to benchlab, which decides
+
+  // Commands go over a socket rather than a pipe: send(MSG_NOSIGNAL) to a worker that is
+  // gone fails with EPIPE instead of raising SIGPIPE in the process benchlab runs in.
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    throw SpawnError(std::string("cannot create the command socket: ") + std::strerror(errno));
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  Pipe out = Pipe::make(), err = Pipe::make();
+  pid_ = spawn_process(spec, theirs.get(), out.write.get(), err.write.get());
+  commands_ = std::move(ours);
+  frames_ = std::move(out.read);
+  errors_ = std::move(err.read);
+  for (int fd : {frames_.get(), errors_.get()}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  pidfd_.reset(static_cast<int>(syscall(SYS_pidfd_open, pid_, 0)));
+}
+
+WorkerProcess::~WorkerProcess() {
+  if (reaped_) return;
+  commands_.reset();  // EOF: the worker ends its phases and exits
+  for (int i = 0; i < 200 && !reap(); ++i) {
+    pollfd p{pidfd_.get(), POLLIN, 0};
+    poll(&p, pidfd_.get() < 0 ? 0 : 1, 10);
+  }
+  if (!reaped_) kill_and_reap();
+}
+
+bool WorkerProcess::send(const protocol::Message& m) {
+  if (!commands_) return false;
+  const std::string frame = protocol::encode(m);
+  // Commands are a few bytes: sent whole or not at all.
+  for (;;) {
+    const ssize_t n = ::send(commands_.get(), frame.data(), frame.size(), MSG_NOSIGNAL);
+    if (n == static_cast<ssize_t>(frame.size())) return true;
+    if (n < 0 && errno == EINTR) continue;
+    return false;  // EPIPE: the worker is gone
+  }
+}
+
+std::optional<ExitInfo> WorkerProcess::reap() {
+  if (reaped_) return std::nullopt;
+  int status = 0;
+  rusage ru{};
+  const pid_t w = wait4(pid_, &status, WNOHANG, &ru);
+  if (w != pid_) return std::nullopt;
+  reaped_ = true;
+  return exit_info(status, ru);
+}
+
+void WorkerProcess::kill_orphaned_phase() {
+  if (phase.pid > 0) kill(-phase.pid, SIGKILL);
+  if (!phase.cgroup.empty()) cgroup::kill_all(phase.cgroup);
+}
+
+ExitInfo WorkerProcess::kill_and_reap() {
+  kill(-pid_, SIGKILL);
+  kill(pid_, SIGKILL);
+  kill_orphaned_phase();
+  int status = 0;
+  rusage ru{};
+  while (!reaped_ && wait4(pid_, &status, 0, &ru) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  return exit_info(status, ru);
+}
+
+}  // namespace benchlab
