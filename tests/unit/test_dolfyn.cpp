@@ -14,7 +14,7 @@
 
 #include "dolfyn_output.hpp"
 #include "dolfyn_tree.hpp"
-#include "source_build.hpp"
+#include <benchlab_common/source_build.hpp>
 #include "subprocess.h"
 #include "unit_support.hpp"
 

@@ -13,7 +13,7 @@
 #include "lulesh_output.hpp"
 #include "lulesh_tree.hpp"
 #include "mpi_ranks.hpp"
-#include "source_build.hpp"
+#include <benchlab_common/source_build.hpp>
 #include "subprocess.h"
 #include "unit_support.hpp"
 

@@ -1,18 +1,14 @@
 #include "dolfyn_output.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <charconv>
 #include <cmath>
 
 namespace dolfyn {
 
-namespace {
+using benchlab::common::trim;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
+namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;

@@ -11,8 +11,8 @@
 
 #include "dolfyn_output.hpp"
 #include "dolfyn_tree.hpp"
-#include "host_programs.hpp"
-#include "source_build.hpp"
+#include <benchlab_common/host_programs.hpp>
+#include <benchlab_common/source_build.hpp>
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "source_build.hpp"
+#include <benchlab_common/source_build.hpp>
 
 namespace dolfyn {
 

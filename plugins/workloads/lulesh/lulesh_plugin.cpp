@@ -9,11 +9,11 @@
 #include <string_view>
 #include <vector>
 
-#include "host_programs.hpp"
+#include <benchlab_common/host_programs.hpp>
 #include "lulesh_output.hpp"
 #include "lulesh_tree.hpp"
 #include "mpi_ranks.hpp"
-#include "source_build.hpp"
+#include <benchlab_common/source_build.hpp>
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "source_build.hpp"
+#include <benchlab_common/source_build.hpp>
 
 namespace lulesh {
 

@@ -1,19 +1,16 @@
 #include "ngspice_output.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 
 namespace ngspice_workload {
+
+using benchlab::common::trim;
 namespace {
 
 constexpr std::string_view kStderrMarker = "\n==== benchlab: ngspice stderr ====\n";
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;

@@ -1,4 +1,4 @@
-#include "source_build.hpp"
+#include <benchlab_common/source_build.hpp>
 
 #include <stdlib.h>  // mkdtemp
 

@@ -1,8 +1,7 @@
-// The plugin side of source_build, for the lulesh and dolfyn plugins (compiled into each;
-// it needs plugin.hpp, the source_build library not): setup's build into the cache, with
-// source_build's Runner over host->spawn through the SDK; the measured program of a
-// trial; the status of source_build's exceptions; the note in which setup leaves the
-// build for the run phases.
+// The plugin side of source_build, for the lulesh and dolfyn plugins (it needs
+// plugin.hpp, source_build not): setup's build into the cache, with source_build's Runner
+// over host->spawn through the SDK; the measured program of a trial; the status of
+// source_build's exceptions; the note in which setup leaves the build for the run phases.
 #pragma once
 
 #include <benchlab/plugin.hpp>
@@ -14,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "source_build.hpp"
+#include <benchlab_common/source_build.hpp>
 
 namespace host_programs {
 

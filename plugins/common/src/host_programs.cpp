@@ -1,4 +1,4 @@
-#include "host_programs.hpp"
+#include <benchlab_common/host_programs.hpp>
 
 #include <filesystem>
 #include <fstream>
