@@ -160,10 +160,20 @@ struct host_instance {
   const bl_host* host = nullptr;
 };
 
+// The size of a bl_host table that holds everything up to and including `member`'s
+// field: what entry_points' MinHostSize wants for a plugin that calls that function.
+#define BENCHLAB_SDK_HOST_SIZE_THROUGH(member) \
+  (offsetof(bl_host, member) + sizeof(bl_host::member))
+
+// The host table of ABI 1.0 (up to get_extension) and of 1.1 (up to append_error_output).
+inline constexpr std::size_t host_size_1_0 = BENCHLAB_SDK_HOST_SIZE_THROUGH(get_extension);
+inline constexpr std::size_t host_size_1_1 = BENCHLAB_SDK_HOST_SIZE_THROUGH(append_error_output);
+
 // bl_workload's function pointers for `Instance`, which has a member `const bl_host*
 // host`: an aggregate (host set, the rest value-initialized) or a class constructed from
-// the host pointer. A host whose struct_size is below MinHostSize is refused with
-// BL_UNSUPPORTED and no message (its set_error may lie past its end).
+// the host pointer. A host whose struct_size is below MinHostSize (e.g. host_size_1_1 for
+// a plugin that uses parse_streams) is refused with BL_UNSUPPORTED, with a message when
+// its table holds set_error.
 template <class Instance, const guard_texts& Texts = default_guard_texts,
           std::size_t MinHostSize = 0>
 struct entry_points {
@@ -173,7 +183,15 @@ struct entry_points {
     if (out_instance == nullptr) return BL_INVALID_ARGUMENT;
     *out_instance = nullptr;
     if (host == nullptr) return BL_INVALID_ARGUMENT;
-    if (host->struct_size < MinHostSize) return BL_UNSUPPORTED;
+    if (host->struct_size < MinHostSize) {
+      if (host->struct_size >= BENCHLAB_SDK_HOST_SIZE_THROUGH(set_error) &&
+          host->set_error != nullptr)
+        host->set_error(host,
+                        "the host's plugin ABI is older than this plugin needs: update benchlab "
+                        "(or the host program) to one that speaks this plugin's ABI minor "
+                        "version");
+      return BL_UNSUPPORTED;
+    }
     return guarded(host, Texts, [&]() -> int32_t {
       if constexpr (std::is_aggregate_v<Instance>) {
         auto made = std::make_unique<Instance>();
@@ -208,7 +226,45 @@ struct entry_points {
     const std::string_view raw = output != nullptr ? std::string_view(output, size) : "";
     return guarded(self.host, Texts, [&] { return Fn(self, raw); });
   }
+  // [main] parse_streams (ABI 1.1): Fn(instance, the trial's output, its error output),
+  // both living for the call, guarded. NULL pointers read as empty texts.
+  template <int32_t (*Fn)(Instance&, std::string_view out, std::string_view err)>
+  static int32_t parse_streams(void* instance, const char* out, std::size_t out_size,
+                               const char* err, std::size_t err_size) noexcept {
+    Instance& self = *static_cast<Instance*>(instance);
+    const std::string_view out_text = out != nullptr ? std::string_view(out, out_size) : "";
+    const std::string_view err_text = err != nullptr ? std::string_view(err, err_size) : "";
+    return guarded(self.host, Texts, [&] { return Fn(self, out_text, err_text); });
+  }
 };
+
+/* ---- The trial's raw output ---- */
+
+// [any] True when the host offers the ABI 1.1 error output: bl_host.append_error_output,
+// BL_SPAWN_STDERR_TO_ERROR_OUTPUT and bl_workload.parse_streams. A 1.0 host has none of
+// them; its table ends before append_error_output.
+inline bool has_error_output(const bl_host* host) noexcept {
+  return host->struct_size >= host_size_1_1 && host->append_error_output != nullptr;
+}
+
+// [main] host->append_output(); a refusal throws failure(BL_ERROR): the trial would be
+// parsed without what it printed.
+inline void append_output(const bl_host* host, std::string_view text) {
+  if (host->append_output(host, text.data(), text.size()) != BL_OK)
+    throw failure(BL_ERROR, "the host refused the trial's output");
+}
+
+// [main] host->append_error_output() (ABI 1.1), or failure(BL_UNSUPPORTED) from a host
+// without it (see has_error_output); a refusal throws failure(BL_ERROR).
+inline void append_error_output(const bl_host* host, std::string_view text) {
+  if (!has_error_output(host))
+    throw failure(BL_UNSUPPORTED,
+                  std::string("the host speaks plugin ABI 1.")
+                      .append(std::to_string(host->abi_minor))
+                      .append(", which has no error output; this plugin needs 1.1 or later"));
+  if (host->append_error_output(host, text.data(), text.size()) != BL_OK)
+    throw failure(BL_ERROR, "the host refused the trial's error output");
+}
 
 /* ---- Metrics ---- */
 
@@ -556,5 +612,6 @@ inline void require_success(const spawn_result& result, std::string_view what,
 }  // namespace benchlab
 
 #undef BENCHLAB_SDK_HIDDEN
+#undef BENCHLAB_SDK_HOST_SIZE_THROUGH
 
 #endif /* BENCHLAB_PLUGIN_HPP */

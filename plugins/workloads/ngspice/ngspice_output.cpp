@@ -10,8 +10,6 @@ namespace ngspice_workload {
 using benchlab::common::trim;
 namespace {
 
-constexpr std::string_view kStderrMarker = "\n==== benchlab: ngspice stderr ====\n";
-
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -123,19 +121,6 @@ std::string strip_progress(std::string_view err) {
   // Collapse the empty lines the dropped counters leave at the start.
   const std::size_t first = kept.find_first_not_of('\n');
   return first == std::string::npos ? std::string() : kept.substr(first);
-}
-
-std::string join_streams(std::string_view out, std::string_view err) {
-  std::string joined(out);
-  joined += kStderrMarker;
-  joined += err;
-  return joined;
-}
-
-Streams split_streams(std::string_view joined) {
-  const std::size_t at = joined.rfind(kStderrMarker);
-  if (at == std::string_view::npos) return {joined, {}};
-  return {joined.substr(0, at), joined.substr(at + kStderrMarker.size())};
 }
 
 }  // namespace ngspice_workload

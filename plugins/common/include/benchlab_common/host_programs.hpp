@@ -22,13 +22,10 @@ namespace host_programs {
 using InstallHint = std::function<std::string(const std::string& program)>;
 
 // Runs the measured program of a trial through host->spawn: its stdout becomes the
-// trial's raw output (what parse() gets), then its stderr, if any, after a "--- stderr
-// ---" line. Not BL_SPAWN_MERGE_STDERR, which would keep the two in order: the host's
-// spawn cannot start any program with that flag yet (core/src/subprocess.cpp sends both
-// streams into one Boost.Process pipe and the start fails with EBADF). Throws
-// sdk::cannot_run (with hint(argv[0])) when it cannot be started, sdk::failure for a
-// timeout or cancellation, and for an exit other than 0 with the command, `advice` and
-// its last lines.
+// trial's output and its stderr the trial's error output (ABI 1.1), handed apart to
+// parse_streams(). Throws sdk::cannot_run (with hint(argv[0])) when it cannot be started,
+// sdk::failure for a timeout or cancellation, and for an exit other than 0 with the
+// command, `advice` and its last lines.
 benchlab::sdk::spawn_result run_to_output(const bl_host* host, const source_build::Command& command,
                                           const InstallHint& hint, std::string_view advice);
 
