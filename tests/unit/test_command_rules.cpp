@@ -2,10 +2,10 @@
 // lookup, option checks) tested directly on outputs captured from real programs
 // (tests/fixtures/command/), the example profiles against the same captures, and the
 // plugin's entry points driven through a fake host whose spawn() replays captures.
-#include <benchlab/plugin.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <benchlab/plugin.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -843,8 +843,8 @@ TEST_CASE("run and parse_streams: a stderr rule reads the error output", "[comma
     host.canned.push_back(
         Canned{fixture("perf-stat-mbw.stdout.txt"), fixture("perf-stat-mbw.stderr.txt")});
     CHECK(host.phase(BL_PHASE_RUN) == BL_ERROR);
-    CHECK_THAT(host.error, StartsWith("rule copy: no match for ^AVG.*Copy:") &&
-                               Contains("in stderr"));
+    CHECK_THAT(host.error,
+               StartsWith("rule copy: no match for ^AVG.*Copy:") && Contains("in stderr"));
   }
 }
 

@@ -4,6 +4,7 @@
 // benchlab command. Without gfortran the end-to-end test checks the "cannot run" answer.
 #include <sys/stat.h>
 
+#include <benchlab_common/source_build.hpp>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -14,7 +15,6 @@
 
 #include "dolfyn_output.hpp"
 #include "dolfyn_tree.hpp"
-#include <benchlab_common/source_build.hpp>
 #include "subprocess.h"
 #include "unit_support.hpp"
 

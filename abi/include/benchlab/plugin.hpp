@@ -162,8 +162,7 @@ struct host_instance {
 
 // The size of a bl_host table that holds everything up to and including `member`'s
 // field: what entry_points' MinHostSize wants for a plugin that calls that function.
-#define BENCHLAB_SDK_HOST_SIZE_THROUGH(member) \
-  (offsetof(bl_host, member) + sizeof(bl_host::member))
+#define BENCHLAB_SDK_HOST_SIZE_THROUGH(member) (offsetof(bl_host, member) + sizeof(bl_host::member))
 
 // The host table of ABI 1.0 (up to get_extension) and of 1.1 (up to append_error_output).
 inline constexpr std::size_t host_size_1_0 = BENCHLAB_SDK_HOST_SIZE_THROUGH(get_extension);
@@ -185,11 +184,16 @@ struct entry_points {
     if (host == nullptr) return BL_INVALID_ARGUMENT;
     if (host->struct_size < MinHostSize) {
       if (host->struct_size >= BENCHLAB_SDK_HOST_SIZE_THROUGH(set_error) &&
-          host->set_error != nullptr)
-        host->set_error(host,
-                        "the host's plugin ABI is older than this plugin needs: update benchlab "
-                        "(or the host program) to one that speaks this plugin's ABI minor "
-                        "version");
+          host->set_error != nullptr) {
+        char why[160];
+        std::snprintf(why, sizeof why,
+                      "the host's function table (plugin ABI %u.%u, %u bytes) is older than "
+                      "this plugin needs: update benchlab",
+                      static_cast<unsigned>(host->abi_major),
+                      static_cast<unsigned>(host->abi_minor),
+                      static_cast<unsigned>(host->struct_size));
+        host->set_error(host, why);
+      }
       return BL_UNSUPPORTED;
     }
     return guarded(host, Texts, [&]() -> int32_t {

@@ -1,5 +1,4 @@
 #include <benchlab_common/host_programs.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <utility>

@@ -4,6 +4,8 @@
 // setup builds once per source and compiler into the cache directory; each trial runs
 // the demo in a fresh copy of the built tree.
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_programs.hpp>
+#include <benchlab_common/source_build.hpp>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -11,8 +13,6 @@
 
 #include "dolfyn_output.hpp"
 #include "dolfyn_tree.hpp"
-#include <benchlab_common/host_programs.hpp>
-#include <benchlab_common/source_build.hpp>
 
 namespace {
 

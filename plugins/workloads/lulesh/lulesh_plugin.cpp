@@ -4,16 +4,16 @@
 // from its output. setup builds once per source and compiler into the cache directory;
 // each trial runs the built program.
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_programs.hpp>
+#include <benchlab_common/source_build.hpp>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <benchlab_common/host_programs.hpp>
 #include "lulesh_output.hpp"
 #include "lulesh_tree.hpp"
 #include "mpi_ranks.hpp"
-#include <benchlab_common/source_build.hpp>
 
 namespace {
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/source_build.hpp>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -12,8 +13,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <benchlab_common/source_build.hpp>
 
 namespace host_programs {
 
