@@ -18,8 +18,8 @@ echo "== quick: the run command's build (Release) with -Werror, then one aobench
 cmake --preset quick --fresh -B build-quick-check -DBENCHLAB_WERROR=ON >/dev/null
 cmake --build build-quick-check -j"$jobs"
 quick_db=$(mktemp -d)
-trap 'rm -rf "$quick_db"' EXIT
 build-quick-check/bin/benchlab run aobench -n 1 --warmup 0 --db "$quick_db/quick.db" -q
+rm -rf "$quick_db"
 
 echo "== asan: build, then unit + integration tests under AddressSanitizer and UBSan"
 cmake --preset asan >/dev/null
