@@ -5,7 +5,7 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config
       libboost1.81-dev libboost-json1.81-dev libpugixml-dev libsqlite3-dev
-      libcli11-dev libfmt-dev libssl-dev)
+      libcli11-dev libfmt-dev libre2-dev libssl-dev)
 if [ "$what" = test ]; then
   # Test tools, and the small programs whose wrappers the tests run for real.
   pkgs+=(catch2 sqlite3 clang libclang-rt-14-dev gfortran ngspice hmmer ffmpeg)

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, builds benchlab and runs the `quick` suite, ending
 # with its results table. Extra arguments go to `benchlab run` (e.g. --db FILE).
+# The build is the `quick` preset of CMakePresets.json (Release, no tests, build-quick/);
+# scripts/test.sh builds the same preset with -Werror and runs a trial from it, so CI
+# catches what would break this command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh build
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBENCHLAB_BUILD_TESTS=OFF >/dev/null
-cmake --build build -j"$(nproc)"
-exec build/bin/benchlab run quick "$@"
+cmake --preset quick >/dev/null
+cmake --build --preset quick -j"$(nproc)"
+exec build-quick/bin/benchlab run quick "$@"

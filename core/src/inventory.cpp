@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <benchlab_common/text.hpp>
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
@@ -33,12 +34,8 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------
 // Small text helpers
 
-std::string trim(std::string_view s) {
-  const auto is_space = [](unsigned char c) { return std::isspace(c) != 0; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
+// A copy of `s` without surrounding whitespace (the plugins' shared trim).
+std::string trim(std::string_view s) { return std::string(common::trim(s)); }
 
 // Trims and folds runs of blanks: some CPU model names are padded inside ("CPU  @").
 std::string squeeze(std::string_view s) {

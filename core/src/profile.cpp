@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <benchlab_common/text.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -27,11 +28,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kSpace = " \t\r\n";
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
-}
+using common::trim;
 
 bool is_blank(std::string_view s) { return trim(s).empty(); }
 

@@ -20,6 +20,10 @@ static_assert(std::is_convertible_v<decltype(&Entry::create), decltype(bl_worklo
 static_assert(std::is_convertible_v<decltype(&Entry::destroy), decltype(bl_workload::destroy)>);
 
 int32_t parse(Instance&, std::string_view output) { return output.empty() ? BL_ERROR : BL_OK; }
+int32_t parse_streams(Instance& self, std::string_view out, std::string_view err) {
+  sdk::report_metric(self.host, "bytes", static_cast<double>(out.size() + err.size()));
+  return BL_OK;
+}
 int32_t setup(const bl_host* host) { return sdk::option_values(host, "x").empty() ? 1 : 0; }
 
 int32_t run(Instance& self) {
@@ -31,6 +35,8 @@ int32_t run(Instance& self) {
   const std::size_t mode = sdk::option_enum(host, "mode", modes);
   const auto r = sdk::spawn_checked(host, {.argv = {"true"}, .timeout_ms = 1000});
   sdk::require_success(r, sdk::command_text({"true"}), "", 5);
+  sdk::append_output(host, r.out);
+  if (sdk::has_error_output(host)) sdk::append_error_output(host, r.err);
   return n + (f > 0) + b + static_cast<int>(mode) + static_cast<int>(r.out.size()) > 0 ? BL_OK
                                                                                        : BL_ERROR;
 }
@@ -54,7 +60,7 @@ const bl_workload* benchlab_test_sdk_workload() {
       Entry::call<run>,
       Entry::parse<parse>,
       nullptr,
-      nullptr,
+      Entry::parse_streams<parse_streams>,
   };
   return &workload;
 }

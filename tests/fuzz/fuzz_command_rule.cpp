@@ -1,12 +1,11 @@
 // Fuzz target: the command workload's rule parser and matcher
 // (plugins/workloads/command/rule.hpp), which read a profile's rule= options and then the
 // benchmarked program's output. The input is one rule, a newline, then the output the
-// rule reads. Refusals are Outcome failures with a message; a crash, an exception or a
-// sanitizer report is a finding.
+// rule reads. Refusals are Outcome failures with a message; a crash, an exception, a
+// sanitizer report or a slow input (rules are RE2: linear in the output) is a finding.
 #include <cmath>
 #include <string_view>
 
-#include "../../plugins/workloads/command/output_framing.hpp"
 #include "../../plugins/workloads/command/printed_number.hpp"
 #include "../../plugins/workloads/command/rule.hpp"
 #include "fuzz_check.h"
@@ -23,13 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The number reader is what every captured value goes through.
   if (const auto number = command::parse_printed_number(output)) FUZZ_CHECK(std::isfinite(*number));
 
-  // A program's raw output may be framed (stdout and stderr kept apart); views into it.
-  if (const auto streams = command::split_streams(output); streams.ok()) {
-    FUZZ_CHECK(streams.value().out.size() + streams.value().err.size() <= output.size());
-  } else {
-    FUZZ_CHECK(!streams.error().empty());
-  }
-
   const auto rule = command::parse_rule(rule_text);
   if (!rule) {
     FUZZ_CHECK(!rule.error().empty());
@@ -37,10 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   FUZZ_CHECK(!rule.value().name.empty());
   if (rule.value().source == command::Source::wall) {
-    FUZZ_CHECK(!rule.value().regex.has_value());
+    FUZZ_CHECK(rule.value().regex == nullptr);
     return 0;
   }
-  FUZZ_CHECK(rule.value().regex.has_value());
+  FUZZ_CHECK(rule.value().regex != nullptr);
   const auto value = command::apply_rule(rule.value(), output);
   if (value.ok())
     FUZZ_CHECK(std::isfinite(value.value()));

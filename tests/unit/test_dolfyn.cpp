@@ -4,6 +4,7 @@
 // benchlab command. Without gfortran the end-to-end test checks the "cannot run" answer.
 #include <sys/stat.h>
 
+#include <benchlab_common/source_build.hpp>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -14,7 +15,6 @@
 
 #include "dolfyn_output.hpp"
 #include "dolfyn_tree.hpp"
-#include "source_build.hpp"
 #include "subprocess.h"
 #include "unit_support.hpp"
 
@@ -103,6 +103,19 @@ TEST_CASE("dolfyn: errors, divergence and unfinished demos are failures, not tim
                     Contains("without its \"Elapsed time:\""));
   CHECK_THROWS_WITH(dolfyn::parse_output(" Elapsed time:    NaN\n Done wes2\n"),
                     Contains("expected Elapsed time: <seconds>"));
+}
+
+TEST_CASE("dolfyn: stderr is searched for errors, stdout gives the times") {
+  const std::string good = read_file(kFixtures / "captures" / "revyos-doit-tail.stdout.txt");
+  const dolfyn::DemoReport quiet = dolfyn::parse_output(good, "");
+  const dolfyn::DemoReport noted = dolfyn::parse_output(good, "Note: IEEE_UNDERFLOW_FLAG\n");
+  CHECK(noted.cases.size() == quiet.cases.size());
+  CHECK(noted.cpu_s == quiet.cpu_s);
+  CHECK_THROWS_WITH(dolfyn::parse_output(good, "\n *** Error: File wes2.din does not exist\n"),
+                    Contains("\"*** Error: File wes2.din does not exist\" (stderr line 2)"));
+  // A time printed on stderr is not a time of the demo.
+  CHECK_THROWS_WITH(dolfyn::parse_output("", " Elapsed time:    1.0\n Done wes2\n"),
+                    Contains("no Dolfyn case finished"));
 }
 
 // ---- the tree: fix, build, run --------------------------------------------------------------

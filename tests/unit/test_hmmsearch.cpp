@@ -28,7 +28,6 @@
 #include "search_summary.hpp"
 #include "subprocess.h"
 #include "tblout.hpp"
-#include "trial_output.hpp"
 #include "unit_support.hpp"
 
 namespace fs = std::filesystem;
@@ -302,15 +301,6 @@ TEST_CASE("the version comes from hmmsearch -h", "[hmmsearch][parse]") {
   CHECK(s.queries.empty());
 }
 
-TEST_CASE("the main output and the table survive being joined", "[hmmsearch][parse]") {
-  const std::string joined = join_trial_output("main\n", "# table\n");
-  const TrialOutput t = split_trial_output(joined);
-  CHECK(t.has_table);
-  CHECK(t.main_output == "main\n");
-  CHECK(t.table == "# table\n");
-  CHECK_FALSE(split_trial_output("main only").has_table);
-}
-
 // ---- The built plugin against a fake host replaying captured runs ----
 
 namespace {
@@ -370,6 +360,10 @@ class FakeHost {
       self(h).output.append(data, size);
       return BL_OK;
     };
+    table_.append_error_output = [](const bl_host* h, const char* data, size_t size) -> int32_t {
+      self(h).error_output.append(data, size);
+      return BL_OK;
+    };
     table_.spawn = [](const bl_host* h, const bl_spawn* req, bl_spawn_result* res) -> int32_t {
       auto& s = self(h);
       SpawnCall call;
@@ -404,13 +398,16 @@ class FakeHost {
   int32_t setup() {
     return call([&](void* i) { return plugin->workload->setup(i); });
   }
-  // run, then parse on success: what the worker does in a trial.
+  // run, then parse_streams on success: what an ABI 1.1 worker does in a trial.
   int32_t trial() {
     output.clear();
+    error_output.clear();
     metrics.clear();
     return call([&](void* i) {
       int32_t st = plugin->workload->run(i);
-      if (st == BL_OK) st = plugin->workload->parse(i, output.data(), output.size());
+      if (st == BL_OK)
+        st = plugin->workload->parse_streams(i, output.data(), output.size(), error_output.data(),
+                                             error_output.size());
       return st;
     });
   }
@@ -423,7 +420,7 @@ class FakeHost {
   std::vector<SpawnCall> spawned;
   std::vector<std::string> logs;
   std::map<std::string, double> metrics;
-  std::string output, error;
+  std::string output, error_output, error;
 
  private:
   static FakeHost& self(const bl_host* h) { return *static_cast<FakeHost*>(h->host_data); }
@@ -525,8 +522,24 @@ TEST_CASE("a trial reports the process's wall time and hmmsearch's throughput",
                                          (data / kDatabaseFile).string()});
   CHECK(host.metrics.at("seconds") == Approx(10.5));
   CHECK(host.metrics.at("mcells_per_s") == Approx(13282.0).epsilon(1e-4));
-  const TrialOutput stored = split_trial_output(host.output);
-  CHECK(stored.table == fixture("search-e1e-5.tbl"));
+  // The stored output is hmmsearch's own; the table stays a file in the scratch directory.
+  CHECK(host.output == fixture("search-e1e-5.stdout.txt"));
+  CHECK(host.error_output.empty());
+}
+
+TEST_CASE("hmmsearch's stderr is the trial's error output, apart from its main output",
+          "[hmmsearch][plugin]") {
+  FakeHost host;
+  small_dataset(host);
+  host.on_spawn = [](const SpawnCall& call) {
+    Canned c = replay("search-e1e-5.tbl")(call);
+    c.err = "Warning: a line HMMER printed on stderr\n";
+    return c;
+  };
+  REQUIRE(host.trial() == BL_OK);
+  CHECK(host.output == fixture("search-e1e-5.stdout.txt"));
+  CHECK(host.error_output == "Warning: a line HMMER printed on stderr\n");
+  CHECK(host.metrics.at("mcells_per_s") == Approx(13282.0).epsilon(1e-4));
 }
 
 TEST_CASE("threads sets --cpu", "[hmmsearch][plugin]") {

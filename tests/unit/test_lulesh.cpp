@@ -2,6 +2,7 @@
 // source-build cache (locating, staging, hashing, building once), a real build of the
 // stand-in tree (tests/fixtures/lulesh) with g++ and, when installed, mpicxx, and the
 // plugin end to end through the benchlab command.
+#include <benchlab_common/source_build.hpp>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -13,7 +14,6 @@
 #include "lulesh_output.hpp"
 #include "lulesh_tree.hpp"
 #include "mpi_ranks.hpp"
-#include "source_build.hpp"
 #include "subprocess.h"
 #include "unit_support.hpp"
 

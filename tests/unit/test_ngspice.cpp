@@ -209,15 +209,6 @@ TEST_CASE("the progress counter on stderr is dropped, other lines kept", "[ngspi
   CHECK(strip_progress("Reference value :  1e-09\rWarning: x\n") == "Warning: x\n");
 }
 
-TEST_CASE("stdout and stderr survive being joined into one raw output", "[ngspice][parse]") {
-  const std::string joined = join_streams("out\ntext\n", "Error: x\n");
-  const Streams s = split_streams(joined);
-  CHECK(s.out == "out\ntext\n");
-  CHECK(s.err == "Error: x\n");
-  CHECK(split_streams("no marker").out == "no marker");
-  CHECK(split_streams("no marker").err.empty());
-}
-
 // ---- The built plugin against a fake host replaying captured runs ----
 
 namespace {
@@ -268,6 +259,10 @@ class FakeHost {
       self(h).output.append(data, size);
       return BL_OK;
     };
+    table_.append_error_output = [](const bl_host* h, const char* data, size_t size) -> int32_t {
+      self(h).error_output.append(data, size);
+      return BL_OK;
+    };
     table_.spawn = [](const bl_host* h, const bl_spawn* req, bl_spawn_result* res) -> int32_t {
       auto& s = self(h);
       std::vector<std::string> argv;
@@ -298,13 +293,16 @@ class FakeHost {
   int32_t setup() {
     return call([&](void* i) { return plugin->workload->setup(i); });
   }
-  // run, then parse on success: what the worker does in a trial.
+  // run, then parse_streams on success: what an ABI 1.1 worker does in a trial.
   int32_t trial() {
     output.clear();
+    error_output.clear();
     metrics.clear();
     return call([&](void* i) {
       int32_t st = plugin->workload->run(i);
-      if (st == BL_OK) st = plugin->workload->parse(i, output.data(), output.size());
+      if (st == BL_OK)
+        st = plugin->workload->parse_streams(i, output.data(), output.size(), error_output.data(),
+                                             error_output.size());
       return st;
     });
   }
@@ -316,7 +314,7 @@ class FakeHost {
   std::vector<std::vector<std::string>> spawned;
   std::vector<std::string> logs;
   std::map<std::string, double> metrics;
-  std::string output, error;
+  std::string output, error_output, error;
 
  private:
   static FakeHost& self(const bl_host* h) { return *static_cast<FakeHost*>(h->host_data); }
@@ -403,8 +401,10 @@ TEST_CASE("a trial reports the process's wall time and ngspice's analysis time",
   CHECK(host.spawned.back() == std::vector<std::string>{"ngspice", "-b", "adder.cir"});
   CHECK(host.metrics.at("seconds") == Approx(13.25));
   CHECK(host.metrics.at("analysis_seconds") == Approx(12.849));
-  // The stored output keeps stdout and the errors, not the progress counter.
-  CHECK_THAT(host.output, Contains("Total elapsed time") && !Contains("Reference value"));
+  // The stored streams: stdout as printed; stderr without the progress counter.
+  CHECK(host.output == fixture("adder.stdout.txt"));
+  CHECK(host.error_output.empty());
+  CHECK(fixture("adder.stderr.txt").find("Reference value") != std::string::npos);
 }
 
 TEST_CASE("a failed .measure fails the trial although ngspice exits 0", "[ngspice][plugin]") {
@@ -413,6 +413,9 @@ TEST_CASE("a failed .measure fails the trial although ngspice exits 0", "[ngspic
   REQUIRE(host.setup() == BL_OK);
   CHECK(host.trial() == BL_ERROR);
   CHECK_THAT(host.error, Contains("ngspice reported an error: Error: measure  vlate"));
+  // The error came from stderr, which the host keeps apart from stdout.
+  CHECK_THAT(host.error_output, StartsWith("Error: measure  vlate"));
+  CHECK_THAT(host.output, !Contains("Error: measure"));
 }
 
 TEST_CASE("wrong logic levels fail the trial with the bit named", "[ngspice][plugin]") {

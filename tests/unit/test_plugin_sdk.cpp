@@ -38,6 +38,10 @@ struct FakeHost {
   std::map<std::string, double> metrics;
   int32_t metric_status = BL_OK;
 
+  // The trial's two raw streams (ABI 1.1), and the status their appends answer.
+  std::string output, error_output;
+  int32_t output_status = BL_OK;
+
   FakeHost() {
     host.struct_size = sizeof host;
     host.abi_major = BL_ABI_MAJOR;
@@ -61,6 +65,14 @@ struct FakeHost {
     host.report_metric = [](const bl_host* h, const char* name, double value) -> int32_t {
       if (of(h).metric_status == BL_OK) of(h).metrics[name] = value;
       return of(h).metric_status;
+    };
+    host.append_output = [](const bl_host* h, const char* data, size_t size) -> int32_t {
+      if (of(h).output_status == BL_OK) of(h).output.append(data, size);
+      return of(h).output_status;
+    };
+    host.append_error_output = [](const bl_host* h, const char* data, size_t size) -> int32_t {
+      if (of(h).output_status == BL_OK) of(h).error_output.append(data, size);
+      return of(h).output_status;
     };
     host.spawn = [](const bl_host* h, const bl_spawn* req, bl_spawn_result* res) -> int32_t {
       FakeHost& self = of(h);
@@ -210,6 +222,7 @@ struct Trial {
   const bl_host* host = nullptr;
   int runs = 0;
   std::string parsed = "(not parsed)";
+  std::string parsed_err = "(not parsed)";
 };
 
 int32_t count_run(Trial& trial) {
@@ -219,6 +232,12 @@ int32_t count_run(Trial& trial) {
 int32_t refuse_option(Trial&) { throw sdk::invalid_option("option x is 'y': give z"); }
 int32_t keep_output(Trial& trial, std::string_view output) {
   trial.parsed = std::string(output);
+  return BL_OK;
+}
+int32_t keep_streams(Trial& trial, std::string_view out, std::string_view err) {
+  trial.parsed = std::string(out);
+  trial.parsed_err = std::string(err);
+  if (err.find("Error") != std::string_view::npos) throw sdk::failure(BL_ERROR, std::string(err));
   return BL_OK;
 }
 int32_t fail_on_host(const bl_host* host) {
@@ -245,7 +264,7 @@ const bl_workload kTrialWorkload = {
     TrialEntry::call<count_run>,
     TrialEntry::parse<keep_output>,
     TrialEntry::call<refuse_option>,
-    nullptr,
+    TrialEntry::parse_streams<keep_streams>,
 };
 
 }  // namespace
@@ -266,6 +285,19 @@ TEST_CASE("entry_points runs each phase's C++ function guarded, on the host's in
   CHECK(trial.parsed == std::string(output, sizeof output - 1));
   CHECK(kTrialWorkload.parse(instance, nullptr, 0) == BL_OK);
   CHECK(trial.parsed.empty());
+
+  // parse_streams (ABI 1.1): stdout and stderr apart, each as the host handed it.
+  static const char err[] = "warning: slow disk\n";
+  CHECK(kTrialWorkload.parse_streams(instance, output, sizeof output - 1, err, sizeof err - 1) ==
+        BL_OK);
+  CHECK(trial.parsed == std::string(output, sizeof output - 1));
+  CHECK(trial.parsed_err == "warning: slow disk\n");
+  CHECK(kTrialWorkload.parse_streams(instance, nullptr, 0, nullptr, 0) == BL_OK);
+  CHECK(trial.parsed.empty());
+  CHECK(trial.parsed_err.empty());
+  static const char bad[] = "Error: no convergence";
+  CHECK(kTrialWorkload.parse_streams(instance, "", 0, bad, sizeof bad - 1) == BL_ERROR);
+  CHECK_THAT(*fake.error, Equals("Error: no convergence"));
 
   CHECK(kTrialWorkload.setup(instance) == BL_ERROR);  // a host-only phase, prefixed text
   CHECK_THAT(*fake.error, Equals("trial: disk full"));
@@ -305,16 +337,27 @@ TEST_CASE("entry_points makes and frees one instance per create/destroy") {
     CHECK_THAT(*fake.error, Equals("no GPU here"));
   }
   SECTION("NULL arguments and a too short host table are refused") {
-    using life = sdk::entry_points<Counted, sdk::default_guard_texts, sizeof(bl_host)>;
+    using life = sdk::entry_points<Counted, sdk::default_guard_texts, sdk::host_size_1_1>;
     void* instance = &fake;
     CHECK(life::create(fake.get(), nullptr) == BL_INVALID_ARGUMENT);
     CHECK(life::create(nullptr, &instance) == BL_INVALID_ARGUMENT);
     CHECK(instance == nullptr);
-    fake.host.struct_size = offsetof(bl_host, spawn);
+    // A 1.0 host: refused with the reason, since its table holds set_error.
+    fake.host.struct_size = static_cast<uint32_t>(sdk::host_size_1_0);
     CHECK(life::create(fake.get(), &instance) == BL_UNSUPPORTED);
     CHECK(instance == nullptr);
-    CHECK(fake.set_error_calls == 0);  // set_error may lie past the end of such a host
+    CHECK_THAT(fake.error.value_or(""), Contains("older than this plugin needs"));
+    // A table too short to hold set_error: refused without a call past its end.
+    fake.error.reset();
+    fake.set_error_calls = 0;
+    fake.host.struct_size = offsetof(bl_host, set_error);
+    CHECK(life::create(fake.get(), &instance) == BL_UNSUPPORTED);
+    CHECK(instance == nullptr);
+    CHECK(fake.set_error_calls == 0);
     CHECK(Counted::alive == 0);
+    fake.host.struct_size = sizeof(bl_host);
+    REQUIRE(life::create(fake.get(), &instance) == BL_OK);
+    life::destroy(instance);
   }
 }
 
@@ -544,6 +587,46 @@ TEST_CASE("report_metric() passes the value on and fails the phase when the host
           return BL_OK;
         }) == BL_ERROR);
   CHECK_THAT(*fake.error, Equals("the host refused the metric secs"));
+}
+
+TEST_CASE("append_output() and append_error_output() fill the two raw streams, or fail") {
+  FakeHost fake;
+  const bl_host* host = fake.get();
+  CHECK(sdk::has_error_output(host));
+  CHECK(sdk::guarded(host, [&] {
+          sdk::append_output(host, "Copy: 1 MiB/s\n");
+          sdk::append_error_output(host, "warning\n");
+          return BL_OK;
+        }) == BL_OK);
+  CHECK(fake.output == "Copy: 1 MiB/s\n");
+  CHECK(fake.error_output == "warning\n");
+
+  fake.output_status = BL_ERROR;
+  CHECK(sdk::guarded(host, [&] {
+          sdk::append_error_output(host, "x");
+          return BL_OK;
+        }) == BL_ERROR);
+  CHECK_THAT(*fake.error, Equals("the host refused the trial's error output"));
+  CHECK(sdk::guarded(host, [&] {
+          sdk::append_output(host, "x");
+          return BL_OK;
+        }) == BL_ERROR);
+  CHECK_THAT(*fake.error, Equals("the host refused the trial's output"));
+
+  SECTION("a 1.0 host has no error output, and the plugin is told so") {
+    fake.host.struct_size = static_cast<uint32_t>(sdk::host_size_1_0);
+    fake.host.abi_minor = 0;
+    CHECK_FALSE(sdk::has_error_output(host));
+    CHECK(sdk::guarded(host, [&] {
+            sdk::append_error_output(host, "x");
+            return BL_OK;
+          }) == BL_UNSUPPORTED);
+    CHECK_THAT(*fake.error, Contains("plugin ABI 1.0") && Contains("needs 1.1 or later"));
+  }
+  SECTION("a 1.1-sized table without the function counts as none") {
+    fake.host.append_error_output = nullptr;
+    CHECK_FALSE(sdk::has_error_output(host));
+  }
 }
 
 TEST_CASE("last_lines() and command_text() format programs and their output for messages") {

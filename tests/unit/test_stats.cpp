@@ -47,8 +47,7 @@ TEST_CASE("t quantile agrees with mpmath to 12 digits, integer and fractional df
   struct Case {
     double p, df, t;
   };
-  // mpmath (see top of file). Covers both internal methods: the incomplete beta inversion
-  // (small df, or large df far in the tail) and the Cornish-Fisher expansion (df >= 1000).
+  // mpmath (see top of file): small, fractional and large df, central and far tails.
   const std::vector<Case> cases = {
       {0.975, 1, 12.706204736174693314},     {0.975, 2, 4.3026527297494617894},
       {0.975, 4, 2.7764451051977934898},     {0.975, 6, 2.4469118511449693171},
@@ -96,7 +95,7 @@ TEST_CASE("t quantile approaches the normal quantile as df grows, without jumps"
   CHECK(student_t_quantile(0.975, 1e12) == rel(z975, 1e-11));
   CHECK(student_t_quantile(0.975, std::numeric_limits<double>::infinity()) == rel(z975, 1e-15));
   // A CI must shrink as trials are added: the quantile decreases strictly with df, and
-  // smoothly across the switch between the two internal methods (df = 1000).
+  // smoothly (df = 1000 is where a hand-written version once switched methods).
   double previous = student_t_quantile(0.975, 1);
   for (double df = 1.25; df < 1e8; df *= 1.25) {
     const double t = student_t_quantile(0.975, df);
@@ -105,7 +104,7 @@ TEST_CASE("t quantile approaches the normal quantile as df grows, without jumps"
     CHECK(t > z975);
     previous = t;
   }
-  // At the switch the step to the left equals the step to the right (a jump would not).
+  // The step to the left equals the step to the right (a jump would not).
   const double left = student_t_quantile(0.975, 999.999), at = student_t_quantile(0.975, 1000),
                right = student_t_quantile(0.975, 1000.001);
   CHECK(left - at == Approx(at - right).margin(5e-14));

@@ -160,10 +160,19 @@ struct host_instance {
   const bl_host* host = nullptr;
 };
 
+// The size of a bl_host table that holds everything up to and including `member`'s
+// field: what entry_points' MinHostSize wants for a plugin that calls that function.
+#define BENCHLAB_SDK_HOST_SIZE_THROUGH(member) (offsetof(bl_host, member) + sizeof(bl_host::member))
+
+// The host table of ABI 1.0 (up to get_extension) and of 1.1 (up to append_error_output).
+inline constexpr std::size_t host_size_1_0 = BENCHLAB_SDK_HOST_SIZE_THROUGH(get_extension);
+inline constexpr std::size_t host_size_1_1 = BENCHLAB_SDK_HOST_SIZE_THROUGH(append_error_output);
+
 // bl_workload's function pointers for `Instance`, which has a member `const bl_host*
 // host`: an aggregate (host set, the rest value-initialized) or a class constructed from
-// the host pointer. A host whose struct_size is below MinHostSize is refused with
-// BL_UNSUPPORTED and no message (its set_error may lie past its end).
+// the host pointer. A host whose struct_size is below MinHostSize (e.g. host_size_1_1 for
+// a plugin that uses parse_streams) is refused with BL_UNSUPPORTED, with a message when
+// its table holds set_error.
 template <class Instance, const guard_texts& Texts = default_guard_texts,
           std::size_t MinHostSize = 0>
 struct entry_points {
@@ -173,7 +182,20 @@ struct entry_points {
     if (out_instance == nullptr) return BL_INVALID_ARGUMENT;
     *out_instance = nullptr;
     if (host == nullptr) return BL_INVALID_ARGUMENT;
-    if (host->struct_size < MinHostSize) return BL_UNSUPPORTED;
+    if (host->struct_size < MinHostSize) {
+      if (host->struct_size >= BENCHLAB_SDK_HOST_SIZE_THROUGH(set_error) &&
+          host->set_error != nullptr) {
+        char why[160];
+        std::snprintf(why, sizeof why,
+                      "the host's function table (plugin ABI %u.%u, %u bytes) is older than "
+                      "this plugin needs: update benchlab",
+                      static_cast<unsigned>(host->abi_major),
+                      static_cast<unsigned>(host->abi_minor),
+                      static_cast<unsigned>(host->struct_size));
+        host->set_error(host, why);
+      }
+      return BL_UNSUPPORTED;
+    }
     return guarded(host, Texts, [&]() -> int32_t {
       if constexpr (std::is_aggregate_v<Instance>) {
         auto made = std::make_unique<Instance>();
@@ -208,7 +230,45 @@ struct entry_points {
     const std::string_view raw = output != nullptr ? std::string_view(output, size) : "";
     return guarded(self.host, Texts, [&] { return Fn(self, raw); });
   }
+  // [main] parse_streams (ABI 1.1): Fn(instance, the trial's output, its error output),
+  // both living for the call, guarded. NULL pointers read as empty texts.
+  template <int32_t (*Fn)(Instance&, std::string_view out, std::string_view err)>
+  static int32_t parse_streams(void* instance, const char* out, std::size_t out_size,
+                               const char* err, std::size_t err_size) noexcept {
+    Instance& self = *static_cast<Instance*>(instance);
+    const std::string_view out_text = out != nullptr ? std::string_view(out, out_size) : "";
+    const std::string_view err_text = err != nullptr ? std::string_view(err, err_size) : "";
+    return guarded(self.host, Texts, [&] { return Fn(self, out_text, err_text); });
+  }
 };
+
+/* ---- The trial's raw output ---- */
+
+// [any] True when the host offers the ABI 1.1 error output: bl_host.append_error_output,
+// BL_SPAWN_STDERR_TO_ERROR_OUTPUT and bl_workload.parse_streams. A 1.0 host has none of
+// them; its table ends before append_error_output.
+inline bool has_error_output(const bl_host* host) noexcept {
+  return host->struct_size >= host_size_1_1 && host->append_error_output != nullptr;
+}
+
+// [main] host->append_output(); a refusal throws failure(BL_ERROR): the trial would be
+// parsed without what it printed.
+inline void append_output(const bl_host* host, std::string_view text) {
+  if (host->append_output(host, text.data(), text.size()) != BL_OK)
+    throw failure(BL_ERROR, "the host refused the trial's output");
+}
+
+// [main] host->append_error_output() (ABI 1.1), or failure(BL_UNSUPPORTED) from a host
+// without it (see has_error_output); a refusal throws failure(BL_ERROR).
+inline void append_error_output(const bl_host* host, std::string_view text) {
+  if (!has_error_output(host))
+    throw failure(BL_UNSUPPORTED,
+                  std::string("the host speaks plugin ABI 1.")
+                      .append(std::to_string(host->abi_minor))
+                      .append(", which has no error output; this plugin needs 1.1 or later"));
+  if (host->append_error_output(host, text.data(), text.size()) != BL_OK)
+    throw failure(BL_ERROR, "the host refused the trial's error output");
+}
 
 /* ---- Metrics ---- */
 
@@ -217,7 +277,7 @@ struct entry_points {
 // that must fail the trial rather than leave it without its value.
 inline void report_metric(const bl_host* host, const char* name, double value) {
   if (host->report_metric(host, name, value) != BL_OK)
-    throw failure(BL_ERROR, "the host refused the metric " + std::string(name));
+    throw failure(BL_ERROR, std::string("the host refused the metric ").append(name));
 }
 
 /* ---- The descriptor ---- */
@@ -278,16 +338,20 @@ std::string fill(std::string_view text, Lookup&& lookup) {
 // [any] `value` printed with the printf conversion `spec` ("f", ".2f", "g", "e"...): only
 // an optional precision and one of eEfFgG are accepted, anything else prints as "g".
 inline std::string format_double(double value, std::string_view spec) {
-  std::string format = "%g";
+  // The conversion is built in a char array: `"%" + std::string(spec)` trips g++ 12's
+  // -Wrestrict false positive at -O3 (GCC bug 105329) in every plugin that includes this.
+  char format[8] = "%g";  // '%', at most ".99", one letter, NUL
   std::size_t i = 0;
   if (i < spec.size() && spec[i] == '.') {
     ++i;
     while (i < spec.size() && i < 3 && spec[i] >= '0' && spec[i] <= '9') ++i;
   }
-  if (i + 1 == spec.size() && std::string_view("eEfFgG").find(spec[i]) != std::string_view::npos)
-    format = "%" + std::string(spec);
+  if (i + 1 == spec.size() && std::string_view("eEfFgG").find(spec[i]) != std::string_view::npos) {
+    spec.copy(format + 1, spec.size());
+    format[1 + spec.size()] = '\0';
+  }
   char text[512];
-  std::snprintf(text, sizeof text, format.c_str(), value);
+  std::snprintf(text, sizeof text, format, value);
   return text;
 }
 
@@ -419,7 +483,7 @@ inline std::size_t option_enum(const bl_host* host, const char* name, const char
   std::string listed;
   for (std::size_t i = 0; allowed != nullptr && allowed[i] != nullptr; ++i) {
     if (value == allowed[i]) return i;
-    listed += (i == 0 ? "" : ", ") + std::string(allowed[i]);
+    listed.append(i == 0 ? "" : ", ").append(allowed[i]);
   }
   detail::refuse(
       texts.invalid ? texts.invalid : "option {name} is '{value}': give one of {allowed}", name,
@@ -526,8 +590,9 @@ inline std::string exit_text(const spawn_result& result) {
   if (result.status == BL_CANCELLED) return "cancelled";
   if (result.status == BL_TIMEOUT) return "timed out";
   if (result.status != BL_OK) return "not started";
-  if (result.term_signal != 0) return "signal " + std::to_string(result.term_signal);
-  return "exit status " + std::to_string(result.exit_code);
+  if (result.term_signal != 0)
+    return std::string("signal ").append(std::to_string(result.term_signal));
+  return std::string("exit status ").append(std::to_string(result.exit_code));
 }
 
 // The last lines of a text, for require_success(): last_lines or one of the plugin's own.
@@ -539,10 +604,11 @@ inline void require_success(const spawn_result& result, std::string_view what,
                             std::string_view advice = {}, std::size_t lines = 15,
                             tail_function tail = &last_lines) {
   if (result.succeeded()) return;
-  std::string reason = std::string(what) + " failed (" + exit_text(result) + ")";
-  if (!advice.empty()) reason += ": " + std::string(advice);
+  std::string reason(what);
+  reason.append(" failed (").append(exit_text(result)).append(")");
+  if (!advice.empty()) reason.append(": ").append(advice);
   const std::string said = tail(result.said(), lines);
-  if (!said.empty()) reason += "; its last lines:\n" + said;
+  if (!said.empty()) reason.append("; its last lines:\n").append(said);
   throw failure(BL_ERROR, reason);
 }
 
@@ -550,5 +616,6 @@ inline void require_success(const spawn_result& result, std::string_view what,
 }  // namespace benchlab
 
 #undef BENCHLAB_SDK_HIDDEN
+#undef BENCHLAB_SDK_HOST_SIZE_THROUGH
 
 #endif /* BENCHLAB_PLUGIN_HPP */

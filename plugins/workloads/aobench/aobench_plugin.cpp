@@ -75,8 +75,8 @@ int32_t run(const bl_host* host) {
                 "aobench %s threads %u seconds %.6f checksum 0x%016" PRIx64 "\n", shape.c_str(),
                 settings.threads, seconds, aobench::fnv1a64(image->pixels));
   host->append_output(host, summary, std::char_traits<char>::length(summary));
-  host->report_metric(host, "seconds", seconds);
-  host->report_metric(host, "pixels_per_s", seconds > 0.0 ? pixels / seconds : 0.0);
+  sdk::report_metric(host, "seconds", seconds);
+  sdk::report_metric(host, "pixels_per_s", seconds > 0.0 ? pixels / seconds : 0.0);
   return BL_OK;
 }
 

@@ -34,11 +34,6 @@ bool is_env_name(std::string_view name) {
 
 }  // namespace
 
-bool CommandConfig::reads_stderr() const {
-  return std::any_of(rules.begin(), rules.end(),
-                     [](const Rule& r) { return r.source == Source::stderr_text; });
-}
-
 bool CommandConfig::reads_output() const {
   return std::any_of(rules.begin(), rules.end(),
                      [](const Rule& r) { return r.source != Source::wall; });

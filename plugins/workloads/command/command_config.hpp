@@ -31,8 +31,6 @@ struct CommandConfig {
   std::optional<std::string> stdin_path;  // fed to the program's stdin; none: /dev/null
   std::string hint;                       // what to do when the program is missing; may be empty
 
-  // True when a rule reads stderr, so run() keeps both streams in the raw output.
-  bool reads_stderr() const;
   // True when a rule reads the output at all (rather than only the wall time).
   bool reads_output() const;
 };

@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "command_config.hpp"
-#include "output_framing.hpp"
 #include "program_lookup.hpp"
 #include "rule.hpp"
 #include "text_tail.hpp"
@@ -69,7 +68,8 @@ constexpr sdk::guard_texts kGuard{
     .out_of_memory = "out of memory",
     .unknown = "unexpected exception in the command plugin",
 };
-using Entry = sdk::entry_points<Instance, kGuard>;
+// The program's stderr is the trial's error output, handed to parse_streams(): ABI 1.1.
+using Entry = sdk::entry_points<Instance, kGuard, sdk::host_size_1_1>;
 
 std::optional<std::string> text_or_none(const char* s) {
   return s ? std::optional<std::string>(s) : std::nullopt;
@@ -246,9 +246,9 @@ int32_t run(Instance& inst) {
                        ? std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(c.timeout_s * 1e3)))
                        : 0;
   req.stdin_path = c.stdin_path ? c.stdin_path->c_str() : nullptr;
-  // Without a stderr rule, stdout alone is the raw output, stored as the program printed
-  // it; with one, both streams are framed into it below so parse() can tell them apart.
-  req.flags = c.reads_stderr() ? 0u : BL_SPAWN_STDOUT_TO_OUTPUT;
+  // stdout becomes the trial's output and stderr its error output, both stored as the
+  // program printed them and handed to parse_streams() apart.
+  req.flags = BL_SPAWN_STDOUT_TO_OUTPUT | BL_SPAWN_STDERR_TO_ERROR_OUTPUT;
   req.expect_exit = c.expect_exit;
   host->progress(host, -1, ("running " + c.argv.front()).c_str());
   sdk::spawn_result res;
@@ -258,27 +258,16 @@ int32_t run(Instance& inst) {
     if (r.source == Source::wall &&
         host->report_metric(host, r.name.c_str(), wall_value(r, res.wall_ns)) != BL_OK)
       return fail_with(host, BL_ERROR, "rule " + r.name + ": the host refused its value");
-
-  if (c.reads_stderr()) {
-    const std::string framed = frame_streams(res.out, res.err);
-    if (int32_t s = host->append_output(host, framed.data(), framed.size()); s != BL_OK)
-      return fail_with(host, s, "could not hand the program's output to the host");
-  }
   return BL_OK;
 }
 
-int32_t parse(Instance& inst, std::string_view raw) {
+// The program's stdout and stderr, as run() had the host keep them.
+int32_t parse(Instance& inst, std::string_view out, std::string_view err) {
   if (int32_t st = load_config(inst); st != BL_OK) return st;
   const CommandConfig& c = *inst.config;
-  Streams streams{raw, {}};
-  if (c.reads_stderr()) {
-    auto split = split_streams(raw);
-    if (!split) return fail_with(inst.host, BL_ERROR, split.error());
-    streams = split.value();
-  }
   for (const Rule& r : c.rules) {
     if (r.source == Source::wall) continue;  // reported by run()
-    auto value = apply_rule(r, r.source == Source::stderr_text ? streams.err : streams.out);
+    auto value = apply_rule(r, r.source == Source::stderr_text ? err : out);
     if (!value) return fail_with(inst.host, BL_ERROR, value.error());
     if (inst.host->report_metric(inst.host, r.name.c_str(), value.value()) != BL_OK)
       return fail_with(
@@ -315,9 +304,9 @@ const bl_workload kWorkload = {
     Entry::destroy,
     Entry::call<setup>,
     Entry::call<run>,
-    Entry::parse<parse>,
+    nullptr,  // parse: parse_streams instead, with stdout and stderr apart (ABI 1.1)
     Entry::call<teardown>,
-    nullptr,
+    Entry::parse_streams<parse>,
 };
 
 constexpr bl_plugin kPlugin = sdk::workload_plugin(

@@ -1,20 +1,16 @@
 #include "printed_number.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <charconv>
 #include <cmath>
 #include <string>
 
 namespace benchlab::command {
+
+using benchlab::common::trim;
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Copies the integer part of `s` (from `pos`) into `out` without its separators; false
 // when commas are present but do not form groups of three after a lead of one to three.

@@ -1,8 +1,12 @@
 #include "rule.hpp"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <array>
+#include <benchlab_common/text.hpp>
 #include <cmath>
+#include <optional>
 
 #include "printed_number.hpp"
 #include "text_tail.hpp"
@@ -17,8 +21,6 @@ constexpr std::string_view kGrammar =
 constexpr std::array<std::string_view, 7> kKeys = {"name",   "unit",  "direction", "scale",
                                                    "source", "match", "regex"};
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '.' || c == '-';
@@ -26,53 +28,15 @@ bool is_name_char(char c) {
 
 std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-// libstdc++'s default matcher recurses once per character a repetition consumes, so a
-// long line overflows the stack (about 30,000 characters with an 8 MiB stack). Its
-// polynomial mode runs a breadth-first automaton whose depth depends on the pattern only,
-// with the same ECMAScript results; it refuses back-references, which rules do not need.
-constexpr std::regex::flag_type regex_flags() {
-#if defined(__GLIBCXX__)
-  return std::regex::ECMAScript | std::regex_constants::__polynomial;
-#else
-  return std::regex::ECMAScript;
-#endif
-}
-
-// libstdc++ reads a back-reference number (\\N) or a repetition count ({N,M}) by
-// multiplying by 10 per digit in a `long` without a check, so a long enough run of digits
-// there is signed overflow inside std::regex's constructor. Returns the first such run
-// longer than kMaxCountDigits, to refuse the pattern before it reaches the compiler.
-constexpr std::size_t kMaxCountDigits = 6;
-
-std::optional<std::string_view> oversized_count(std::string_view p) {
-  auto digits_at = [&](std::size_t i) {
-    std::size_t n = 0;
-    while (i + n < p.size() && p[i + n] >= '0' && p[i + n] <= '9') ++n;
-    return n;
-  };
-  bool in_class = false, in_brace = false;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      if (i + 1 >= p.size()) break;
-      const std::size_t n = digits_at(i + 1);
-      if (n > kMaxCountDigits) return p.substr(i, n + 1);
-      i += n > 0 ? n : 1;
-    } else if (in_class) {
-      in_class = c != ']';
-    } else if (c == '[') {
-      in_class = true;
-    } else if (c == '{') {
-      in_brace = true;
-    } else if (c == '}') {
-      in_brace = false;
-    } else if (in_brace) {
-      const std::size_t n = digits_at(i);
-      if (n > kMaxCountDigits) return p.substr(i, n);
-      if (n > 0) i += n - 1;
-    }
-  }
-  return std::nullopt;
+// RE2 over bytes (Latin-1), as the output is: a program may print any bytes, and a
+// pattern's literal UTF-8 text still matches the same bytes. Its errors are returned, not
+// logged. The memory budget is RE2's default (8 MiB), which refuses patterns whose
+// automaton would not fit (\w{1000} two hundred times) when they are compiled, not when they run.
+RE2::Options regex_options() {
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  return options;
 }
 
 // key=value pairs of a rule, with regex= holding the rest of the text.
@@ -89,11 +53,11 @@ Outcome<Fields> split_fields(std::string_view text) {
   Fields fields;
   std::size_t pos = 0;
   while (true) {
-    while (pos < text.size() && is_blank(text[pos])) ++pos;
+    while (pos < text.size() && benchlab::common::is_space(text[pos])) ++pos;
     if (pos >= text.size()) break;
     const std::size_t eq = text.find('=', pos);
     std::size_t end = pos;
-    while (end < text.size() && !is_blank(text[end])) ++end;
+    while (end < text.size() && !benchlab::common::is_space(text[end])) ++end;
     if (eq == std::string_view::npos || eq >= end || eq == pos)
       return fail(quoted(text.substr(pos, end - pos)) + " is not KEY=VALUE (a rule is " +
                   std::string(kGrammar) + ")");
@@ -197,20 +161,16 @@ Outcome<Rule> build_rule(const Fields& f) {
         "regex holds a line break; output is matched one line at a time, so write the "
         "rule on one line");
   rule.pattern = std::string(*pattern);
-  if (const auto run = oversized_count(rule.pattern))
-    return fail("regex " + quoted(rule.pattern) + ": the number in " + quoted(*run) +
-                " is too large for a repetition count or back-reference (at most " +
-                std::to_string(kMaxCountDigits) + " digits)");
-  try {
-    rule.regex.emplace(rule.pattern, regex_flags());
-  } catch (const std::regex_error& e) {
-    return fail("regex " + quoted(rule.pattern) + " does not compile: " + e.what());
-  }
-  if (rule.regex->mark_count() != 1)
+  auto regex = std::make_shared<const RE2>(rule.pattern, regex_options());
+  if (!regex->ok())
+    return fail("regex " + quoted(rule.pattern) + " does not compile: " + regex->error() +
+                " (RE2 syntax: no back-references or look-arounds)");
+  if (regex->NumberOfCapturingGroups() != 1)
     return fail("regex " + quoted(rule.pattern) + " has " +
-                std::to_string(rule.regex->mark_count()) +
+                std::to_string(regex->NumberOfCapturingGroups()) +
                 " capture groups; it needs exactly one, around the number (write (?:...) for "
                 "other groups)");
+  rule.regex = std::move(regex);
   return rule;
 }
 
@@ -291,51 +251,44 @@ Outcome<double> apply_rule(const Rule& rule, std::string_view text) {
                 ")");
   };
 
-  std::size_t matches = 0, long_lines = 0;
+  std::size_t matches = 0;
   double sum = 0;
   std::string_view chosen;  // first / last: the capture the rule reports
   std::size_t chosen_line = 0;
   Lines lines(text);
   std::string_view line;
+  // Every match of a line, left to right, not overlapping; after an empty match the next
+  // search starts one byte on, so it cannot repeat.
+  std::array<re2::StringPiece, 2> found;
   while (lines.next(line) && !(rule.match == Match::first && matches > 0)) {
-    if (line.size() > kMaxLineBytes) {
-      line = line.substr(0, kMaxLineBytes);
-      ++long_lines;
-    }
-    try {
-      for (std::cregex_iterator it(line.data(), line.data() + line.size(), *rule.regex), end;
-           it != end; ++it) {
-        const auto& group = (*it)[1];
-        if (!group.matched)
-          return fail(where + "regex matched line " + std::to_string(lines.number()) + " of " +
-                      std::string(stream) +
-                      " but its capture group took no part; make the group hold the number");
-        const std::string_view captured(group.first, static_cast<std::size_t>(group.length()));
-        ++matches;
-        if (rule.match == Match::first || rule.match == Match::last) {
-          chosen = captured;
-          chosen_line = lines.number();
-          if (rule.match == Match::first) break;
-          continue;
-        }
-        auto value = number_at(captured, lines.number());
-        if (!value) return value;
-        sum += value.value();
+    for (std::size_t at = 0; at <= line.size();) {
+      if (!rule.regex->Match(re2::StringPiece(line.data(), line.size()), at, line.size(),
+                             RE2::UNANCHORED, found.data(), static_cast<int>(found.size())))
+        break;
+      const std::size_t end =
+          static_cast<std::size_t>(found[0].data() - line.data()) + found[0].size();
+      at = found[0].empty() ? end + 1 : end;
+      if (found[1].data() == nullptr)
+        return fail(where + "regex matched line " + std::to_string(lines.number()) + " of " +
+                    std::string(stream) +
+                    " but its capture group took no part; make the group hold the number");
+      const std::string_view captured(found[1].data(), found[1].size());
+      ++matches;
+      if (rule.match == Match::first || rule.match == Match::last) {
+        chosen = captured;
+        chosen_line = lines.number();
+        if (rule.match == Match::first) break;
+        continue;
       }
-    } catch (const std::regex_error& e) {
-      return fail(where + "regex failed on line " + std::to_string(lines.number()) + " of " +
-                  std::string(stream) + ": " + e.what());
+      auto value = number_at(captured, lines.number());
+      if (!value) return value;
+      sum += value.value();
     }
   }
 
-  if (matches == 0) {
-    std::string msg = where + "no match for " + rule.pattern + " in " + std::string(stream);
-    if (long_lines > 0)
-      msg += "; " + std::to_string(long_lines) + " lines longer than " +
-             std::to_string(kMaxLineBytes) + " bytes were searched in their first " +
-             std::to_string(kMaxLineBytes) + " bytes only";
-    return fail(msg + describe_tail(stream, text, false));
-  }
+  if (matches == 0)
+    return fail(where + "no match for " + rule.pattern + " in " + std::string(stream) +
+                describe_tail(stream, text, false));
 
   double value = 0;
   switch (rule.match) {

@@ -5,18 +5,23 @@
 //
 // Keys are separated by blanks and may come in any order, except that regex= comes last
 // and takes the rest of the text verbatim, so a regex may hold blanks, '=' and '|'.
+// The regex is RE2 syntax (docs/workloads/command.md), matched against one line at a time
+// in time linear in the line, whatever the pattern: a program's output cannot stall a trial.
 // This file knows nothing of plugin.h, so the rule engine is tested and fuzzed directly.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
-#include <regex>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "outcome.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace benchlab::command {
 
@@ -31,14 +36,10 @@ struct Rule {
   double scale = 1.0;
   Source source = Source::stdout_text;
   Match match = Match::first;
-  std::string pattern;              // the regex as written; empty for source=wall
-  std::optional<std::regex> regex;  // compiled `pattern`; absent for source=wall
+  std::string pattern;                    // the regex as written; empty for source=wall
+  std::shared_ptr<const re2::RE2> regex;  // compiled `pattern`; null for source=wall
 };
 
-// A regex sees one line at a time, and at most this many bytes of it: libstdc++'s
-// matcher costs time per byte of a line at each start position, so one huge line (a
-// minified JSON dump) must not stall a trial.
-inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
 // A rule refuses a stream larger than this (the host's own capture limit per stream).
 inline constexpr std::size_t kMaxRuleInputBytes = 16 * 1024 * 1024;
 // Longest metric name; the host refuses longer ones.

@@ -1,17 +1,12 @@
 #include "text_tail.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <vector>
 
 namespace benchlab::command {
+
+using benchlab::common::trim;
 namespace {
-
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::string quote_line(std::string_view line, std::size_t max_chars) {
   std::string out = "\"";

@@ -197,7 +197,7 @@ int32_t run(const bl_host* host) {
                 static_cast<double>(built.sys_ns) / 1e9,
                 static_cast<double>(built.max_rss_bytes) / (1024.0 * 1024.0));
   host->append_output(host, summary, std::char_traits<char>::length(summary));
-  host->report_metric(host, "seconds", seconds);
+  sdk::report_metric(host, "seconds", seconds);
   return BL_OK;
 }
 

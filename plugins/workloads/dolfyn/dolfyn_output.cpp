@@ -1,18 +1,14 @@
 #include "dolfyn_output.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <charconv>
 #include <cmath>
 
 namespace dolfyn {
 
-namespace {
+using benchlab::common::trim;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
+namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -20,9 +16,21 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 
 std::string quote(std::string_view line) { return "\"" + std::string(line) + "\""; }
 
+// Throws OutputError for a line in which Dolfyn reports an error or a diverged solution.
+void check_line(std::string_view line, std::string_view stream, std::size_t line_no) {
+  if (starts_with(line, "*** Error") || starts_with(line, "*** DIVERGENCE"))
+    throw OutputError("Dolfyn reported " + quote(line) + " (" + std::string(stream) + " line " +
+                      std::to_string(line_no) + ")");
+}
+
 }  // namespace
 
-DemoReport parse_output(std::string_view text) {
+DemoReport parse_output(std::string_view text, std::string_view err) {
+  for (std::size_t line_no = 1; !err.empty(); ++line_no) {
+    const std::size_t end = err.find('\n');
+    check_line(trim(err.substr(0, end)), "stderr", line_no);
+    err.remove_prefix(end == std::string_view::npos ? err.size() : end + 1);
+  }
   DemoReport report;
   // The last "Elapsed time" not yet claimed by a "Done" (a plain pair: g++ 12 warns about
   // std::optional<double> here).
@@ -35,9 +43,7 @@ DemoReport parse_output(std::string_view text) {
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     ++line_no;
 
-    if (starts_with(line, "*** Error") || starts_with(line, "*** DIVERGENCE"))
-      throw OutputError("Dolfyn reported " + quote(line) + " (output line " +
-                        std::to_string(line_no) + ")");
+    check_line(line, "output", line_no);
     if (starts_with(line, "Elapsed time:")) {
       const std::string_view number = trim(line.substr(13));
       double value = 0;

@@ -35,10 +35,11 @@ struct DemoReport {
   double cpu_s = 0;               // sum over the cases
 };
 
-// Parses the demo script's output (stdout and stderr merged). Throws OutputError when no
-// case finished, when a "Done" line has no "Elapsed time" before it, or when Dolfyn
-// reported an error ("*** Error: File x.din does not exist") or a diverged solution
-// ("*** DIVERGENCE ***"): a diverged case did other work than the one measured elsewhere.
-DemoReport parse_output(std::string_view text);
+// Parses the demo script's stdout, `text`; its stderr, `err`, is only searched for
+// errors. Throws OutputError when no case finished, when a "Done" line has no "Elapsed
+// time" before it, or when Dolfyn reported an error ("*** Error: File x.din does not
+// exist") or a diverged solution ("*** DIVERGENCE ***") on either stream: a diverged case
+// did other work than the one measured elsewhere.
+DemoReport parse_output(std::string_view text, std::string_view err = {});
 
 }  // namespace dolfyn

@@ -4,6 +4,8 @@
 // setup builds once per source and compiler into the cache directory; each trial runs
 // the demo in a fresh copy of the built tree.
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_programs.hpp>
+#include <benchlab_common/source_build.hpp>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -11,8 +13,6 @@
 
 #include "dolfyn_output.hpp"
 #include "dolfyn_tree.hpp"
-#include "host_programs.hpp"
-#include "source_build.hpp"
 
 namespace {
 
@@ -51,7 +51,8 @@ constexpr sdk::guard_texts kGuard{
     .status_of = host_programs::status_of,
 };
 
-using Entry = sdk::entry_points<sdk::host_instance, kGuard>;
+// The error output of ABI 1.1 (run_to_output, parse_streams): older hosts are refused.
+using Entry = sdk::entry_points<sdk::host_instance, kGuard, sdk::host_size_1_1>;
 
 // Finds the sources, checks the tools, builds into the cache unless already built.
 int32_t setup(const bl_host* host) {
@@ -88,20 +89,20 @@ int32_t run(const bl_host* host) {
   host->progress(host, -1.0, "demo/doit.sh");
   const sdk::spawn_result done =
       host_programs::run_to_output(host, command, install_hint, "a demo case failed");
-  host->report_metric(host, "seconds", static_cast<double>(done.wall_ns) / 1e9);
+  sdk::report_metric(host, "seconds", static_cast<double>(done.wall_ns) / 1e9);
   return BL_OK;
 }
 
 // The solver's own CPU time per case, and a check that every case finished cleanly (a
-// failure with dolfyn::OutputError's text otherwise).
-int32_t parse(sdk::host_instance& self, std::string_view output) {
+// failure with dolfyn::OutputError's text otherwise), from the demo's stdout and stderr.
+int32_t parse(sdk::host_instance& self, std::string_view out, std::string_view err) {
   const bl_host* host = self.host;
-  const dolfyn::DemoReport report = dolfyn::parse_output(output);
+  const dolfyn::DemoReport report = dolfyn::parse_output(out, err);
   std::string names;
   for (const auto& c : report.cases) names += (names.empty() ? "" : ", ") + c.name;
   host->log(host, BL_LOG_INFO,
             (std::to_string(report.cases.size()) + " demo cases finished: " + names).c_str());
-  host->report_metric(host, "cpu_seconds", report.cpu_s);
+  sdk::report_metric(host, "cpu_seconds", report.cpu_s);
   return BL_OK;
 }
 
@@ -140,8 +141,9 @@ const bl_workload kWorkload = {
     Entry::destroy,
     Entry::call<setup>,
     Entry::call<run>,
-    Entry::parse<parse>,
+    nullptr,  // parse: parse_streams instead (ABI 1.1)
     nullptr,
+    Entry::parse_streams<parse>,
 };
 
 constexpr bl_plugin kPlugin = sdk::workload_plugin(

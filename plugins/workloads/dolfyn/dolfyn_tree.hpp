@@ -3,11 +3,10 @@
 // then demo/doit.sh in demo/, timed as a whole.
 #pragma once
 
+#include <benchlab_common/source_build.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "source_build.hpp"
 
 namespace dolfyn {
 

@@ -22,7 +22,6 @@
 #include "search_dataset.hpp"
 #include "search_summary.hpp"
 #include "tblout.hpp"
-#include "trial_output.hpp"
 
 namespace hmmsearch_workload {
 namespace {
@@ -58,8 +57,9 @@ constexpr std::array kRequirements{
     bl_requirement{sizeof(bl_requirement), BL_REQ_PROGRAM, "hmmbuild", 0, kInstallHint},
 };
 
-// The host functions this plugin calls; a shorter host table is refused.
-constexpr std::size_t kHostSizeNeeded = offsetof(bl_host, now_ns) + sizeof(bl_host::now_ns);
+// The host functions this plugin calls, up to the error output of ABI 1.1; a shorter host
+// table is refused.
+constexpr std::size_t kHostSizeNeeded = sdk::host_size_1_1;
 
 // hmmsearch prints each query's elapsed time rounded to 1/100 s.
 constexpr double kClockSlackPerQuery = 0.01;
@@ -176,20 +176,22 @@ int32_t run(Instance& inst) {
                          kReportEvalue, "--tblout", table.string(), (dir / kModelFile).string(),
                          (dir / kDatabaseFile).string()});
   inst.wall_seconds = static_cast<double>(res.wall_ns) * 1e-9;
-  const std::string joined = join_trial_output(res.out, read_file(table));
-  host->append_output(host, joined.data(), joined.size());
+  sdk::append_output(host, res.out);
+  sdk::append_error_output(host, res.err);
   sdk::report_metric(host, "seconds", inst.wall_seconds);
   return BL_OK;
 }
 
-int32_t parse(Instance& inst, std::string_view output) {
+// `out` is hmmsearch's main output. The hit table is not a stream of the program but a
+// file: parse() runs in the same phase as run(), so it reads it where hmmsearch wrote it
+// (docs/workloads/hmmsearch.md).
+int32_t parse(Instance& inst, std::string_view out, std::string_view /*err*/) {
   const bl_host* host = inst.host;
-  const TrialOutput parts = split_trial_output(output);
-  if (!parts.has_table) throw failure(BL_ERROR, "the trial's output has no hit table");
-  if (const std::string wrong = check_hits(parse_tblout(parts.table)); !wrong.empty())
+  if (const std::string wrong = check_hits(parse_tblout(read_file(table_path(host))));
+      !wrong.empty())
     throw failure(BL_ERROR, wrong);
 
-  const SearchSummary summary = parse_search_summary(parts.main_output);
+  const SearchSummary summary = parse_search_summary(out);
   if (!summary.complete || summary.queries.size() != kFamilies)
     throw failure(BL_ERROR,
                   "hmmsearch's output is incomplete: " + std::to_string(summary.queries.size()) +
@@ -225,8 +227,9 @@ const bl_workload kWorkload{
     Entry::destroy,
     Entry::call<setup>,
     Entry::call<run>,
-    Entry::parse<parse>,
+    nullptr,  // parse: parse_streams instead (ABI 1.1)
     nullptr,
+    Entry::parse_streams<parse>,
 };
 
 constexpr bl_plugin kPlugin = sdk::workload_plugin(

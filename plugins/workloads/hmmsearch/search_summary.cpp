@@ -1,17 +1,14 @@
 #include "search_summary.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
 namespace hmmsearch_workload {
-namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using benchlab::common::trim;
+namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;

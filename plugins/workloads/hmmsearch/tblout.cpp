@@ -1,20 +1,17 @@
 #include "tblout.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <cctype>
 #include <cstdlib>
 
 namespace hmmsearch_workload {
+
+using benchlab::common::trim;
 namespace {
 
 // Columns before the free-text description: target, acc, query, acc, 3 full-sequence,
 // 3 best-domain, exp reg clu ov env dom rep inc.
 constexpr std::size_t kFixedColumns = 18;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // The next whitespace-separated field; `rest` keeps what follows.
 std::string_view next_field(std::string_view& rest) {

@@ -1,5 +1,6 @@
 #include "lulesh_output.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -7,16 +8,11 @@
 
 namespace lulesh {
 
+using benchlab::common::trim;
+
 namespace {
 
 constexpr std::size_t kQuotedLines = 6;  // of a run that never completed
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;

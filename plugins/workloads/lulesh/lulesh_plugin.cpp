@@ -4,16 +4,16 @@
 // from its output. setup builds once per source and compiler into the cache directory;
 // each trial runs the built program.
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_programs.hpp>
+#include <benchlab_common/source_build.hpp>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "host_programs.hpp"
 #include "lulesh_output.hpp"
 #include "lulesh_tree.hpp"
 #include "mpi_ranks.hpp"
-#include "source_build.hpp"
 
 namespace {
 
@@ -70,7 +70,8 @@ constexpr sdk::guard_texts kGuard{
     .status_of = host_programs::status_of,
 };
 
-using Entry = sdk::entry_points<sdk::host_instance, kGuard>;
+// The error output of ABI 1.1 (run_to_output, parse_streams): older hosts are refused.
+using Entry = sdk::entry_points<sdk::host_instance, kGuard, sdk::host_size_1_1>;
 
 // Finds the sources, checks the tools, builds into the cache unless already built.
 int32_t setup(const bl_host* host) {
@@ -124,12 +125,13 @@ int32_t run(const bl_host* host) {
   return BL_OK;
 }
 
-// Metrics from LULESH's final report, checked against what was asked for. A report that
-// does not parse is a failure with lulesh::OutputError's text.
-int32_t parse(sdk::host_instance& self, std::string_view output) {
+// Metrics from LULESH's final report on stdout, checked against what was asked for. A
+// report that does not parse is a failure with lulesh::OutputError's text. stderr (MPI's
+// notes) is kept by the host as the trial's error output and not read.
+int32_t parse(sdk::host_instance& self, std::string_view out, std::string_view /*err*/) {
   const bl_host* host = self.host;
   const Settings settings = read_settings(host);
-  const lulesh::RunReport report = lulesh::parse_output(output);
+  const lulesh::RunReport report = lulesh::parse_output(out);
   const unsigned tasks = settings.ranks > 0 ? settings.ranks : 1;
   if (report.problem_size != settings.size || report.mpi_tasks != static_cast<int>(tasks))
     throw failure(BL_ERROR, "LULESH ran problem size " + std::to_string(report.problem_size) +
@@ -145,9 +147,9 @@ int32_t parse(sdk::host_instance& self, std::string_view output) {
     host->log(host, BL_LOG_WARN,
               "LULESH printed no \"Num threads\" line: it was built without OpenMP and ran on "
               "one thread (keep -fopenmp in option cxxflags)");
-  host->report_metric(host, "fom", report.fom_zones_per_s);
-  host->report_metric(host, "elapsed", report.elapsed_s);
-  host->report_metric(host, "grind_time", report.grind_us_overall);
+  sdk::report_metric(host, "fom", report.fom_zones_per_s);
+  sdk::report_metric(host, "elapsed", report.elapsed_s);
+  sdk::report_metric(host, "grind_time", report.grind_us_overall);
   return BL_OK;
 }
 
@@ -195,8 +197,9 @@ const bl_workload kWorkload = {
     Entry::destroy,
     Entry::call<setup>,
     Entry::call<run>,
-    Entry::parse<parse>,
+    nullptr,  // parse: parse_streams instead (ABI 1.1)
     nullptr,
+    Entry::parse_streams<parse>,
 };
 
 constexpr bl_plugin kPlugin = sdk::workload_plugin(

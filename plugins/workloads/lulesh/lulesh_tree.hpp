@@ -4,11 +4,10 @@
 // with -DUSE_MPI=0 (one process, OpenMP threads) or -DUSE_MPI=1 through mpicxx.
 #pragma once
 
+#include <benchlab_common/source_build.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "source_build.hpp"
 
 namespace lulesh {
 

@@ -258,8 +258,8 @@ int32_t do_run(const bl_host* host) {
   }
   for (const auto& t : r.timings) {
     const std::string name = std::string(membw::kernel_name(t.which)) + "_mb_s";
-    host->report_metric(host, name.c_str(),
-                        membw::mb_per_s(t.which, config.elements, t.best_seconds()));
+    sdk::report_metric(host, name.c_str(),
+                       membw::mb_per_s(t.which, config.elements, t.best_seconds()));
   }
   return BL_OK;
 }

@@ -1,19 +1,14 @@
 #include "ngspice_output.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 
 namespace ngspice_workload {
+
+using benchlab::common::trim;
 namespace {
-
-constexpr std::string_view kStderrMarker = "\n==== benchlab: ngspice stderr ====\n";
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -126,19 +121,6 @@ std::string strip_progress(std::string_view err) {
   // Collapse the empty lines the dropped counters leave at the start.
   const std::size_t first = kept.find_first_not_of('\n');
   return first == std::string::npos ? std::string() : kept.substr(first);
-}
-
-std::string join_streams(std::string_view out, std::string_view err) {
-  std::string joined(out);
-  joined += kStderrMarker;
-  joined += err;
-  return joined;
-}
-
-Streams split_streams(std::string_view joined) {
-  const std::size_t at = joined.rfind(kStderrMarker);
-  if (at == std::string_view::npos) return {joined, {}};
-  return {joined.substr(0, at), joined.substr(at + kStderrMarker.size())};
 }
 
 }  // namespace ngspice_workload

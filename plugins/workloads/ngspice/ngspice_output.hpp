@@ -37,12 +37,4 @@ NgspiceOutput parse_ngspice_output(std::string_view out, std::string_view err);
 // can run to megabytes on a long transient; every other line is kept.
 std::string strip_progress(std::string_view err);
 
-// The two streams as one text for the trial's raw output, and back. The marker line is
-// one ngspice never prints.
-std::string join_streams(std::string_view out, std::string_view err);
-struct Streams {
-  std::string_view out, err;
-};
-Streams split_streams(std::string_view joined);
-
 }  // namespace ngspice_workload

@@ -52,8 +52,9 @@ constexpr std::array kRequirements{
     bl_requirement{sizeof(bl_requirement), BL_REQ_PROGRAM, "ngspice", 0, kInstallHint},
 };
 
-// The host functions this plugin calls; a shorter host table is refused.
-constexpr std::size_t kHostSizeNeeded = offsetof(bl_host, now_ns) + sizeof(bl_host::now_ns);
+// The host functions this plugin calls, up to the error output of ABI 1.1; a shorter host
+// table is refused.
+constexpr std::size_t kHostSizeNeeded = sdk::host_size_1_1;
 
 // ngspice's elapsed time may exceed the process's wall time only by clock granularity.
 constexpr double kClockSlackSeconds = 0.05;
@@ -158,9 +159,10 @@ int32_t run(Instance& inst) {
 
   const std::string deck_name = deck.filename().string();
   const sdk::spawn_result res = spawn_ngspice(host, {"-b", deck_name});
+  // stdout is the trial's output, stderr without its progress counter its error output.
   const std::string err = strip_progress(res.err);
-  const std::string joined = join_streams(res.out, err);
-  host->append_output(host, joined.data(), joined.size());
+  sdk::append_output(host, res.out);
+  sdk::append_error_output(host, err);
   if (res.term_signal != 0)
     throw failure(BL_ERROR, "ngspice was killed by signal " + std::to_string(res.term_signal));
   if (res.exit_code != 0) {
@@ -175,10 +177,9 @@ int32_t run(Instance& inst) {
   return BL_OK;
 }
 
-int32_t parse(Instance& inst, std::string_view output) {
+int32_t parse(Instance& inst, std::string_view out, std::string_view err) {
   const bl_host* host = inst.host;
-  const Streams streams = split_streams(output);
-  const NgspiceOutput parsed = parse_ngspice_output(streams.out, streams.err);
+  const NgspiceOutput parsed = parse_ngspice_output(out, err);
   if (!parsed.errors.empty())
     throw failure(BL_ERROR, "ngspice reported an error: " + parsed.errors.front());
 
@@ -219,8 +220,9 @@ const bl_workload kWorkload{
     Entry::destroy,
     Entry::call<setup>,
     Entry::call<run>,
-    Entry::parse<parse>,
+    nullptr,  // parse: parse_streams instead, with stdout and stderr apart (ABI 1.1)
     nullptr,
+    Entry::parse_streams<parse>,
 };
 
 constexpr bl_plugin kPlugin = sdk::workload_plugin(

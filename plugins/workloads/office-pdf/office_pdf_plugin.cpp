@@ -173,7 +173,7 @@ int32_t run(const bl_host* host) {
                 check.pdfs.size(), pages, bytes, seconds, read_text(layout.version_file).c_str());
   host->append_output(host, done.out.data(), done.out.size());
   host->append_output(host, summary, std::char_traits<char>::length(summary));
-  host->report_metric(host, "seconds", seconds);
+  sdk::report_metric(host, "seconds", seconds);
   return BL_OK;
 }
 

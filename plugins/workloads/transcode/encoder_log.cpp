@@ -1,10 +1,13 @@
 #include "encoder_log.hpp"
 
+#include <benchlab_common/text.hpp>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 namespace transcode {
+
+using benchlab::common::trim;
 namespace {
 
 // Lines split on '\n' and '\r' alike: HandBrake redraws its progress with '\r'.
@@ -17,12 +20,6 @@ std::vector<std::string_view> lines_of(std::string_view text) {
       start = i + 1;
     }
   return lines;
-}
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // A decimal number at the start of `s` (strtod, on a copy that is NUL-terminated);
@@ -47,7 +44,7 @@ bool consume(std::string_view& s, std::string_view prefix) {
 std::optional<X265Summary> parse_x265_summary(std::string_view log) {
   std::optional<X265Summary> found;
   for (std::string_view line : lines_of(log)) {
-    line = trimmed(line);
+    line = trim(line);
     if (!consume(line, "encoded ")) continue;
     X265Summary summary;
     const auto frames = leading_number(line);
@@ -69,18 +66,18 @@ std::string x265_version(std::string_view log) {
   const std::size_t at = log.find(kMarker);
   if (at == std::string_view::npos) return {};
   std::string_view rest = log.substr(at + kMarker.size());
-  return std::string(trimmed(rest.substr(0, rest.find_first_of("\r\n"))));
+  return std::string(trim(rest.substr(0, rest.find_first_of("\r\n"))));
 }
 
 bool handbrake_finished(std::string_view log) {
   for (const std::string_view line : lines_of(log))
-    if (trimmed(line) == "Encode done!") return true;
+    if (trim(line) == "Encode done!") return true;
   return false;
 }
 
 std::string program_version(std::string_view text) {
   for (std::string_view line : lines_of(text)) {
-    line = trimmed(line);
+    line = trim(line);
     std::string_view rest = line;
     if (consume(rest, "HandBrake ") && !rest.empty() && rest.front() >= '0' && rest.front() <= '9')
       return std::string(line.substr(0, line.find(' ', 10)));
@@ -94,7 +91,7 @@ std::string program_version(std::string_view text) {
 std::string closing_lines(std::string_view log, std::size_t count) {
   std::vector<std::string_view> kept;
   for (const std::string_view line : lines_of(log))
-    if (!trimmed(line).empty()) kept.push_back(line);
+    if (!trim(line).empty()) kept.push_back(line);
   std::string text;
   for (std::size_t i = kept.size() > count ? kept.size() - count : 0; i < kept.size(); ++i)
     text += (text.empty() ? "" : "\n") + std::string(kept[i]);

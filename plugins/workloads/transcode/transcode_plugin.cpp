@@ -259,8 +259,8 @@ int32_t run(const bl_host* host) {
     record += line;
   }
   host->append_output(host, record.data(), record.size());
-  host->report_metric(host, "seconds", seconds);
-  host->report_metric(host, "fps", fps);
+  sdk::report_metric(host, "seconds", seconds);
+  sdk::report_metric(host, "fps", fps);
   return BL_OK;
 }
 

@@ -1,9 +1,8 @@
-#include "source_build.hpp"
-
 #include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
 #include <array>
+#include <benchlab_common/source_build.hpp>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>

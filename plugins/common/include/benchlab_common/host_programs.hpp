@@ -1,11 +1,11 @@
-// The plugin side of source_build, for the lulesh and dolfyn plugins (compiled into each;
-// it needs plugin.hpp, the source_build library not): setup's build into the cache, with
-// source_build's Runner over host->spawn through the SDK; the measured program of a
-// trial; the status of source_build's exceptions; the note in which setup leaves the
-// build for the run phases.
+// The plugin side of source_build, for the lulesh and dolfyn plugins (it needs
+// plugin.hpp, source_build not): setup's build into the cache, with source_build's Runner
+// over host->spawn through the SDK; the measured program of a trial; the status of
+// source_build's exceptions; the note in which setup leaves the build for the run phases.
 #pragma once
 
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/source_build.hpp>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -14,8 +14,6 @@
 #include <string_view>
 #include <vector>
 
-#include "source_build.hpp"
-
 namespace host_programs {
 
 // Says how to install a program that could not be started ("apt-get install g++"), or ""
@@ -23,13 +21,10 @@ namespace host_programs {
 using InstallHint = std::function<std::string(const std::string& program)>;
 
 // Runs the measured program of a trial through host->spawn: its stdout becomes the
-// trial's raw output (what parse() gets), then its stderr, if any, after a "--- stderr
-// ---" line. Not BL_SPAWN_MERGE_STDERR, which would keep the two in order: the host's
-// spawn cannot start any program with that flag yet (core/src/subprocess.cpp sends both
-// streams into one Boost.Process pipe and the start fails with EBADF). Throws
-// sdk::cannot_run (with hint(argv[0])) when it cannot be started, sdk::failure for a
-// timeout or cancellation, and for an exit other than 0 with the command, `advice` and
-// its last lines.
+// trial's output and its stderr the trial's error output (ABI 1.1), handed apart to
+// parse_streams(). Throws sdk::cannot_run (with hint(argv[0])) when it cannot be started,
+// sdk::failure for a timeout or cancellation, and for an exit other than 0 with the
+// command, `advice` and its last lines.
 benchlab::sdk::spawn_result run_to_output(const bl_host* host, const source_build::Command& command,
                                           const InstallHint& hint, std::string_view advice);
 

@@ -1,5 +1,4 @@
-#include "host_programs.hpp"
-
+#include <benchlab_common/host_programs.hpp>
 #include <filesystem>
 #include <fstream>
 #include <utility>
@@ -58,11 +57,8 @@ void write_build_note(const bl_host* host, const std::string& build_dir) {
 
 sdk::spawn_result run_to_output(const bl_host* host, const source_build::Command& command,
                                 const InstallHint& hint, std::string_view advice) {
-  sdk::spawn_result done = spawn(host, command, BL_SPAWN_STDOUT_TO_OUTPUT, hint);
-  if (!done.err.empty()) {
-    const std::string text = "\n--- stderr ---\n" + done.err;
-    host->append_output(host, text.data(), text.size());
-  }
+  sdk::spawn_result done =
+      spawn(host, command, BL_SPAWN_STDOUT_TO_OUTPUT | BL_SPAWN_STDERR_TO_ERROR_OUTPUT, hint);
   sdk::require_success(done, sdk::command_text(command.argv) + " in " + command.cwd.string(),
                        advice, kErrorLines);
   return done;
