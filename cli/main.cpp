@@ -248,7 +248,7 @@ void print_json_lines(const boost::json::value& v, const std::string& indent) {
 
 void print_inventory(const char* json_text) { print_json_lines(boost::json::parse(json_text), ""); }
 
-int print_results(benchlab_ctx* ctx, int64_t run_id, bool json) {
+int print_results(benchlab_ctx* ctx, int64_t run_id, bool json, bool verbose = false) {
   if (json) {
     char* text = nullptr;
     int32_t r = benchlab_results_json(ctx, run_id, &text);
@@ -267,6 +267,7 @@ int print_results(benchlab_ctx* ctx, int64_t run_id, bool json) {
     return 0;
   }
   fmt::print("{}", render_table(rows));
+  if (verbose) fmt::print("\n{}", render_provenance(rows));
   return 0;
 }
 
@@ -451,12 +452,15 @@ int main(int argc, char** argv) {
   add_dirs(run);
 
   int64_t results_run = 0;
-  bool results_all = false, results_json = false;
+  bool results_all = false, results_json = false, results_verbose = false;
   auto* results = app.add_subcommand("results", "Show stored results (the latest run by default)");
   auto* results_id = results->add_option("run", results_run, "Run id")
                          ->type_name("RUN_ID")
                          ->check(whole_number_from(1, std::numeric_limits<int64_t>::max()));
   results->add_flag("--all", results_all, "Every run in the store")->excludes(results_id);
+  results->add_flag("-v,--verbose", results_verbose,
+                    "Also say which plugin file (and its SHA-256) produced each result and what "
+                    "held its processes");
   results->add_flag(
       "--json", results_json,
       "JSON document of the run (with --all: of every run), with trials and inventory");
@@ -482,7 +486,7 @@ int main(int argc, char** argv) {
   benchlab_ctx* ctx = open_ctx(common, *results ? StoreUse::read : StoreUse::none, rc, true);
   if (!ctx) return rc;
   if (*results) {
-    rc = print_results(ctx, results_all ? -1 : results_run, results_json);
+    rc = print_results(ctx, results_all ? -1 : results_run, results_json, results_verbose);
   } else if (*inventory) {
     char* text = nullptr;
     int32_t r = benchlab_inventory_json(ctx, &text);

@@ -61,6 +61,11 @@ std::vector<Row> read_rows(benchlab_cursor* cur) {
     row.unit = r.unit ? r.unit : "";
     row.status = status_text(r.status);
     row.reason = r.reason ? r.reason : "";
+    row.plugin = r.plugin ? r.plugin : "";
+    row.plugin_version = r.plugin_version ? r.plugin_version : "";
+    row.plugin_path = r.plugin_path ? r.plugin_path : "";
+    row.plugin_sha256 = r.plugin_sha256 ? r.plugin_sha256 : "";
+    row.containment = r.containment ? r.containment : "";
     row.direction = r.direction;
     row.n = r.n;
     row.failed = r.failed;
@@ -73,6 +78,20 @@ std::vector<Row> read_rows(benchlab_cursor* cur) {
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+std::string render_provenance(const std::vector<Row>& rows) {
+  std::string out = "Produced by:\n";
+  std::string last;
+  for (const auto& r : rows) {
+    std::string line = "  " + r.test + ": " + r.plugin + " " + r.plugin_version + ", " + r.plugin_path +
+                       (r.plugin_sha256.empty() ? ", sha256 not recorded" : ", sha256 " + r.plugin_sha256) +
+                       "; processes held by " + (r.containment.empty() ? "(not recorded)" : r.containment) +
+                       "\n";
+    if (line != last) out += line;  // one line per test, not per metric
+    last = line;
+  }
+  return out;
 }
 
 std::string render_table(const std::vector<Row>& rows) {

@@ -10,6 +10,7 @@ namespace benchlab_cli {
 
 struct Row {
   std::string test, options, metric, unit, status, reason;
+  std::string plugin, plugin_version, plugin_path, plugin_sha256, containment;
   int direction = 1;
   unsigned n = 0, failed = 0, outliers = 0;
   double mean = 0, ci95 = 0, cov = 0, min = 0, max = 0;
@@ -20,6 +21,10 @@ std::vector<Row> read_rows(benchlab_cursor* cur);
 
 // A fixed-width text table (reasons of failed and cannot-run results below it).
 std::string render_table(const std::vector<Row>& rows);
+
+// Which code produced each test's result and what held its processes, one line per test
+// (`benchlab results -v`): "raytrace-1080p: raytrace 1.0.0, FILE, sha256 HASH; cgroup".
+std::string render_provenance(const std::vector<Row>& rows);
 
 // "3.412", "1234", "0.0123": four significant digits, no exponent for common ranges.
 std::string format_value(double v);

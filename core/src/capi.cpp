@@ -677,6 +677,9 @@ BENCHLAB_API int32_t benchlab_cursor_next(benchlab_cursor* cur, benchlab_result*
   r.min = l.summary.min;
   r.max = l.summary.max;
   r.outliers = static_cast<uint32_t>(l.summary.outliers);
+  r.plugin_path = l.plugin_path.c_str();
+  r.plugin_sha256 = l.plugin_sha256.c_str();
+  r.containment = l.containment.c_str();
   copy_out(out, r);
   return BENCHLAB_OK;
 }

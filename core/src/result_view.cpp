@@ -21,6 +21,15 @@ json::object summary_json(const Summary& s) {
 
 }  // namespace
 
+std::string containment_text(const std::vector<TrialRow>& trials) {
+  std::string out;
+  for (const auto& t : trials) {
+    if (t.containment.empty() || out.find(t.containment) != std::string::npos) continue;
+    out += (out.empty() ? "" : ", ") + t.containment;
+  }
+  return out;
+}
+
 std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
   std::vector<ResultLine> out;
   auto run = store.run(run_id);
@@ -33,11 +42,14 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
     base.test = r.test;
     base.plugin = r.plugin;
     base.plugin_version = r.plugin_version;
+    base.plugin_path = r.plugin_path;
+    base.plugin_sha256 = r.plugin_sha256;
     base.options_text = options_to_text(r.options);
     base.status = r.status;
     base.reason = r.reason;
     auto trials = store.trials(r.id);
     for (const auto& t : trials) base.failed += (!t.warmup && !t.ok) ? 1 : 0;
+    base.containment = containment_text(trials);
     bool any = false;
     for (const auto& m : r.metrics) {
       std::vector<double> v;
@@ -128,6 +140,11 @@ json::value settings_json(const std::string& text) {
   return v;
 }
 
+json::value containment_of(const std::vector<TrialRow>& trials) {
+  std::string c = containment_text(trials);
+  return c.empty() ? json::value(nullptr) : json::value(c);
+}
+
 json::object run_document(const Store& store, const RunRow& run) {
   json::array results;
   for (const auto& r : store.results(run.id)) {
@@ -151,22 +168,33 @@ json::object run_document(const Store& store, const RunRow& run) {
     for (const auto& t : trials) {
       json::object vals;
       for (const auto& [k, x] : t.values) vals[k] = num(x);
-      tj.push_back(
-          json::object{{"index", t.idx},
-                       {"warmup", t.warmup},
-                       {"status", t.ok ? "ok" : "failed"},
-                       {"reason", t.reason.empty() ? json::value(nullptr) : json::value(t.reason)},
-                       {"wall_s", double(t.wall_ns) / 1e9},
-                       {"user_s", double(t.user_ns) / 1e9},
-                       {"sys_s", double(t.sys_ns) / 1e9},
-                       {"max_rss_bytes", t.max_rss_bytes},
-                       {"values", std::move(vals)}});
+      json::value window = nullptr;
+      if (t.window.complete())
+        window = json::object{{"begin_ns", t.window.begin_ns}, {"end_ns", t.window.end_ns}};
+      tj.push_back(json::object{
+          {"index", t.idx},
+          {"warmup", t.warmup},
+          {"status", t.ok ? "ok" : "failed"},
+          {"reason", t.reason.empty() ? json::value(nullptr) : json::value(t.reason)},
+          {"window", std::move(window)},
+          {"wall_s", double(t.wall_ns) / 1e9},
+          {"user_s", double(t.user_ns) / 1e9},
+          {"sys_s", double(t.sys_ns) / 1e9},
+          {"max_rss_bytes", t.max_rss_bytes},
+          {"memory_peak_bytes",
+           t.memory_peak_bytes ? json::value(t.memory_peak_bytes) : json::value(nullptr)},
+          {"containment", t.containment.empty() ? json::value(nullptr) : json::value(t.containment)},
+          {"values", std::move(vals)}});
     }
     results.push_back(
         json::object{{"id", r.id},
                      {"test", r.test},
                      {"plugin", r.plugin},
                      {"plugin_version", r.plugin_version},
+                     {"plugin_file", r.plugin_path},
+                     {"plugin_sha256", r.plugin_sha256.empty() ? json::value(nullptr)
+                                                               : json::value(r.plugin_sha256)},
+                     {"containment", containment_of(trials)},
                      {"options", options_json(r.options)},
                      {"status", r.status},
                      {"reason", r.reason.empty() ? json::value(nullptr) : json::value(r.reason)},

@@ -17,12 +17,18 @@ namespace benchlab {
 struct ResultLine {
   std::int64_t run_id = 0, result_id = 0;
   std::string system, test, plugin, plugin_version, options_text;
+  std::string plugin_path, plugin_sha256;  // the file the result ran and its content's hash
+  std::string containment;                 // of its trials: "cgroup", "subreaper" or both
   std::string metric, unit;  // empty when the result has no metric values
   int direction = 1;
   std::string status, reason;  // status: pending, ok, partial, failed, cannot_run
   unsigned failed = 0;         // failed measured trials
   Summary summary;
 };
+
+// What held the trials' processes ("cgroup", "subreaper", both in trial order, or "" for
+// trials stored before benchlab recorded it).
+std::string containment_text(const std::vector<TrialRow>& trials);
 
 // Rows of run `run_id` in plan order.
 std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id);

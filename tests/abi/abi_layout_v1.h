@@ -312,7 +312,10 @@ BL_PIN_OFFSET(benchlab_result, ci95, 136);
 BL_PIN_OFFSET(benchlab_result, min, 144);
 BL_PIN_OFFSET(benchlab_result, max, 152);
 BL_PIN_OFFSET(benchlab_result, outliers, 160);
-BL_PIN_SIZE(benchlab_result, 168);
+BL_PIN_OFFSET(benchlab_result, plugin_path, 168);
+BL_PIN_OFFSET(benchlab_result, plugin_sha256, 176);
+BL_PIN_OFFSET(benchlab_result, containment, 184);
+BL_PIN_SIZE(benchlab_result, 192);
 
 #endif /* LP64 x86-64 / aarch64 */
 

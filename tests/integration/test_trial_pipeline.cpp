@@ -1,6 +1,7 @@
 // The trial pipeline's promises about what a result is made of: every declared metric is
 // reported or the trial fails saying which; each result records the plugin file and its
 // SHA-256; a resume refuses to continue a result with another plugin file.
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <fstream>
 
@@ -84,8 +85,39 @@ TEST_CASE("each result records its plugin file and the file's SHA-256", "[pipeli
   auto row = db.rows("SELECT plugin_path, plugin_sha256 FROM results WHERE run_id = ?1", {std::to_string(r.run_id)});
   REQUIRE(row.size() == 1);
   CHECK(row[0][0] == (dir / "noop.so").string());
-  CHECK(row[0][1].size() == 64);
-  CHECK(row[0][1].find_first_not_of("0123456789abcdef") == std::string::npos);
+  const std::string sha = row[0][1];
+  CHECK(sha.size() == 64);
+  CHECK(sha.find_first_not_of("0123456789abcdef") == std::string::npos);
+
+  // The C API's result row, the JSON document and `benchlab results -v` say the same.
+  benchlab_cursor* cur = nullptr;
+  REQUIRE(benchlab_results(h.ctx(), r.run_id, &cur) == BENCHLAB_OK);
+  benchlab_result res{};
+  res.struct_size = sizeof res;
+  REQUIRE(benchlab_cursor_next(cur, &res) == BENCHLAB_OK);
+  CHECK(std::string(res.plugin_path) == (dir / "noop.so").string());
+  CHECK(std::string(res.plugin_sha256) == sha);
+  const std::string containment = res.containment;
+  CHECK((containment == "cgroup" || containment == "subreaper"));
+  benchlab_cursor_free(cur);
+
+  char* text = nullptr;
+  REQUIRE(benchlab_results_json(h.ctx(), r.run_id, &text) == BENCHLAB_OK);
+  const boost::json::value doc = boost::json::parse(text);
+  benchlab_free(text);
+  const auto& result = doc.at("results").at(0);
+  CHECK(result.at("plugin_file").as_string() == (dir / "noop.so").string());
+  CHECK(result.at("plugin_sha256").as_string() == sha);
+  CHECK(result.at("containment").as_string() == containment);
+  const auto& trial = result.at("trials").at(0);
+  CHECK(trial.at("containment").as_string() == containment);
+  CHECK(trial.at("window").at("end_ns").to_number<double>() >= trial.at("window").at("begin_ns").to_number<double>());
+
+  const fs::path log = tmp.path() / "results.log";
+  REQUIRE(run_cli({"results", "-v", "--db", (tmp.path() / "r.db").string()}, log) == 0);
+  const std::string out = read_file(log);
+  CHECK_THAT(out, Catch::Contains("noop: noop ") && Catch::Contains((dir / "noop.so").string()) &&
+                      Catch::Contains("sha256 " + sha) && Catch::Contains("held by " + containment));
 }
 
 TEST_CASE("resume refuses a plugin file that changed since the run started", "[pipeline][integration]") {

@@ -324,6 +324,13 @@ typedef struct benchlab_result {
   uint32_t outliers; /* values flagged by Rosner's generalized ESD test at alpha 0.05, for
                         up to max(1, n / 10) outliers (so Grubbs' test below 20 values);
                         never when n <= 2. Flagged values still count in every figure */
+  /* ---- appended in 0.1 ---- */
+  const char* plugin_path;   /* the plugin file the result ran */
+  const char* plugin_sha256; /* lowercase hex SHA-256 of that file's content when the result
+                                was planned; "" for results stored before it was recorded */
+  const char* containment;   /* what held its trials' processes and killed what they left:
+                                "cgroup", "subreaper", "cgroup, subreaper" when it changed
+                                between trials, or "" when not recorded */
 } benchlab_result;
 
 typedef struct benchlab_cursor benchlab_cursor;
