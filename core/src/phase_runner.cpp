@@ -147,8 +147,7 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
           } else if constexpr (std::is_same_v<T, protocol::ErrorOutput>) {
             append_capped(out.error_output, x.bytes, kStreamCap);
           } else if constexpr (std::is_same_v<T, protocol::Window>) {
-            out.begin_ns = x.begin_ns;
-            out.end_ns = x.end_ns;
+            out.window = {x.begin_ns, x.end_ns};
           } else if constexpr (std::is_same_v<T, protocol::Done>) {
             if (!have_done) {
               done = x;
@@ -262,7 +261,7 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
 
   const char* call = phase_call(which);
   // The worker sends the window as soon as run() returns, before parse().
-  if (which == BL_PHASE_RUN && out.end_ns != 0) call = "parse()";
+  if (which == BL_PHASE_RUN && out.window.end_ns != 0) call = "parse()";
   const ExitInfo& x = out.exit;
   const std::string tail = last_lines(stderr_tail, 5);
   auto with_tail = [&](std::string s) { return tail.empty() ? s : s + "; last output: " + tail; };

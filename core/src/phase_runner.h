@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "measured_window.h"
 #include "subprocess.h"
 #include "worker_protocol.h"
 
@@ -44,7 +45,7 @@ struct PhaseOutcome {
   std::string output;        // raw output (first 1 MiB)
   std::string error_output;  // the second raw stream, append_error_output (first 1 MiB)
   std::string log;           // log frames and the worker's stderr, the last 64 KiB
-  std::uint64_t begin_ns = 0, end_ns = 0;  // run(): the measured window
+  MeasuredWindow window;  // run(): the measured window, taken in the phase's process
   ExitInfo exit;
   std::uint64_t memory_peak_bytes = 0;  // the phase's cgroup memory.peak; 0 when unknown
   std::string containment;              // "cgroup" or "subreaper": what held the phase's

@@ -240,7 +240,7 @@ class Runner::ResultRun {
     } else {
       t.reason = o.kind == PhaseOutcome::Kind::cannot_run ? o.reason : res_.plugin + ": " + o.reason;
     }
-    t.window = {o.begin_ns, o.end_ns};
+    t.window = o.window;
     t.wall_ns = o.exit.wall_ns;
     t.user_ns = o.exit.user_ns;
     t.sys_ns = o.exit.sys_ns;

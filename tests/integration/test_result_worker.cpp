@@ -141,8 +141,8 @@ TEST_CASE("one worker serves a result's phases, each in a freshly forked process
   WARN("phases held by: " << outs.front().containment);
   // The measured window lies inside the phase's process life.
   const PhaseOutcome& t = outs[1];
-  CHECK(t.begin_ns >= t.exit.start_ns);
-  CHECK(t.end_ns <= t.exit.start_ns + t.exit.wall_ns);
+  CHECK(t.window.begin_ns >= t.exit.start_ns);
+  CHECK(t.window.end_ns <= t.exit.start_ns + t.exit.wall_ns);
   CHECK(t.exit.exit_code == 0);
   CHECK(t.exit.max_rss_bytes > 0);
 }
