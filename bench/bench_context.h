@@ -15,7 +15,8 @@ namespace bench {
 class TempStore {
  public:
   explicit TempStore(const std::string& tag)
-      : dir_(std::filesystem::temp_directory_path() / ("benchlab-" + tag + "-" + std::to_string(getpid()))) {
+      : dir_(std::filesystem::temp_directory_path() /
+             ("benchlab-" + tag + "-" + std::to_string(getpid()))) {
     std::filesystem::create_directories(dir_);
   }
   ~TempStore() { std::filesystem::remove_all(dir_); }

@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
   }
   std::printf("soak: %u trials of a no-op workload in one process, %.1f s\n", trials, s);
   std::printf("  RSS after 100 trials  %8.1f MiB\n", p.rss_start / 1024.0);
-  std::printf("  RSS at the end        %8.1f MiB  (growth %.2f MiB; target < 5 MiB)\n", rss_end / 1024.0,
-              (rss_end - p.rss_start) / 1024.0);
+  std::printf("  RSS at the end        %8.1f MiB  (growth %.2f MiB; target < 5 MiB)\n",
+              rss_end / 1024.0, (rss_end - p.rss_start) / 1024.0);
   std::printf("  open fds after 100    %8d\n", p.fds_start);
   std::printf("  open fds at the end   %8d  (target: equal)\n", fds_end);
   std::printf("  trials per second     %8.1f\n", trials / s);

@@ -35,7 +35,8 @@ Progress::~Progress() {
 
 std::uint64_t Progress::now_elapsed_ns() const {
   auto since = std::chrono::steady_clock::now() - last_event_at_;
-  return last_event_ns_ + static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since).count());
+  return last_event_ns_ + static_cast<std::uint64_t>(
+                              std::chrono::duration_cast<std::chrono::nanoseconds>(since).count());
 }
 
 void Progress::redraw(std::uint64_t now_ns) {
@@ -48,9 +49,9 @@ void Progress::redraw(std::uint64_t now_ns) {
     eta = "  ETA " + format_duration(std::max(left, 0.0));
   }
   std::string frac = fraction_ >= 0 ? fmt::format(" {:3.0f}%", fraction_ * 100) : "";
-  std::string line = fmt::format("[{}/{}] {}  trial {}/{}{}{}  {}{}{}", index_, total_, test_, trial_, planned_,
-                                 warmup_ ? " (warm-up)" : "", frac, format_duration(elapsed), eta,
-                                 note_.empty() ? "" : "  " + note_);
+  std::string line = fmt::format("[{}/{}] {}  trial {}/{}{}{}  {}{}{}", index_, total_, test_,
+                                 trial_, planned_, warmup_ ? " (warm-up)" : "", frac,
+                                 format_duration(elapsed), eta, note_.empty() ? "" : "  " + note_);
   if (line.size() > 118) line = line.substr(0, 117) + "…";
   fmt::print(out_, "\r\033[K{}", line);
   std::fflush(out_);
@@ -75,14 +76,17 @@ void Progress::on_event(const benchlab_event& ev) {
   last_event_at_ = std::chrono::steady_clock::now();
   switch (ev.type) {
     case BENCHLAB_EV_PLAN:
-      if (!quiet_) fmt::print(out_, "Run {}: {} test{} to run\n", ev.run_id, ev.total, ev.total == 1 ? "" : "s");
+      if (!quiet_)
+        fmt::print(out_, "Run {}: {} test{} to run\n", ev.run_id, ev.total,
+                   ev.total == 1 ? "" : "s");
       break;
     case BENCHLAB_EV_RESULT_BEGIN:
       result_start_ns_ = ev.elapsed_ns;
       trials_ns_ = 0;
       trials_done_ = 0;
       if (!tty_ && !quiet_)
-        fmt::print(out_, "[{}/{}] {} ({})\n", ev.index, ev.total, ev.test, ev.options && *ev.options ? ev.options : "defaults");
+        fmt::print(out_, "[{}/{}] {} ({})\n", ev.index, ev.total, ev.test,
+                   ev.options && *ev.options ? ev.options : "defaults");
       break;
     case BENCHLAB_EV_TRIAL_BEGIN:
       trial_start_ns_ = ev.elapsed_ns;
@@ -107,8 +111,11 @@ void Progress::on_event(const benchlab_event& ev) {
       trials_ns_ += ev.elapsed_ns - trial_start_ns_;
       ++trials_done_;
       if (!tty_ && !quiet_) {
-        fmt::print(out_, "  trial {}/{}{}: {} in {}\n", ev.trial, ev.trials_planned, ev.warmup ? " (warm-up)" : "",
-                   ev.status == BENCHLAB_STATUS_OK ? format_value(ev.value) : std::string("failed: ") + (ev.message ? ev.message : ""),
+        fmt::print(out_, "  trial {}/{}{}: {} in {}\n", ev.trial, ev.trials_planned,
+                   ev.warmup ? " (warm-up)" : "",
+                   ev.status == BENCHLAB_STATUS_OK
+                       ? format_value(ev.value)
+                       : std::string("failed: ") + (ev.message ? ev.message : ""),
                    format_duration(double(ev.elapsed_ns - trial_start_ns_) / 1e9));
       } else if (ev.status != BENCHLAB_STATUS_OK && !quiet_) {
         clear_line();
@@ -118,8 +125,10 @@ void Progress::on_event(const benchlab_event& ev) {
     case BENCHLAB_EV_RESULT_END: {
       clear_line();
       if (quiet_) break;
-      const char* what = ev.status == BENCHLAB_STATUS_OK ? "done" : ev.status == BENCHLAB_STATUS_CANNOT_RUN ? "cannot run"
-                         : ev.status == BENCHLAB_STATUS_PARTIAL ? "partly failed" : "FAILED";
+      const char* what = ev.status == BENCHLAB_STATUS_OK           ? "done"
+                         : ev.status == BENCHLAB_STATUS_CANNOT_RUN ? "cannot run"
+                         : ev.status == BENCHLAB_STATUS_PARTIAL    ? "partly failed"
+                                                                   : "FAILED";
       std::string reason = ev.message && *ev.message ? ": " + std::string(ev.message) : "";
       fmt::print(out_, "[{}/{}] {} {} in {}{}\n", ev.index, ev.total, ev.test, what,
                  format_duration(double(ev.elapsed_ns - result_start_ns_) / 1e9), reason);

@@ -1,8 +1,9 @@
 #include "results_table.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace benchlab_cli {
 
@@ -10,11 +11,16 @@ namespace {
 
 const char* status_text(int32_t s) {
   switch (s) {
-    case BENCHLAB_STATUS_OK: return "ok";
-    case BENCHLAB_STATUS_FAILED: return "FAILED";
-    case BENCHLAB_STATUS_CANNOT_RUN: return "cannot run";
-    case BENCHLAB_STATUS_PARTIAL: return "partial";
-    default: return "pending";
+    case BENCHLAB_STATUS_OK:
+      return "ok";
+    case BENCHLAB_STATUS_FAILED:
+      return "FAILED";
+    case BENCHLAB_STATUS_CANNOT_RUN:
+      return "cannot run";
+    case BENCHLAB_STATUS_PARTIAL:
+      return "partial";
+    default:
+      return "pending";
   }
 }
 
@@ -84,10 +90,10 @@ std::string render_provenance(const std::vector<Row>& rows) {
   std::string out = "Produced by:\n";
   std::string last;
   for (const auto& r : rows) {
-    std::string line = "  " + r.test + ": " + r.plugin + " " + r.plugin_version + ", " + r.plugin_path +
-                       (r.plugin_sha256.empty() ? ", sha256 not recorded" : ", sha256 " + r.plugin_sha256) +
-                       "; processes held by " + (r.containment.empty() ? "(not recorded)" : r.containment) +
-                       "\n";
+    std::string line =
+        "  " + r.test + ": " + r.plugin + " " + r.plugin_version + ", " + r.plugin_path +
+        (r.plugin_sha256.empty() ? ", sha256 not recorded" : ", sha256 " + r.plugin_sha256) +
+        "; processes held by " + (r.containment.empty() ? "(not recorded)" : r.containment) + "\n";
     if (line != last) out += line;  // one line per test, not per metric
     last = line;
   }
@@ -100,15 +106,18 @@ std::string render_table(const std::vector<Row>& rows) {
   std::vector<std::string> notes;
   for (const auto& r : rows) {
     bool has = !r.metric.empty() && r.n > 0;
-    std::string metric = r.metric.empty() ? "" : r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]");
+    std::string metric =
+        r.metric.empty() ? "" : r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]");
     if (!r.metric.empty()) metric += r.direction > 0 ? " ↑" : " ↓";
-    std::string ci = has && r.n > 1 && r.mean != 0 ? fmt::format("±{:.1f}%", 100.0 * r.ci95 / std::fabs(r.mean)) : "";
+    std::string ci = has && r.n > 1 && r.mean != 0
+                         ? fmt::format("±{:.1f}%", 100.0 * r.ci95 / std::fabs(r.mean))
+                         : "";
     std::string cov = has && r.n > 1 ? fmt::format("{:.1f}%", 100.0 * r.cov) : "";
     std::string status = r.status;
     if (r.failed) status += fmt::format(" ({} failed)", r.failed);
     if (r.outliers) status += fmt::format(" ({} outlier{})", r.outliers, r.outliers > 1 ? "s" : "");
-    cells.push_back({r.test, truncate(r.options, 32), metric, has ? format_value(r.mean) : "-", ci, cov,
-                     has ? std::to_string(r.n) : "0", status});
+    cells.push_back({r.test, truncate(r.options, 32), metric, has ? format_value(r.mean) : "-", ci,
+                     cov, has ? std::to_string(r.n) : "0", status});
     // One note per result (a result has a row per metric); no "x: x: why" stutter.
     std::string note = r.reason.rfind(r.test + ": ", 0) == 0 ? r.reason : r.test + ": " + r.reason;
     if (!r.reason.empty() && (notes.empty() || notes.back() != note)) notes.push_back(note);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, then runs every check CI runs, in this order:
+#   0. the format check: every tracked C/C++ file as clang-format makes it;
 #   1. the run command's build (preset `quick`, as scripts/quick.sh builds it) in a clean
 #      build-quick-check/, with -Werror, and one trial of the quick suite's cheapest
 #      test (aobench) from that build;
@@ -13,6 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 scripts/deps.sh test
+
+echo "== format: clang-format with the repository's .clang-format"
+scripts/check-format.sh
 
 echo "== quick: the run command's build (Release) with -Werror, then one aobench trial"
 cmake --preset quick --fresh -B build-quick-check -DBENCHLAB_WERROR=ON >/dev/null

@@ -13,28 +13,28 @@ namespace benchlab {
 // A set of identical cores: all cores of a homogeneous CPU, or one kind of core of a
 // big.LITTLE / hybrid CPU (e.g. 10x Cortex-X925, or Intel P-cores).
 struct CpuCluster {
-  std::string name;          // "Cortex-X925", "Intel(R) Core(TM) Ultra 7 265 P-core"
-  std::string kind;          // "big", "little", "P-core", "E-core", or "" when homogeneous
-  std::string arm_part;      // Arm MIDR part number ("0xd85"), else ""
-  std::vector<int> cpus;     // logical CPU numbers
-  int cores = 0;             // physical cores (distinct core ids)
-  double max_mhz = 0;        // cpufreq cpuinfo_max_freq, 0 when unknown
+  std::string name;       // "Cortex-X925", "Intel(R) Core(TM) Ultra 7 265 P-core"
+  std::string kind;       // "big", "little", "P-core", "E-core", or "" when homogeneous
+  std::string arm_part;   // Arm MIDR part number ("0xd85"), else ""
+  std::vector<int> cpus;  // logical CPU numbers
+  int cores = 0;          // physical cores (distinct core ids)
+  double max_mhz = 0;     // cpufreq cpuinfo_max_freq, 0 when unknown
 };
 
 struct Inventory {
   std::string hostname;
-  std::string arch;            // uname machine: "x86_64", "aarch64"
-  std::string cpu_vendor;      // "GenuineIntel", "AuthenticAMD", "ARM"/implementer name
-  std::string cpu_model;       // marketing name, or the cluster summary on Arm
-  std::string cpu_summary;     // "10x Cortex-X925 + 10x Cortex-A725", or model with counts
+  std::string arch;         // uname machine: "x86_64", "aarch64"
+  std::string cpu_vendor;   // "GenuineIntel", "AuthenticAMD", "ARM"/implementer name
+  std::string cpu_model;    // marketing name, or the cluster summary on Arm
+  std::string cpu_summary;  // "10x Cortex-X925 + 10x Cortex-A725", or model with counts
   std::vector<CpuCluster> clusters;
   int sockets = 0, cores = 0, threads = 0;
-  std::uint64_t memory_bytes = 0;  // MemTotal
-  std::string os_name;             // PRETTY_NAME of os-release
-  std::string kernel;              // release, e.g. "6.1.0-18-amd64"
-  std::string compiler;            // "GCC 12.2.0" of the default `cc`, or ""
+  std::uint64_t memory_bytes = 0;                    // MemTotal
+  std::string os_name;                               // PRETTY_NAME of os-release
+  std::string kernel;                                // release, e.g. "6.1.0-18-amd64"
+  std::string compiler;                              // "GCC 12.2.0" of the default `cc`, or ""
   std::string bios_vendor, bios_version, bios_date;  // /sys/class/dmi/id
-  std::string board, product;                         // board_name, product_name
+  std::string board, product;                        // board_name, product_name
   struct Disk {
     std::string name, model;
     std::uint64_t bytes = 0;

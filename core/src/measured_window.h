@@ -12,7 +12,9 @@ struct MeasuredWindow {
 
   bool complete() const { return begin_ns != 0 && end_ns >= begin_ns; }
   std::uint64_t duration_ns() const { return complete() ? end_ns - begin_ns : 0; }
-  bool contains(std::uint64_t t_ns) const { return complete() && t_ns >= begin_ns && t_ns <= end_ns; }
+  bool contains(std::uint64_t t_ns) const {
+    return complete() && t_ns >= begin_ns && t_ns <= end_ns;
+  }
 };
 
 }  // namespace benchlab

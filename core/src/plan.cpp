@@ -1,12 +1,12 @@
 #include "plan.h"
 
 #include <benchlab/plugin.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 #include <set>
 
 namespace benchlab {
@@ -16,11 +16,16 @@ namespace {
 
 const char* type_name(int32_t t) {
   switch (t) {
-    case BL_OPTION_INT: return "integer";
-    case BL_OPTION_FLOAT: return "number";
-    case BL_OPTION_BOOL: return "true or false";
-    case BL_OPTION_ENUM: return "one of the allowed values";
-    default: return "string";
+    case BL_OPTION_INT:
+      return "integer";
+    case BL_OPTION_FLOAT:
+      return "number";
+    case BL_OPTION_BOOL:
+      return "true or false";
+    case BL_OPTION_ENUM:
+      return "one of the allowed values";
+    default:
+      return "string";
   }
 }
 
@@ -53,7 +58,8 @@ std::string check_value(const OptionInfo& o, const std::string& v) {
     case BL_OPTION_FLOAT: {
       double x;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-      if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(x)) return "is not a number";
+      if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(x))
+        return "is not a number";
       return range(x);
     }
     case BL_OPTION_BOOL:
@@ -69,8 +75,8 @@ std::string check_value(const OptionInfo& o, const std::string& v) {
 
 }  // namespace
 
-OptionList resolve_options(const PluginInfo& plugin, const OptionList& given, const OptionList& overrides,
-                           const std::string& test) {
+OptionList resolve_options(const PluginInfo& plugin, const OptionList& given,
+                           const OptionList& overrides, const std::string& test) {
   std::set<std::string> overridden;
   for (const auto& [k, v] : overrides)
     if (plugin.option(k)) overridden.insert(k);
@@ -83,9 +89,11 @@ OptionList resolve_options(const PluginInfo& plugin, const OptionList& given, co
   for (const auto& [k, v] : merged) {
     const OptionInfo* o = plugin.option(k);
     if (!o)
-      throw PlanError(fmt::format("{}: plugin '{}' has no option '{}'; {}", test, plugin.id, k, valid_options(plugin)));
+      throw PlanError(fmt::format("{}: plugin '{}' has no option '{}'; {}", test, plugin.id, k,
+                                  valid_options(plugin)));
     if (auto why = check_value(*o, v); !why.empty())
-      throw PlanError(fmt::format("{}: option {}='{}' {} ({} expected)", test, k, v, why, type_name(o->type)));
+      throw PlanError(
+          fmt::format("{}: option {}='{}' {} ({} expected)", test, k, v, why, type_name(o->type)));
   }
   OptionList out;
   for (const auto& o : plugin.options) {
@@ -96,13 +104,15 @@ OptionList resolve_options(const PluginInfo& plugin, const OptionList& given, co
         ++n;
       }
     if (n > 1 && !(o.flags & BL_OPTION_REPEATED))
-      throw PlanError(fmt::format("{}: option '{}' given {} times but takes one value", test, o.name, n));
+      throw PlanError(
+          fmt::format("{}: option '{}' given {} times but takes one value", test, o.name, n));
     if (n == 0) {
       if (o.has_default && !(o.flags & BL_OPTION_REPEATED)) {
         out.emplace_back(o.name, o.default_value);
       } else if (o.flags & BL_OPTION_REQUIRED) {
-        throw PlanError(fmt::format("{}: plugin '{}' needs option '{}' ({}){}", test, plugin.id, o.name,
-                                    type_name(o.type), o.description.empty() ? "" : ": " + o.description));
+        throw PlanError(fmt::format("{}: plugin '{}' needs option '{}' ({}){}", test, plugin.id,
+                                    o.name, type_name(o.type),
+                                    o.description.empty() ? "" : ": " + o.description));
       }
     }
   }
@@ -136,7 +146,8 @@ std::pair<std::string, std::string> split_scope(const std::string& key) {
   return {key.substr(0, c), key.substr(c + 1)};
 }
 
-OptionList overrides_for(const OptionList& overrides, const std::string& test, const std::string& plugin) {
+OptionList overrides_for(const OptionList& overrides, const std::string& test,
+                         const std::string& plugin) {
   OptionList out;
   for (const auto& [k, v] : overrides) {
     auto [scope, key] = split_scope(k);
@@ -154,7 +165,8 @@ struct Expander {
   void target(const std::string& id, const std::vector<const Suite*>& suites) {
     if (const Suite* s = catalog.suite(id)) {
       if (std::find(stack.begin(), stack.end(), id) != stack.end())
-        throw PlanError(fmt::format("suite '{}' includes itself ({} -> {})", id, join(stack, " -> "), id));
+        throw PlanError(
+            fmt::format("suite '{}' includes itself ({} -> {})", id, join(stack, " -> "), id));
       stack.push_back(id);
       auto inner = suites;
       inner.push_back(s);
@@ -170,9 +182,10 @@ struct Expander {
       item.profile = p;
       item.plugin = catalog.plugin(p->plugin);
       if (!item.plugin)
-        throw NotFoundError(fmt::format("{}: profile '{}' needs workload plugin '{}', which is not installed "
-                                        "(benchlab list plugins shows what is)",
-                                        p->path.string(), id, p->plugin));
+        throw NotFoundError(
+            fmt::format("{}: profile '{}' needs workload plugin '{}', which is not installed "
+                        "(benchlab list plugins shows what is)",
+                        p->path.string(), id, p->plugin));
       given = &p->options;
       item.requirements = p->requirements;
     } else if (const PluginInfo* lp = catalog.plugin(id); lp && lp->kind == BL_KIND_WORKLOAD) {
@@ -183,11 +196,14 @@ struct Expander {
       // A plugin file of that name that discovery refused is the likely explanation.
       for (const auto& d : catalog.diagnostics)
         if (d.find("/" + id + ".so: ") != std::string::npos) where += "; " + d;
-      throw NotFoundError(fmt::format("unknown target '{}'{}: not a suite, profile or workload plugin; "
-                                  "`benchlab list` shows what can run", id, where));
+      throw NotFoundError(
+          fmt::format("unknown target '{}'{}: not a suite, profile or workload plugin; "
+                      "`benchlab list` shows what can run",
+                      id, where));
     }
     const PluginInfo& info = *item.plugin;
-    for (const auto& r : info.requirements) item.requirements.push_back({r.kind, r.name, r.amount, r.hint});
+    for (const auto& r : info.requirements)
+      item.requirements.push_back({r.kind, r.name, r.amount, r.hint});
     item.options = resolve_options(info, *given, overrides_for(req.overrides, id, info.id), id);
     // Most specific last: a suite is the context a reusable profile runs in (`quick`
     // wants fewer trials than the profile's own), and the operator has the final word.
@@ -217,24 +233,30 @@ std::vector<PlanItem> make_plan(const Catalog& catalog, const PlanRequest& req) 
       std::set<std::string> names;
       for (const auto& i : ex.items)
         for (const auto& o : i.plugin->options) names.insert(o.name);
-      throw PlanError(fmt::format("--option {}: no test{} in this run has an option '{}'; options of these tests: {}",
-                                  k, scope.empty() ? "" : " or plugin '" + scope + "'", key, join(std::vector<std::string>(names.begin(), names.end()), ", ")));
+      throw PlanError(fmt::format(
+          "--option {}: no test{} in this run has an option '{}'; options of these tests: {}", k,
+          scope.empty() ? "" : " or plugin '" + scope + "'", key,
+          join(std::vector<std::string>(names.begin(), names.end()), ", ")));
     }
   }
   return std::move(ex.items);
 }
 
-std::string policy_to_json(const Policy& p, const std::vector<Requirement>& reqs, const std::string& data_dir) {
+std::string policy_to_json(const Policy& p, const std::vector<Requirement>& reqs,
+                           const std::string& data_dir) {
   json::array r;
   for (const auto& q : reqs)
-    r.push_back(json::object{{"kind", q.kind}, {"name", q.name}, {"amount", q.amount}, {"hint", q.hint}});
-  json::object o{{"warmup", p.warmup},       {"min_trials", p.min_trials}, {"max_trials", p.max_trials},
-                 {"target_ci", p.target_ci}, {"timeout_s", p.timeout_s},   {"requires", std::move(r)},
+    r.push_back(
+        json::object{{"kind", q.kind}, {"name", q.name}, {"amount", q.amount}, {"hint", q.hint}});
+  json::object o{{"warmup", p.warmup},         {"min_trials", p.min_trials},
+                 {"max_trials", p.max_trials}, {"target_ci", p.target_ci},
+                 {"timeout_s", p.timeout_s},   {"requires", std::move(r)},
                  {"data_dir", data_dir}};
   return json::serialize(o);
 }
 
-Policy policy_from_json(const std::string& text, std::vector<Requirement>& reqs, std::string& data_dir) {
+Policy policy_from_json(const std::string& text, std::vector<Requirement>& reqs,
+                        std::string& data_dir) {
   const json::value v = json::parse(text);
   const auto& o = v.as_object();
   Policy p;
@@ -246,7 +268,8 @@ Policy policy_from_json(const std::string& text, std::vector<Requirement>& reqs,
   for (const auto& e : o.at("requires").as_array()) {
     const auto& q = e.as_object();
     reqs.push_back({json::value_to<int32_t>(q.at("kind")), std::string(q.at("name").as_string()),
-                    json::value_to<std::uint64_t>(q.at("amount")), std::string(q.at("hint").as_string())});
+                    json::value_to<std::uint64_t>(q.at("amount")),
+                    std::string(q.at("hint").as_string())});
   }
   data_dir = std::string(o.at("data_dir").as_string());
   return p;

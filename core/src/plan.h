@@ -51,12 +51,13 @@ std::vector<PlanItem> make_plan(const Catalog& catalog, const PlanRequest& req);
 
 // Merges profile options and overrides (an overridden key loses all its profile
 // values), checks them against the plugin and fills in defaults. Throws PlanError.
-OptionList resolve_options(const PluginInfo& plugin, const OptionList& given, const OptionList& overrides,
-                           const std::string& test);
+OptionList resolve_options(const PluginInfo& plugin, const OptionList& given,
+                           const OptionList& overrides, const std::string& test);
 
 // Policy <-> JSON (stored per result, read back by --resume), requirements included.
 std::string policy_to_json(const Policy& p, const std::vector<Requirement>& reqs,
                            const std::string& data_dir);
-Policy policy_from_json(const std::string& json, std::vector<Requirement>& reqs, std::string& data_dir);
+Policy policy_from_json(const std::string& json, std::vector<Requirement>& reqs,
+                        std::string& data_dir);
 
 }  // namespace benchlab

@@ -197,7 +197,7 @@ XmlFile::XmlFile(const fs::path& path) : path_(path) {
     int fd;
     ~Closer() { close(fd); }
   } closer{fd};
-  struct stat st{};
+  struct stat st {};
   if (fstat(fd, &st) != 0)
     throw ProfileError(fmt::format("{}: cannot stat: {}", path.string(), std::strerror(errno)));
   if (S_ISDIR(st.st_mode))
@@ -220,8 +220,9 @@ XmlFile::XmlFile(const fs::path& path) : path_(path) {
   for (;;) {
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw ProfileError(fmt::format("{}: read error: {}; check the file and the disk",
-                                              path.string(), std::strerror(errno)));
+    if (n < 0)
+      throw ProfileError(fmt::format("{}: read error: {}; check the file and the disk",
+                                     path.string(), std::strerror(errno)));
     if (n == 0) break;
     const std::size_t start = text_.size();
     text_.append(buf, static_cast<std::size_t>(n));

@@ -37,9 +37,9 @@ struct Requirement {
 };
 
 struct Profile {
-  std::string id;      // the file's `id` attribute
+  std::string id;  // the file's `id` attribute
   std::string title, description;
-  std::string plugin;  // workload plugin id
+  std::string plugin;                                        // workload plugin id
   std::vector<std::pair<std::string, std::string>> options;  // in file order, repeats kept
   TrialPolicy policy;
   std::vector<Requirement> requirements;

@@ -14,6 +14,8 @@ std::string_view status_name(ResultStatus s);
 ResultStatus status_from_name(std::string_view name);
 
 // Failed or partial: the run ends with "some trials failed".
-inline bool has_failures(ResultStatus s) { return s == ResultStatus::failed || s == ResultStatus::partial; }
+inline bool has_failures(ResultStatus s) {
+  return s == ResultStatus::failed || s == ResultStatus::partial;
+}
 
 }  // namespace benchlab

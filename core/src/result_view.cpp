@@ -171,20 +171,21 @@ json::object run_document(const Store& store, const RunRow& run) {
       json::value window = nullptr;
       if (t.window.complete())
         window = json::object{{"begin_ns", t.window.begin_ns}, {"end_ns", t.window.end_ns}};
-      tj.push_back(json::object{
-          {"index", t.idx},
-          {"warmup", t.warmup},
-          {"status", t.ok ? "ok" : "failed"},
-          {"reason", t.reason.empty() ? json::value(nullptr) : json::value(t.reason)},
-          {"window", std::move(window)},
-          {"wall_s", double(t.wall_ns) / 1e9},
-          {"user_s", double(t.user_ns) / 1e9},
-          {"sys_s", double(t.sys_ns) / 1e9},
-          {"max_rss_bytes", t.max_rss_bytes},
-          {"memory_peak_bytes",
-           t.memory_peak_bytes ? json::value(t.memory_peak_bytes) : json::value(nullptr)},
-          {"containment", t.containment.empty() ? json::value(nullptr) : json::value(t.containment)},
-          {"values", std::move(vals)}});
+      tj.push_back(
+          json::object{{"index", t.idx},
+                       {"warmup", t.warmup},
+                       {"status", t.ok ? "ok" : "failed"},
+                       {"reason", t.reason.empty() ? json::value(nullptr) : json::value(t.reason)},
+                       {"window", std::move(window)},
+                       {"wall_s", double(t.wall_ns) / 1e9},
+                       {"user_s", double(t.user_ns) / 1e9},
+                       {"sys_s", double(t.sys_ns) / 1e9},
+                       {"max_rss_bytes", t.max_rss_bytes},
+                       {"memory_peak_bytes", t.memory_peak_bytes ? json::value(t.memory_peak_bytes)
+                                                                 : json::value(nullptr)},
+                       {"containment",
+                        t.containment.empty() ? json::value(nullptr) : json::value(t.containment)},
+                       {"values", std::move(vals)}});
     }
     results.push_back(
         json::object{{"id", r.id},

@@ -19,7 +19,7 @@ struct ResultLine {
   std::string system, test, plugin, plugin_version, options_text;
   std::string plugin_path, plugin_sha256;  // the file the result ran and its content's hash
   std::string containment;                 // of its trials: "cgroup", "subreaper" or both
-  std::string metric, unit;  // empty when the result has no metric values
+  std::string metric, unit;                // empty when the result has no metric values
   int direction = 1;
   std::string status, reason;  // status: pending, ok, partial, failed, cannot_run
   unsigned failed = 0;         // failed measured trials

@@ -1,9 +1,9 @@
 #include "runner.h"
 
 #include <benchlab/plugin.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <map>
 #include <optional>
 
@@ -104,19 +104,27 @@ class Runner::ResultRun {
     fs::path cache = cache_root() / plugin_->id / plugin_->version;
     std::error_code ec;
     fs::create_directories(cache, ec);
-    if (ec) return Finish{ResultStatus::failed, "cannot create the cache directory " + cache.string() + ": " + ec.message()};
-    ResultWorker worker(phase_request(scratch.path(), cache, data_dir), observer(), r_.opts_.cancel);
+    if (ec)
+      return Finish{ResultStatus::failed,
+                    "cannot create the cache directory " + cache.string() + ": " + ec.message()};
+    ResultWorker worker(phase_request(scratch.path(), cache, data_dir), observer(),
+                        r_.opts_.cancel);
 
     PhaseOutcome setup = worker.setup();
     switch (setup.kind) {
-      case PhaseOutcome::Kind::interrupted: return std::nullopt;
-      case PhaseOutcome::Kind::cannot_run: return Finish{ResultStatus::cannot_run, setup.reason};
-      case PhaseOutcome::Kind::failed: return Finish{ResultStatus::failed, res_.plugin + ": " + setup.reason};
-      case PhaseOutcome::Kind::ok: break;
+      case PhaseOutcome::Kind::interrupted:
+        return std::nullopt;
+      case PhaseOutcome::Kind::cannot_run:
+        return Finish{ResultStatus::cannot_run, setup.reason};
+      case PhaseOutcome::Kind::failed:
+        return Finish{ResultStatus::failed, res_.plugin + ": " + setup.reason};
+      case PhaseOutcome::Kind::ok:
+        break;
     }
     if (!run_trials(worker)) return std::nullopt;
     PhaseOutcome td = worker.teardown();
-    std::string teardown_note = td.kind == PhaseOutcome::Kind::failed ? "teardown failed: " + td.reason : "";
+    std::string teardown_note =
+        td.kind == PhaseOutcome::Kind::failed ? "teardown failed: " + td.reason : "";
     return conclude(teardown_note);
   }
 
@@ -142,14 +150,16 @@ class Runner::ResultRun {
   std::optional<Finish> gate(const std::vector<Requirement>& reqs) {
     plugin_ = r_.catalog_.plugin(res_.plugin);
     if (!plugin_)
-      return Finish{ResultStatus::failed, fmt::format("workload plugin '{}' is not installed any more", res_.plugin)};
+      return Finish{ResultStatus::failed,
+                    fmt::format("workload plugin '{}' is not installed any more", res_.plugin)};
     for (const auto& req : reqs)
       if (std::string unmet = unmet_requirement(req, r_.inventory_); !unmet.empty())
         return Finish{ResultStatus::cannot_run, unmet};
     return std::nullopt;
   }
 
-  PhaseRequest phase_request(const fs::path& scratch, const fs::path& cache, const std::string& data_dir) const {
+  PhaseRequest phase_request(const fs::path& scratch, const fs::path& cache,
+                             const std::string& data_dir) const {
     PhaseRequest pr;
     pr.worker = r_.opts_.worker;
     pr.plugin_path = plugin_->path.string();
@@ -211,14 +221,17 @@ class Runner::ResultRun {
       ev.value = t.ok && !t.values.empty() ? t.values.front().second : 0;
       r_.emit(ev);
 
-      if (warm) --warmups_left;
-      else tally_.add(t.ok, t.values, t.reason);
+      if (warm)
+        --warmups_left;
+      else
+        tally_.add(t.ok, t.values, t.reason);
       if (o.kind == PhaseOutcome::Kind::cannot_run) {
         cannot_run_ = o.reason;
         break;
       }
       if (!t.ok && tally_.ok == 0 && tally_.consecutive_failures >= kAbandonAfterFailures) {
-        abandoned_ = fmt::format("{} (gave up after {} failed trials in a row)", t.reason, tally_.consecutive_failures);
+        abandoned_ = fmt::format("{} (gave up after {} failed trials in a row)", t.reason,
+                                 tally_.consecutive_failures);
         break;
       }
     }
@@ -238,7 +251,8 @@ class Runner::ResultRun {
         t.reason = fmt::format("{}: metric \"{}\" declared but not reported", res_.plugin, missing);
       }
     } else {
-      t.reason = o.kind == PhaseOutcome::Kind::cannot_run ? o.reason : res_.plugin + ": " + o.reason;
+      t.reason =
+          o.kind == PhaseOutcome::Kind::cannot_run ? o.reason : res_.plugin + ": " + o.reason;
     }
     t.window = o.window;
     t.wall_ns = o.exit.wall_ns;
@@ -264,10 +278,12 @@ class Runner::ResultRun {
     };
     if (tally_.ok == 0 && !cannot_run_.empty()) return {ResultStatus::cannot_run, cannot_run_};
     if (tally_.ok == 0)
-      return {ResultStatus::failed, with_note(abandoned_.empty() ? tally_.last_failure : abandoned_)};
+      return {ResultStatus::failed,
+              with_note(abandoned_.empty() ? tally_.last_failure : abandoned_)};
     if (tally_.failed > 0)
-      return {ResultStatus::partial, with_note(fmt::format("{} of {} trials failed; last: {}", tally_.failed,
-                                                           tally_.measured, tally_.last_failure))};
+      return {ResultStatus::partial,
+              with_note(fmt::format("{} of {} trials failed; last: {}", tally_.failed,
+                                    tally_.measured, tally_.last_failure))};
     return {ResultStatus::ok, with_note("")};
   }
 
@@ -284,7 +300,8 @@ class Runner::ResultRun {
 Runner::Runner(Store& store, const Catalog& catalog, RunnerOptions opts)
     : store_(store), catalog_(catalog), opts_(std::move(opts)) {
   inventory_ = collect_inventory(opts_.sysroot);
-  if (opts_.system_name.empty()) opts_.system_name = inventory_.hostname.empty() ? hostname() : inventory_.hostname;
+  if (opts_.system_name.empty())
+    opts_.system_name = inventory_.hostname.empty() ? hostname() : inventory_.hostname;
 }
 
 void Runner::emit(RunEvent ev) const {
@@ -303,28 +320,32 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
   for (const auto& item : plan) {
     const PluginInfo& info = *item.plugin;
     std::string data_dir = item.profile ? item.profile->path.parent_path().string() : "";
-    rows.push_back({++seq, item.test, info.id, info.version, info.path.string(), info.sha256, item.options,
-                    item.profile ? item.profile->path.string() : "",
+    rows.push_back({++seq, item.test, info.id, info.version, info.path.string(), info.sha256,
+                    item.options, item.profile ? item.profile->path.string() : "",
                     policy_to_json(item.policy, item.requirements, data_dir)});
     std::vector<MetricDecl> m;
     for (const auto& x : info.metrics) m.push_back({x.name, x.unit, x.direction});
     metrics.push_back(std::move(m));
   }
-  run_id = store_.create_planned_run(system, targets, settings_json, inv, BENCHLAB_VERSION, rows, metrics);
+  run_id = store_.create_planned_run(system, targets, settings_json, inv, BENCHLAB_VERSION, rows,
+                                     metrics);
   return execute(run_id);
 }
 
 RunOutcome Runner::resume(std::int64_t run_id) {
   auto r = store_.run(run_id);
-  if (!r) throw NotFoundError(fmt::format("there is no run {} in {}", run_id, store_.path().string()));
+  if (!r)
+    throw NotFoundError(fmt::format("there is no run {} in {}", run_id, store_.path().string()));
   if (r->status == "complete")
     throw PlanError(fmt::format("run {} is already complete; nothing to resume", run_id));
   const auto results = store_.results(run_id);
   // Stores written before the run and its plan were one transaction may hold a run that
   // was cut off before its plan: resuming it would "complete" it with nothing measured.
   if (results.empty())
-    throw PlanError(fmt::format("run {} has no planned tests (it was cut off while being created); "
-                                "start it again with `benchlab run {}`", run_id, r->targets));
+    throw PlanError(
+        fmt::format("run {} has no planned tests (it was cut off while being created); "
+                    "start it again with `benchlab run {}`",
+                    run_id, r->targets));
   check_same_plugins(run_id, results);
   store_.set_run_status(run_id, "running", false);
   return execute(run_id);
@@ -337,21 +358,24 @@ void Runner::check_same_plugins(std::int64_t run_id, const std::vector<ResultRow
   for (const auto& res : results) {
     if (status_from_name(res.status) != ResultStatus::pending) continue;
     const PluginInfo* now = catalog_.plugin(res.plugin);
-    std::string started = fmt::format("plugin '{}' {} ({}{})", res.plugin, res.plugin_version, res.plugin_path,
-                                      res.plugin_sha256.empty() ? "" : ", sha256 " + short_hash(res.plugin_sha256));
+    std::string started =
+        fmt::format("plugin '{}' {} ({}{})", res.plugin, res.plugin_version, res.plugin_path,
+                    res.plugin_sha256.empty() ? "" : ", sha256 " + short_hash(res.plugin_sha256));
     std::string why;
     if (!now) {
       why = "it is not installed any more";
     } else if (now->version != res.plugin_version) {
       why = fmt::format("{} now holds version {}", now->path.string(), now->version);
     } else if (!res.plugin_sha256.empty() && now->sha256 != res.plugin_sha256) {
-      why = fmt::format("{} is another file now (sha256 {})", now->path.string(), short_hash(now->sha256));
+      why = fmt::format("{} is another file now (sha256 {})", now->path.string(),
+                        short_hash(now->sha256));
     }
     if (!why.empty())
-      throw PlanError(fmt::format("cannot resume run {}: test '{}' was started with {}, but {}; resuming would mix "
-                                  "two plugins' trials in one result. Put that plugin back, or start a new run "
-                                  "with `benchlab run {}`",
-                                  run_id, res.test, started, why, res.test));
+      throw PlanError(fmt::format(
+          "cannot resume run {}: test '{}' was started with {}, but {}; resuming would mix "
+          "two plugins' trials in one result. Put that plugin back, or start a new run "
+          "with `benchlab run {}`",
+          run_id, res.test, started, why, res.test));
   }
 }
 

@@ -14,25 +14,38 @@ namespace benchlab {
 class Stmt {
  public:
   Stmt(sqlite3* db, std::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK)
-      throw StoreError(std::string("SQL error: ") + sqlite3_errmsg(db) + " in: " + std::string(sql));
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &st_, nullptr) !=
+        SQLITE_OK)
+      throw StoreError(std::string("SQL error: ") + sqlite3_errmsg(db) +
+                       " in: " + std::string(sql));
   }
   ~Stmt() { sqlite3_finalize(st_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
-  Stmt& bind(int i, std::int64_t v) { check(sqlite3_bind_int64(st_, i, v)); return *this; }
+  Stmt& bind(int i, std::int64_t v) {
+    check(sqlite3_bind_int64(st_, i, v));
+    return *this;
+  }
   Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
   Stmt& bind(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
-  Stmt& bind(int i, double v) { check(sqlite3_bind_double(st_, i, v)); return *this; }
+  Stmt& bind(int i, double v) {
+    check(sqlite3_bind_double(st_, i, v));
+    return *this;
+  }
   Stmt& bind(int i, std::string_view v) {
     check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
   }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  Stmt& bind_null(int i) { check(sqlite3_bind_null(st_, i)); return *this; }
-  Stmt& bind_text_or_null(int i, const std::string& v) { return v.empty() ? bind_null(i) : bind(i, v); }
+  Stmt& bind_null(int i) {
+    check(sqlite3_bind_null(st_, i));
+    return *this;
+  }
+  Stmt& bind_text_or_null(int i, const std::string& v) {
+    return v.empty() ? bind_null(i) : bind(i, v);
+  }
 
   // True while a row is available.
   bool step() {
@@ -41,14 +54,21 @@ class Stmt {
     if (rc == SQLITE_DONE) return false;
     throw StoreError(std::string("SQLite: ") + sqlite3_errmsg(db_));
   }
-  void run() { while (step()) {} }
-  void reset() { sqlite3_reset(st_); sqlite3_clear_bindings(st_); }
+  void run() {
+    while (step()) {
+    }
+  }
+  void reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
 
   std::int64_t i64(int c) const { return sqlite3_column_int64(st_, c); }
   double f64(int c) const { return sqlite3_column_double(st_, c); }
   std::string text(int c) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, c));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, c))) : std::string();
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, c)))
+             : std::string();
   }
   bool is_null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
 

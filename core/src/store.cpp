@@ -1,16 +1,16 @@
 #include "store.h"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
-#include <cstring>
 #include <chrono>
 #include <cstdlib>
-#include <fmt/chrono.h>
-#include <fmt/format.h>
+#include <cstring>
 #include <random>
 
 #include "sqlite_stmt.h"
@@ -183,22 +183,23 @@ std::string what_it_is(const struct stat& st) {
 // directory tree. Throws StoreError naming the file and what to do.
 void check_store_path(const fs::path& file, const StoreOptions& o) {
   if (file.empty())
-    throw StoreError("the results store path is empty: name a file with --db, or leave --db out "
-                     "for the default store");
-  struct stat st{};
+    throw StoreError(
+        "the results store path is empty: name a file with --db, or leave --db out "
+        "for the default store");
+  struct stat st {};
   if (::stat(file.c_str(), &st) == 0) {
     if (S_ISREG(st.st_mode)) return;
     throw StoreError(fmt::format("{} is {}, not a results store: choose a file with --db",
                                  file.string(), what_it_is(st)));
   }
   if (errno != ENOENT)
-    throw StoreError(fmt::format("cannot use the results store {}: {}", file.string(),
-                                 std::strerror(errno)));
+    throw StoreError(
+        fmt::format("cannot use the results store {}: {}", file.string(), std::strerror(errno)));
   if (o.read_only)
-    throw StoreError(fmt::format(
-        "there is no results store {}: nothing has been stored there yet (benchlab run "
-        "stores results), or the path is mistyped",
-        file.string()));
+    throw StoreError(
+        fmt::format("there is no results store {}: nothing has been stored there yet (benchlab run "
+                    "stores results), or the path is mistyped",
+                    file.string()));
   const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
   if (::stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return;
@@ -244,10 +245,11 @@ Store::Store(const std::filesystem::path& file, StoreOptions options) : path_(fi
         db_ = nullptr;
         open_handle(SQLITE_OPEN_READWRITE);
         if (sqlite3_db_readonly(db_, "main") == 1)
-          throw StoreError(fmt::format("written by an older benchlab (schema {}, this one reads "
-                                       "{}) and not writable, so it cannot be upgraded: copy it "
-                                       "somewhere writable",
-                                       v, kSchemaVersion));
+          throw StoreError(
+              fmt::format("written by an older benchlab (schema {}, this one reads "
+                          "{}) and not writable, so it cannot be upgraded: copy it "
+                          "somewhere writable",
+                          v, kSchemaVersion));
         exec("PRAGMA journal_mode = WAL");
         migrate();
         exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
@@ -256,9 +258,10 @@ Store::Store(const std::filesystem::path& file, StoreOptions options) : path_(fi
         open_handle(SQLITE_OPEN_READONLY);
       }
       if (v > kSchemaVersion)
-        throw StoreError(fmt::format("written by a newer benchlab (schema {}, this one knows {}): "
-                                     "upgrade benchlab to read it",
-                                     v, kSchemaVersion));
+        throw StoreError(
+            fmt::format("written by a newer benchlab (schema {}, this one knows {}): "
+                        "upgrade benchlab to read it",
+                        v, kSchemaVersion));
       exec("PRAGMA foreign_keys = ON");
     } else {
       exec("PRAGMA foreign_keys = ON");
@@ -295,8 +298,9 @@ void Store::check_application(bool read_only) {
     id = pragma_int(db_, "application_id");  // the first read of the file
   } catch (const StoreError&) {
     if (sqlite3_errcode(db_) != SQLITE_NOTADB) throw;
-    throw StoreError("not a benchlab results store, nor any SQLite database: choose another file "
-                     "with --db");
+    throw StoreError(
+        "not a benchlab results store, nor any SQLite database: choose another file "
+        "with --db");
   }
   if (id == kApplicationId) return;
   const char* other = "not a benchlab results store but the SQLite database of another program";
@@ -311,8 +315,9 @@ void Store::check_application(bool read_only) {
   if (tables.empty() && pragma_int(db_, "user_version") == 0) {
     // A new or empty file: benchlab's to fill, unless there is nothing to read.
     if (read_only)
-      throw StoreError("is empty: no results have been stored in it yet (benchlab run stores "
-                       "results)");
+      throw StoreError(
+          "is empty: no results have been stored in it yet (benchlab run stores "
+          "results)");
     return;
   }
   // A store written before benchlab set application_id: the schema version and the
@@ -324,8 +329,7 @@ void Store::check_application(bool read_only) {
       has("trials"))
     return;
   std::string list;
-  for (std::size_t i = 0; i < tables.size() && i < 5; ++i)
-    list += (i ? ", " : "") + tables[i];
+  for (std::size_t i = 0; i < tables.size() && i < 5; ++i) list += (i ? ", " : "") + tables[i];
   if (tables.size() > 5) list += ", ...";
   throw StoreError(fmt::format("{} (tables: {}): choose another file with --db", other,
                                list.empty() ? "none" : list));
@@ -349,8 +353,10 @@ void Store::migrate() {
   q.step();
   int v = static_cast<int>(q.i64(0));
   if (v > kSchemaVersion) {
-    throw StoreError(fmt::format("written by a newer benchlab (schema {}, this one knows {}): "
-                                 "upgrade benchlab to read it", v, kSchemaVersion));
+    throw StoreError(
+        fmt::format("written by a newer benchlab (schema {}, this one knows {}): "
+                    "upgrade benchlab to read it",
+                    v, kSchemaVersion));
   }
   if (v == kSchemaVersion) return;
   Transaction tx(db_);
@@ -363,7 +369,8 @@ void Store::migrate() {
 std::int64_t Store::upsert_system(const std::string& name, const std::string& inventory_json) {
   Stmt s(db_,
          "INSERT INTO systems(name, inventory, updated_at) VALUES (?1, ?2, ?3) "
-         "ON CONFLICT(name) DO UPDATE SET inventory = excluded.inventory, updated_at = excluded.updated_at "
+         "ON CONFLICT(name) DO UPDATE SET inventory = excluded.inventory, updated_at = "
+         "excluded.updated_at "
          "RETURNING id");
   s.bind(1, name).bind(2, inventory_json).bind(3, now_utc());
   s.step();
@@ -376,13 +383,19 @@ std::int64_t Store::create_run(std::int64_t system_id, const std::string& target
   Stmt s(db_,
          "INSERT INTO runs(uuid, system_id, started_at, status, targets, settings, inventory, "
          "benchlab_version) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7)");
-  s.bind(1, new_uuid()).bind(2, system_id).bind(3, now_utc()).bind(4, targets).bind(5, settings_json)
-      .bind(6, inventory_json).bind(7, version);
+  s.bind(1, new_uuid())
+      .bind(2, system_id)
+      .bind(3, now_utc())
+      .bind(4, targets)
+      .bind(5, settings_json)
+      .bind(6, inventory_json)
+      .bind(7, version);
   s.run();
   return sqlite3_last_insert_rowid(db_);
 }
 
-std::vector<std::int64_t> Store::add_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
+std::vector<std::int64_t> Store::add_results(std::int64_t run_id,
+                                             const std::vector<ResultPlan>& plan,
                                              const std::vector<std::vector<MetricDecl>>& metrics) {
   Transaction tx(db_);
   auto ids = insert_results(run_id, plan, metrics);
@@ -391,8 +404,10 @@ std::vector<std::int64_t> Store::add_results(std::int64_t run_id, const std::vec
 }
 
 std::int64_t Store::create_planned_run(std::int64_t system_id, const std::string& targets,
-                                       const std::string& settings_json, const std::string& inventory_json,
-                                       const std::string& version, const std::vector<ResultPlan>& plan,
+                                       const std::string& settings_json,
+                                       const std::string& inventory_json,
+                                       const std::string& version,
+                                       const std::vector<ResultPlan>& plan,
                                        const std::vector<std::vector<MetricDecl>>& metrics) {
   Transaction tx(db_);
   std::int64_t run_id = create_run(system_id, targets, settings_json, inventory_json, version);
@@ -401,19 +416,29 @@ std::int64_t Store::create_planned_run(std::int64_t system_id, const std::string
   return run_id;
 }
 
-std::vector<std::int64_t> Store::insert_results(std::int64_t run_id, const std::vector<ResultPlan>& plan,
-                                                const std::vector<std::vector<MetricDecl>>& metrics) {
+std::vector<std::int64_t> Store::insert_results(
+    std::int64_t run_id, const std::vector<ResultPlan>& plan,
+    const std::vector<std::vector<MetricDecl>>& metrics) {
   Stmt ins(db_,
            "INSERT INTO results(run_id, seq, test, plugin, plugin_version, plugin_path, options, "
            "profile_path, policy, plugin_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  Stmt met(db_, "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES (?1, ?2, ?3, ?4, ?5)");
+  Stmt met(db_,
+           "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES "
+           "(?1, ?2, ?3, ?4, ?5)");
   std::vector<std::int64_t> ids;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const auto& p = plan[i];
     ins.reset();
-    ins.bind(1, run_id).bind(2, p.seq).bind(3, p.test).bind(4, p.plugin).bind(5, p.plugin_version)
-        .bind(6, p.plugin_path).bind(7, options_to_json(p.options)).bind_text_or_null(8, p.profile_path)
-        .bind(9, p.policy_json).bind_text_or_null(10, p.plugin_sha256);
+    ins.bind(1, run_id)
+        .bind(2, p.seq)
+        .bind(3, p.test)
+        .bind(4, p.plugin)
+        .bind(5, p.plugin_version)
+        .bind(6, p.plugin_path)
+        .bind(7, options_to_json(p.options))
+        .bind_text_or_null(8, p.profile_path)
+        .bind(9, p.policy_json)
+        .bind_text_or_null(10, p.plugin_sha256);
     ins.run();
     std::int64_t id = sqlite3_last_insert_rowid(db_);
     ids.push_back(id);
@@ -427,7 +452,8 @@ std::vector<std::int64_t> Store::insert_results(std::int64_t run_id, const std::
   return ids;
 }
 
-void Store::set_result_status(std::int64_t result_id, const std::string& status, const std::string& reason) {
+void Store::set_result_status(std::int64_t result_id, const std::string& status,
+                              const std::string& reason) {
   Stmt s(db_, "UPDATE results SET status = ?2, reason = ?3 WHERE id = ?1");
   s.bind(1, result_id).bind(2, status).bind_text_or_null(3, reason);
   s.run();
@@ -440,7 +466,9 @@ std::int64_t Store::add_trial(std::int64_t result_id, const TrialRecord& t) {
     next.bind(1, result_id);
     next.step();
     std::int64_t seq = next.i64(0);
-    Stmt met(db_, "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES (?1, ?2, ?3, ?4, ?5)");
+    Stmt met(db_,
+             "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES "
+             "(?1, ?2, ?3, ?4, ?5)");
     for (const auto& m : t.metrics) {
       met.reset();
       met.bind(1, result_id).bind(2, seq).bind(3, m.name).bind(4, m.unit).bind(5, m.direction);
@@ -449,19 +477,34 @@ std::int64_t Store::add_trial(std::int64_t result_id, const TrialRecord& t) {
     }
   }
   Stmt s(db_,
-         "INSERT INTO trials(result_id, idx, warmup, status, reason, begin_ns, end_ns, wall_ns, user_ns, "
+         "INSERT INTO trials(result_id, idx, warmup, status, reason, begin_ns, end_ns, wall_ns, "
+         "user_ns, "
          "sys_ns, max_rss_bytes, exit_code, term_signal, output, log, created_at, error_output, "
          "memory_peak_bytes, containment) VALUES "
          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
-  s.bind(1, result_id).bind(2, t.idx).bind(3, t.warmup ? 1 : 0).bind(4, t.ok ? "ok" : "failed")
+  s.bind(1, result_id)
+      .bind(2, t.idx)
+      .bind(3, t.warmup ? 1 : 0)
+      .bind(4, t.ok ? "ok" : "failed")
       .bind_text_or_null(5, t.reason);
-  if (t.window.complete()) s.bind(6, t.window.begin_ns).bind(7, t.window.end_ns);
-  else s.bind_null(6).bind_null(7);
-  s.bind(8, t.wall_ns).bind(9, t.user_ns).bind(10, t.sys_ns).bind(11, t.max_rss_bytes).bind(12, t.exit_code)
-      .bind(13, t.term_signal).bind_text_or_null(14, t.output).bind_text_or_null(15, t.log)
-      .bind(16, now_utc()).bind_text_or_null(17, t.error_output);
-  if (t.memory_peak_bytes) s.bind(18, t.memory_peak_bytes);
-  else s.bind_null(18);
+  if (t.window.complete())
+    s.bind(6, t.window.begin_ns).bind(7, t.window.end_ns);
+  else
+    s.bind_null(6).bind_null(7);
+  s.bind(8, t.wall_ns)
+      .bind(9, t.user_ns)
+      .bind(10, t.sys_ns)
+      .bind(11, t.max_rss_bytes)
+      .bind(12, t.exit_code)
+      .bind(13, t.term_signal)
+      .bind_text_or_null(14, t.output)
+      .bind_text_or_null(15, t.log)
+      .bind(16, now_utc())
+      .bind_text_or_null(17, t.error_output);
+  if (t.memory_peak_bytes)
+    s.bind(18, t.memory_peak_bytes);
+  else
+    s.bind_null(18);
   s.bind_text_or_null(19, t.containment);
   s.run();
   std::int64_t id = sqlite3_last_insert_rowid(db_);
@@ -489,8 +532,8 @@ const char* kRunSelect =
     "r.settings, r.inventory, r.benchlab_version FROM runs r JOIN systems s ON s.id = r.system_id ";
 
 RunRow run_row(const Stmt& s) {
-  return RunRow{s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7),
-                s.text(8), s.text(9)};
+  return RunRow{s.i64(0),  s.text(1), s.text(2), s.text(3), s.text(4),
+                s.text(5), s.text(6), s.text(7), s.text(8), s.text(9)};
 }
 }  // namespace
 
@@ -516,7 +559,8 @@ std::vector<RunRow> Store::runs() const {
 
 std::vector<ResultRow> Store::results(std::int64_t run_id) const {
   Stmt s(db_,
-         "SELECT id, run_id, seq, test, plugin, plugin_version, plugin_path, COALESCE(profile_path, ''), "
+         "SELECT id, run_id, seq, test, plugin, plugin_version, plugin_path, "
+         "COALESCE(profile_path, ''), "
          "policy, status, COALESCE(reason, ''), options, COALESCE(plugin_sha256, '') FROM results "
          "WHERE run_id = ?1 ORDER BY seq");
   s.bind(1, run_id);
@@ -546,11 +590,14 @@ std::vector<ResultRow> Store::results(std::int64_t run_id) const {
 }
 
 std::vector<TrialRow> Store::trials(std::int64_t result_id) const {
-  Stmt s(db_,
-         "SELECT id, idx, warmup, status, COALESCE(reason, ''), COALESCE(wall_ns, 0), COALESCE(user_ns, 0), "
-         "COALESCE(sys_ns, 0), COALESCE(max_rss_bytes, 0), COALESCE(begin_ns, 0), COALESCE(end_ns, 0), "
-         "COALESCE(memory_peak_bytes, 0), COALESCE(containment, '') FROM trials WHERE result_id = ?1 "
-         "ORDER BY idx");
+  Stmt s(
+      db_,
+      "SELECT id, idx, warmup, status, COALESCE(reason, ''), COALESCE(wall_ns, 0), "
+      "COALESCE(user_ns, 0), "
+      "COALESCE(sys_ns, 0), COALESCE(max_rss_bytes, 0), COALESCE(begin_ns, 0), COALESCE(end_ns, "
+      "0), "
+      "COALESCE(memory_peak_bytes, 0), COALESCE(containment, '') FROM trials WHERE result_id = ?1 "
+      "ORDER BY idx");
   s.bind(1, result_id);
   Stmt v(db_, "SELECT metric, value FROM trial_values WHERE trial_id = ?1 ORDER BY rowid");
   std::vector<TrialRow> out;

@@ -72,8 +72,8 @@ struct TrialRecord {
 
 struct RunRow {
   std::int64_t id = 0;
-  std::string uuid, system, started_at, finished_at, status, targets, settings_json,
-      inventory_json, version;
+  std::string uuid, system, started_at, finished_at, status, targets, settings_json, inventory_json,
+      version;
 };
 
 struct ResultRow {
@@ -121,8 +121,9 @@ class Store {
   // create_run() and add_results() in one transaction: a kill or a full disk leaves either
   // the run with its whole plan or no run at all, never a run without results.
   std::int64_t create_planned_run(std::int64_t system_id, const std::string& targets,
-                                  const std::string& settings_json, const std::string& inventory_json,
-                                  const std::string& version, const std::vector<ResultPlan>& plan,
+                                  const std::string& settings_json,
+                                  const std::string& inventory_json, const std::string& version,
+                                  const std::vector<ResultPlan>& plan,
                                   const std::vector<std::vector<MetricDecl>>& metrics);
   void set_result_status(std::int64_t result_id, const std::string& status,
                          const std::string& reason);

@@ -1,8 +1,8 @@
 // One benchlab-worker process serving the phases of one result, seen from the core:
 // started with posix_spawn (the core's page tables are not copied), leading a process
 // group of its own, with a socket for commands on its stdin, and pipes for the frames on
-// its stdout and for its stderr, which the plugin's stdout and stderr share. The worker ends when its stdin
-// closes, so it cannot outlive the core.
+// its stdout and for its stderr, which the plugin's stdout and stderr share. The worker ends when
+// its stdin closes, so it cannot outlive the core.
 #pragma once
 
 #include <sys/types.h>

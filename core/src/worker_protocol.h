@@ -21,7 +21,7 @@ inline constexpr std::uint32_t kMaxPayload = 1u << 20;  // 1 MiB; output is sent
 
 enum class Type : std::uint8_t {
   // worker -> core, once per worker, when the plugin is loaded
-  hello = 1,           // u32 abi_major, u32 abi_minor, string id, string version
+  hello = 1,  // u32 abi_major, u32 abi_minor, string id, string version
   // phase process -> core, while a phase runs
   log = 2,             // i32 level, string text
   declare_metric = 3,  // string name, string unit, i32 direction
@@ -32,8 +32,8 @@ enum class Type : std::uint8_t {
   done = 8,            // i32 status (BL_*), string message
   error_output = 13,   // bytes: the second raw stream (append_error_output)
   // core -> worker, on the worker's stdin
-  run_phase = 9,       // i32 phase (BL_PHASE_*), u32 trial, u64 timeout_ns, u64 kill_grace_ns
-  stop = 10,           // (empty) stop the running phase now, as at its timeout
+  run_phase = 9,  // i32 phase (BL_PHASE_*), u32 trial, u64 timeout_ns, u64 kill_grace_ns
+  stop = 10,      // (empty) stop the running phase now, as at its timeout
   // worker -> core, around each phase
   phase_process = 11,  // i32 pid, string cgroup ("" none): the process the next phase runs
                        // in, forked and waiting (it leads its own process group)
@@ -42,18 +42,49 @@ enum class Type : std::uint8_t {
                        // memory_peak_bytes, oom_kills, string containment
 };
 
-struct Hello { std::uint32_t abi_major, abi_minor; std::string id, version; };
-struct Log { std::int32_t level; std::string text; };
-struct DeclareMetric { std::string name, unit; std::int32_t direction; };
-struct Metric { std::string name; double value; };
-struct Progress { double fraction; std::string note; };
-struct Output { std::string bytes; };
-struct Window { std::uint64_t begin_ns, end_ns; };
-struct Done { std::int32_t status; std::string message; };
-struct ErrorOutput { std::string bytes; };
-struct RunPhase { std::int32_t phase; std::uint32_t trial; std::uint64_t timeout_ns, kill_grace_ns; };
+struct Hello {
+  std::uint32_t abi_major, abi_minor;
+  std::string id, version;
+};
+struct Log {
+  std::int32_t level;
+  std::string text;
+};
+struct DeclareMetric {
+  std::string name, unit;
+  std::int32_t direction;
+};
+struct Metric {
+  std::string name;
+  double value;
+};
+struct Progress {
+  double fraction;
+  std::string note;
+};
+struct Output {
+  std::string bytes;
+};
+struct Window {
+  std::uint64_t begin_ns, end_ns;
+};
+struct Done {
+  std::int32_t status;
+  std::string message;
+};
+struct ErrorOutput {
+  std::string bytes;
+};
+struct RunPhase {
+  std::int32_t phase;
+  std::uint32_t trial;
+  std::uint64_t timeout_ns, kill_grace_ns;
+};
 struct Stop {};
-struct PhaseProcess { std::int32_t pid; std::string cgroup; };
+struct PhaseProcess {
+  std::int32_t pid;
+  std::string cgroup;
+};
 // How the phase's process ended, from wait4(), and what held it.
 struct PhaseEnd {
   std::int32_t exit_code = -1;  // or -1 when ended by a signal

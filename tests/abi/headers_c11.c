@@ -18,12 +18,12 @@ static int32_t run_nothing(void* instance) {
   return BL_OK;
 }
 
-static const bl_metric_desc kMetric = {sizeof(bl_metric_desc), "value", "x", BL_HIGHER_IS_BETTER,
-                                       "d",  BL_METRIC_OPTIONAL};
+static const bl_metric_desc kMetric = {sizeof(bl_metric_desc), "value", "x",
+                                       BL_HIGHER_IS_BETTER,    "d",     BL_METRIC_OPTIONAL};
 
 const bl_workload benchlab_test_c11_workload = {
-    sizeof(bl_workload), 0,    0,    NULL,        1,    &kMetric, 0, NULL,
-    create_nothing,      NULL, NULL, run_nothing, NULL, NULL, NULL,
+    sizeof(bl_workload), 0,    0,    NULL,        1,    &kMetric, 0,    NULL,
+    create_nothing,      NULL, NULL, run_nothing, NULL, NULL,     NULL,
 };
 
 int benchlab_test_c11_config_size(void) {

@@ -217,8 +217,7 @@ TEST_CASE(
     INFO("benchlab output:\n" << o.output);
     REQUIRE(o.trials.size() == 1);
     CHECK_FALSE(o.trials[0].ok);
-    CHECK_THAT(o.trials[0].reason,
-               Contains(std::string(then) == "hang" ? "timed out" : "SIGABRT"));
+    CHECK_THAT(o.trials[0].reason, Contains(std::string(then) == "hang" ? "timed out" : "SIGABRT"));
     auto [pid, group] = left_behind(o.trials[0].log);
     INFO("trial log: " << o.trials[0].log);
     REQUIRE(pid > 0);

@@ -29,7 +29,7 @@ std::vector<std::string> about(const std::vector<std::string>& diags, const std:
 // have the "others" execute bit.
 bool others_may_run(const fs::path& program) {
   for (fs::path p = fs::absolute(program);; p = p.parent_path()) {
-    struct stat st{};
+    struct stat st {};
     if (stat(p.c_str(), &st) != 0 || !(st.st_mode & S_IXOTH)) return false;
     if (p == p.root_path()) return true;
   }
@@ -242,8 +242,9 @@ TEST_CASE("a scratch directory holding a read-only directory is removed too",
   // Go's module cache, for one, is made of mode-0555 directories: only chmod (or root)
   // can empty them. Run as an ordinary user, since root ignores the modes.
   if (geteuid() == 0 && !others_may_run(cli_path())) {
-    WARN("the build tree is inside a directory other users cannot enter (a checkout under "
-         "mktemp -d, say), so benchlab cannot run as nobody: not tested");
+    WARN(
+        "the build tree is inside a directory other users cannot enter (a checkout under "
+        "mktemp -d, say), so benchlab cannot run as nobody: not tested");
     return;
   }
   TempDir tmp;
@@ -285,9 +286,10 @@ TEST_CASE(
   REQUIRE(abort.size() == 1);
   REQUIRE(hang.size() == 1);
   REQUIRE(exit.size() == 1);
-  CHECK(crash[0] == broken + "/broken-ctor-crash.so: refused: loading it crashed: SIGSEGV "
-                             "(Segmentation fault) (in a constructor or in "
-                             "benchlab_plugin_entry())");
+  CHECK(crash[0] == broken +
+                        "/broken-ctor-crash.so: refused: loading it crashed: SIGSEGV "
+                        "(Segmentation fault) (in a constructor or in "
+                        "benchlab_plugin_entry())");
   CHECK_THAT(abort[0], Contains("refused: loading it crashed: SIGABRT"));
   CHECK_THAT(hang[0], Contains("refused: loading it hung for 10 s"));
   // exit(0) in a constructor would have ended benchlab with status 0, silently.

@@ -511,8 +511,14 @@ TEST_CASE("no plugin is loaded into the core: only benchlab-worker processes loa
   const fs::path log = tmp.path() / "cli.log";
   const std::vector<std::string> list = {"list", "plugins", "--plugin-dir",
                                          discovery_plugin_dir().string()},
-                                 run_marker = {"run", "marker", "-n", "1", "-q", "--db",
-                                               (tmp.path() / "cli.db").string(), "--plugin-dir",
+                                 run_marker = {"run",
+                                               "marker",
+                                               "-n",
+                                               "1",
+                                               "-q",
+                                               "--db",
+                                               (tmp.path() / "cli.db").string(),
+                                               "--plugin-dir",
                                                discovery_plugin_dir().string()};
   CHECK(run_cli(list, log) == 0);
   CHECK(run_cli(run_marker, log) == 0);

@@ -27,14 +27,16 @@ void reopen_as_interrupted(const fs::path& db_file, std::int64_t run_id) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(db_file.c_str(), &db) == SQLITE_OK);
   std::string id = std::to_string(run_id);
-  std::string sql = "DELETE FROM trials WHERE result_id IN (SELECT id FROM results WHERE run_id = " + id +
-                    "); UPDATE results SET status = 'pending', reason = NULL WHERE run_id = " + id +
-                    "; UPDATE runs SET status = 'interrupted', finished_at = NULL WHERE id = " + id;
+  std::string sql =
+      "DELETE FROM trials WHERE result_id IN (SELECT id FROM results WHERE run_id = " + id +
+      "); UPDATE results SET status = 'pending', reason = NULL WHERE run_id = " + id +
+      "; UPDATE runs SET status = 'interrupted', finished_at = NULL WHERE id = " + id;
   CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
 }
 
-RunSpec spec(std::vector<std::string> targets, std::vector<std::string> options, std::uint32_t trials) {
+RunSpec spec(std::vector<std::string> targets, std::vector<std::string> options,
+             std::uint32_t trials) {
   RunSpec s;
   s.targets = std::move(targets);
   s.options = std::move(options);
@@ -50,7 +52,8 @@ RunSpec resume(std::int64_t run_id) {
 
 }  // namespace
 
-TEST_CASE("a declared metric never reported fails the trial, an optional one does not", "[pipeline][integration]") {
+TEST_CASE("a declared metric never reported fails the trial, an optional one does not",
+          "[pipeline][integration]") {
   TempDir tmp;
   Harness h(tmp.path() / "r.db", {pipeline_plugin_dir().string()});
   auto ok = run(h, spec({"metrics"}, {}, 1));
@@ -82,7 +85,8 @@ TEST_CASE("each result records its plugin file and the file's SHA-256", "[pipeli
   auto r = run(h, spec({"noop"}, {}, 1));
   REQUIRE(r.rc == BENCHLAB_OK);
   Db db(tmp.path() / "r.db");
-  auto row = db.rows("SELECT plugin_path, plugin_sha256 FROM results WHERE run_id = ?1", {std::to_string(r.run_id)});
+  auto row = db.rows("SELECT plugin_path, plugin_sha256 FROM results WHERE run_id = ?1",
+                     {std::to_string(r.run_id)});
   REQUIRE(row.size() == 1);
   CHECK(row[0][0] == (dir / "noop.so").string());
   const std::string sha = row[0][1];
@@ -111,16 +115,19 @@ TEST_CASE("each result records its plugin file and the file's SHA-256", "[pipeli
   CHECK(result.at("containment").as_string() == containment);
   const auto& trial = result.at("trials").at(0);
   CHECK(trial.at("containment").as_string() == containment);
-  CHECK(trial.at("window").at("end_ns").to_number<double>() >= trial.at("window").at("begin_ns").to_number<double>());
+  CHECK(trial.at("window").at("end_ns").to_number<double>() >=
+        trial.at("window").at("begin_ns").to_number<double>());
 
   const fs::path log = tmp.path() / "results.log";
   REQUIRE(run_cli({"results", "-v", "--db", (tmp.path() / "r.db").string()}, log) == 0);
   const std::string out = read_file(log);
   CHECK_THAT(out, Catch::Contains("noop: noop ") && Catch::Contains((dir / "noop.so").string()) &&
-                      Catch::Contains("sha256 " + sha) && Catch::Contains("held by " + containment));
+                      Catch::Contains("sha256 " + sha) &&
+                      Catch::Contains("held by " + containment));
 }
 
-TEST_CASE("resume refuses a plugin file that changed since the run started", "[pipeline][integration]") {
+TEST_CASE("resume refuses a plugin file that changed since the run started",
+          "[pipeline][integration]") {
   TempDir tmp;
   fs::path dir = private_plugin_dir(tmp, test_plugin_dir() / "noop.so");
   const fs::path db_file = tmp.path() / "r.db";
@@ -148,7 +155,8 @@ TEST_CASE("resume refuses a plugin file that changed since the run started", "[p
                             Catch::Contains("is another file now") && Catch::Contains("noop.so"));
   Db db(db_file);
   CHECK(db.integer("SELECT COUNT(*) FROM trials") == 0);  // nothing ran with the new file
-  CHECK(db.text("SELECT status FROM runs WHERE id = ?1", {std::to_string(run_id)}) == "interrupted");
+  CHECK(db.text("SELECT status FROM runs WHERE id = ?1", {std::to_string(run_id)}) ==
+        "interrupted");
 }
 
 TEST_CASE("resume refuses when the plugin is gone", "[pipeline][integration]") {

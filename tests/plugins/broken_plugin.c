@@ -1,8 +1,8 @@
 /* broken: a plugin file that takes down whatever loads it, built three times with
    BROKEN_HOW set to 1 to 4: a constructor that crashes (SIGSEGV), an entry function
-   that aborts, a constructor that never returns, a constructor that calls exit(0). Discovery must name the file and go on
-   (core/src/catalog.cpp, check_in_worker). The descriptor is otherwise a valid no-op
-   workload, so nothing else is wrong with these files. */
+   that aborts, a constructor that never returns, a constructor that calls exit(0). Discovery must
+   name the file and go on (core/src/catalog.cpp, check_in_worker). The descriptor is otherwise a
+   valid no-op workload, so nothing else is wrong with these files. */
 #define _GNU_SOURCE
 #include <benchlab/plugin.h>
 #include <signal.h>
@@ -59,8 +59,8 @@ static int32_t broken_run(void* inst) {
 }
 
 static const bl_workload kWorkload = {
-    sizeof(bl_workload), 0, 0, NULL, 1, kMetrics, 0, NULL,
-    broken_create,       broken_destroy, NULL, broken_run, NULL, NULL,
+    sizeof(bl_workload), 0,    0,          NULL, 1,    kMetrics, 0, NULL, broken_create,
+    broken_destroy,      NULL, broken_run, NULL, NULL,
 };
 
 static const bl_plugin kPlugin = {

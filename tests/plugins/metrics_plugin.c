@@ -35,13 +35,22 @@ static int32_t metrics_run(void* inst) {
 }
 
 static const bl_workload kWorkload = {
-    sizeof(bl_workload), 0,    1,    kOptions,    3,    kMetrics, 0, NULL,
-    metrics_create,      metrics_destroy, NULL, metrics_run, NULL, NULL, NULL,
+    sizeof(bl_workload), 0,    1,           kOptions, 3,    kMetrics, 0, NULL, metrics_create,
+    metrics_destroy,     NULL, metrics_run, NULL,     NULL, NULL,
 };
 
 static const bl_plugin kPlugin = {
-    sizeof(bl_plugin), BL_ABI_MAJOR, BL_ABI_MINOR, BL_KIND_WORKLOAD, "metrics", "1.0.0",
-    "test plugin: required and optional metrics", "benchlab tests", &kWorkload, NULL, NULL,
+    sizeof(bl_plugin),
+    BL_ABI_MAJOR,
+    BL_ABI_MINOR,
+    BL_KIND_WORKLOAD,
+    "metrics",
+    "1.0.0",
+    "test plugin: required and optional metrics",
+    "benchlab tests",
+    &kWorkload,
+    NULL,
+    NULL,
 };
 
 BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t min_major, uint32_t max_major) {

@@ -1,7 +1,6 @@
 // The worker's frame channel: what the core reads is untrusted, so every malformed input
 // must end in a clear error, never a crash or an unbounded buffer.
 #include <catch2/catch.hpp>
-
 #include <cstring>
 
 #include "worker_protocol.h"
@@ -19,10 +18,14 @@ std::vector<Message> decode_all(Decoder& d) {
 }  // namespace
 
 TEST_CASE("every message type survives a round trip, byte by byte") {
-  std::vector<Message> in = {Hello{1, 0, "raytrace", "1.0.0"}, Log{2, "hello"},
-                             DeclareMetric{"tok_s", "tok/s", 1}, Metric{"seconds", 3.25},
-                             Progress{0.5, "half"}, Output{std::string("a\0b", 3)},
-                             Window{10, 20}, Done{0, ""}};
+  std::vector<Message> in = {Hello{1, 0, "raytrace", "1.0.0"},
+                             Log{2, "hello"},
+                             DeclareMetric{"tok_s", "tok/s", 1},
+                             Metric{"seconds", 3.25},
+                             Progress{0.5, "half"},
+                             Output{std::string("a\0b", 3)},
+                             Window{10, 20},
+                             Done{0, ""}};
   std::string stream;
   for (const auto& m : in) stream += encode(m);
   Decoder d;

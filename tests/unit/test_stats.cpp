@@ -189,13 +189,13 @@ TEST_CASE("the generalized ESD test reproduces Rosner's example, masking include
           "[stats][outliers]") {
   // Rosner (1983), Technometrics 25(2), the 54 values of the worked example in the
   // NIST/SEMATECH e-Handbook (1.3.5.17.3), up to 10 outliers at alpha 0.05. The handbook
-  // prints R_i and lambda_i cut to 3 decimals (3.1189 as 3.118); R_1 < lambda_1 (6.01 is masked by 5.42 and
-  // 5.34), yet R_3 > lambda_3, so there are 3 outliers.
-  const std::vector<double> x = {
-      -0.25, 0.68, 0.94, 1.15, 1.20, 1.26, 1.26, 1.34, 1.38, 1.43, 1.49, 1.49, 1.55, 1.56,
-      1.58,  1.65, 1.69, 1.70, 1.76, 1.77, 1.81, 1.91, 1.94, 1.96, 1.99, 2.06, 2.09, 2.10,
-      2.14,  2.15, 2.23, 2.24, 2.26, 2.35, 2.37, 2.40, 2.47, 2.54, 2.62, 2.64, 2.90, 2.92,
-      2.92,  2.93, 3.21, 3.26, 3.30, 3.59, 3.68, 4.30, 4.64, 5.34, 5.42, 6.01};
+  // prints R_i and lambda_i cut to 3 decimals (3.1189 as 3.118); R_1 < lambda_1 (6.01 is masked
+  // by 5.42 and 5.34), yet R_3 > lambda_3, so there are 3 outliers.
+  const std::vector<double> x = {-0.25, 0.68, 0.94, 1.15, 1.20, 1.26, 1.26, 1.34, 1.38, 1.43, 1.49,
+                                 1.49,  1.55, 1.56, 1.58, 1.65, 1.69, 1.70, 1.76, 1.77, 1.81, 1.91,
+                                 1.94,  1.96, 1.99, 2.06, 2.09, 2.10, 2.14, 2.15, 2.23, 2.24, 2.26,
+                                 2.35,  2.37, 2.40, 2.47, 2.54, 2.62, 2.64, 2.90, 2.92, 2.92, 2.93,
+                                 3.21,  3.26, 3.30, 3.59, 3.68, 4.30, 4.64, 5.34, 5.42, 6.01};
   const benchlab::EsdResult r = benchlab::generalized_esd(x, 10, 0.05);
   const std::vector<double> statistic = {3.118, 2.942, 3.179, 2.810, 2.815,
                                          2.848, 2.279, 2.310, 2.101, 2.067};

@@ -19,8 +19,15 @@ using unit::TempDir;
 std::int64_t plan_one(Store& s, std::int64_t& run) {
   auto sys = s.upsert_system("box", "{}");
   run = s.create_run(sys, "quick", "{}", "{}", "0.1.0");
-  ResultPlan p{1,  "raytrace-1080p", "raytrace", "1.0.0", "/x/raytrace.so", std::string(64, 'a'),
-               {{"resolution", "1080p"}}, "", "{}"};
+  ResultPlan p{1,
+               "raytrace-1080p",
+               "raytrace",
+               "1.0.0",
+               "/x/raytrace.so",
+               std::string(64, 'a'),
+               {{"resolution", "1080p"}},
+               "",
+               "{}"};
   return s.add_results(run, {p}, {{{"seconds", "s", -1}}}).at(0);
 }
 
@@ -75,7 +82,9 @@ TEST_CASE("trials, their values and dynamic metrics are stored and read back in 
   CHECK(trials[2].reason == "run() crashed: SIGSEGV");
 }
 
-TEST_CASE("a trial keeps its window, both raw streams, memory peak and containment, and a result its plugin hash") {
+TEST_CASE(
+    "a trial keeps its window, both raw streams, memory peak and containment, and a result its "
+    "plugin hash") {
   TempDir t;
   Store s(t.path / "r.db");
   std::int64_t run;

@@ -1,8 +1,8 @@
 // Running programs by argv: captured output, merged streams, timeouts that take the whole
 // process group, exit status and signals, and clear errors for what cannot start.
-#include <catch2/catch.hpp>
-
 #include <signal.h>
+
+#include <catch2/catch.hpp>
 
 #include "subprocess.h"
 
@@ -19,7 +19,8 @@ struct Captured {
 Captured run(SpawnSpec spec) {
   Captured c;
   c.x = run_process(
-      spec, [&](std::string_view d) { c.out.append(d); }, [&](std::string_view d) { c.err.append(d); });
+      spec, [&](std::string_view d) { c.out.append(d); },
+      [&](std::string_view d) { c.err.append(d); });
   return c;
 }
 
@@ -111,7 +112,8 @@ TEST_CASE("resource use comes back from wait4") {
 
 TEST_CASE("a program starts with default signal actions whatever this process ignores") {
   // benchlab-worker ignores SIGPIPE; a program it runs must die of it like anywhere else.
-  struct sigaction ignore {}, old{};
+  struct sigaction ignore {
+  }, old{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &old);
   SpawnSpec s;

@@ -87,13 +87,14 @@ BENCHLAB_API void benchlab_free(void* p);
 typedef struct benchlab_ctx benchlab_ctx;
 
 /* benchlab_config.flags */
-#define BENCHLAB_NO_DEFAULT_DIRS 0x1u /* search only plugin_dirs and profile_dirs: no
-                                         environment, no installed directories */
-#define BENCHLAB_READ_ONLY 0x2u       /* open an existing store read-only: E_STORE when it
-                                         does not exist; benchlab_run() is refused */
-#define BENCHLAB_NO_STORE 0x4u        /* open no store at all (db_path and READ_ONLY are
-                                         ignored): for discovery and the inventory; the
-                                         run and results calls return E_STORE */
+/* search only plugin_dirs and profile_dirs: no environment, no installed directories */
+#define BENCHLAB_NO_DEFAULT_DIRS 0x1u
+/* open an existing store read-only: E_STORE when it does not exist; benchlab_run() is
+   refused */
+#define BENCHLAB_READ_ONLY 0x2u
+/* open no store at all (db_path and READ_ONLY are ignored): for discovery and the
+   inventory; the run and results calls return E_STORE */
+#define BENCHLAB_NO_STORE 0x4u
 
 typedef struct benchlab_config {
   uint32_t struct_size;
@@ -312,11 +313,11 @@ typedef struct benchlab_result {
   const char* options; /* "key=value, ..." */
   const char* metric;  /* NULL when the result has no metric (cannot run, all failed) */
   const char* unit;
-  int32_t direction;  /* -1 lower is better, 1 higher is better */
-  int32_t status;     /* BENCHLAB_STATUS_* */
-  const char* reason; /* why failed / cannot run; NULL when ok */
-  uint32_t n;         /* measured trials with a value (warm-ups excluded) */
-  uint32_t failed;    /* failed trials */
+  int32_t direction;                  /* -1 lower is better, 1 higher is better */
+  int32_t status;                     /* BENCHLAB_STATUS_* */
+  const char* reason;                 /* why failed / cannot run; NULL when ok */
+  uint32_t n;                         /* measured trials with a value (warm-ups excluded) */
+  uint32_t failed;                    /* failed trials */
   double mean, median, sd, cov, ci95; /* ci95: half-width of the 95% CI of the mean
                                          (Student t). All 0 when n = 0; sd, cov, ci95
                                          0 when n = 1. docs/statistics.md */
@@ -339,8 +340,7 @@ typedef struct benchlab_cursor benchlab_cursor;
    none), of the latest run (0; no rows in an empty store), or of all runs (-1), one row
    per result and metric in plan order. *out: owned by the caller, freed with
    benchlab_cursor_free(); NULL on failure. */
-BENCHLAB_API int32_t benchlab_results(benchlab_ctx* ctx, int64_t run_id,
-                                      benchlab_cursor** out);
+BENCHLAB_API int32_t benchlab_results(benchlab_ctx* ctx, int64_t run_id, benchlab_cursor** out);
 /* [ctx] Next row: BENCHLAB_OK and *out filled (its strings live until the next call on
    the cursor), or BENCHLAB_E_NOT_FOUND past the last row. */
 BENCHLAB_API int32_t benchlab_cursor_next(benchlab_cursor* cur, benchlab_result* out);
@@ -354,8 +354,9 @@ BENCHLAB_API void benchlab_cursor_free(benchlab_cursor* cur);
    "inventory", "results"}, ...]}, an empty array for an empty store. */
 BENCHLAB_API int32_t benchlab_results_json(benchlab_ctx* ctx, int64_t run_id, char** out_json);
 
-/* [ctx] This machine's inventory (CPU clusters, memory, OS, kernel, compiler) as JSON;
-   *out_json owned by the caller, freed with benchlab_free(); NULL on failure. */
+/* [ctx] This machine's inventory (CPU clusters, memory, OS, kernel, compiler) as JSON.
+   The document in *out_json is owned by the caller, freed with benchlab_free(); NULL on
+   failure. */
 BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json);
 
 #ifdef __cplusplus

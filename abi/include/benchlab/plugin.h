@@ -52,15 +52,15 @@ extern "C" {
 
 /* ---- Status codes: every function returning int32_t returns one of these. ---- */
 #define BL_OK 0
-#define BL_ERROR 1             /* failed; reason given with host->set_error() */
-#define BL_CANNOT_RUN 2        /* not a failure: cannot run on this machine or with these
-                                  options (missing program, too little memory); reason via
-                                  set_error. Stored as a "cannot run" result. */
-#define BL_CANCELLED 3         /* stopped because host->is_cancelled() said so */
-#define BL_INVALID_ARGUMENT 4  /* a bad option value or argument */
-#define BL_UNSUPPORTED 5       /* the function or extension is not provided */
-#define BL_NO_MEMORY 6         /* an allocation failed */
-#define BL_TIMEOUT 7           /* a spawned program or wait ran out of time */
+#define BL_ERROR 1 /* failed; reason given with host->set_error() */
+/* not a failure: cannot run on this machine or with these options (missing program, too
+   little memory); reason via set_error. Stored as a "cannot run" result. */
+#define BL_CANNOT_RUN 2
+#define BL_CANCELLED 3        /* stopped because host->is_cancelled() said so */
+#define BL_INVALID_ARGUMENT 4 /* a bad option value or argument */
+#define BL_UNSUPPORTED 5      /* the function or extension is not provided */
+#define BL_NO_MEMORY 6        /* an allocation failed */
+#define BL_TIMEOUT 7          /* a spawned program or wait ran out of time */
 
 /* ---- Plugin kinds ---- */
 #define BL_KIND_WORKLOAD 1
@@ -106,17 +106,17 @@ typedef struct bl_metric_desc {
   int32_t direction;    /* BL_LOWER_IS_BETTER or BL_HIGHER_IS_BETTER */
   const char* description;
   /* ---- 1.1 ---- */
-  uint32_t flags;       /* BL_METRIC_*. 0: required: a successful trial that did not report
-                           it fails with "metric NAME declared but not reported" */
+  uint32_t flags; /* BL_METRIC_*. 0: required: a successful trial that did not report
+                     it fails with "metric NAME declared but not reported" */
 } bl_metric_desc;
 
 /* ---- Requirements checked by the host before any attempt ---- */
-#define BL_REQ_PROGRAM 1        /* `name` must be found on PATH */
-#define BL_REQ_MEMORY_SYSTEM 2  /* `amount` bytes of system memory */
-#define BL_REQ_MEMORY_GPU 3     /* `amount` bytes of memory on one GPU (dedicated) */
+#define BL_REQ_PROGRAM 1               /* `name` must be found on PATH */
+#define BL_REQ_MEMORY_SYSTEM 2         /* `amount` bytes of system memory */
+#define BL_REQ_MEMORY_GPU 3            /* `amount` bytes of memory on one GPU (dedicated) */
 #define BL_REQ_MEMORY_GPU_OR_UNIFIED 4 /* `amount` bytes a GPU can use, dedicated or unified */
-#define BL_REQ_DEVICE 5         /* `name` is a device path that must exist, e.g. /dev/kfd */
-#define BL_REQ_FILE 6           /* `name` is a file or directory that must exist */
+#define BL_REQ_DEVICE 5                /* `name` is a device path that must exist, e.g. /dev/kfd */
+#define BL_REQ_FILE 6                  /* `name` is a file or directory that must exist */
 
 typedef struct bl_requirement {
   uint32_t struct_size; /* sizeof(bl_requirement) */
@@ -127,30 +127,30 @@ typedef struct bl_requirement {
 } bl_requirement;
 
 /* ---- Processes a plugin starts through the host (argv only, never a shell) ---- */
-#define BL_SPAWN_STDOUT_TO_OUTPUT 0x1u /* also append the program's stdout to the trial's
-                                          raw output (what parse() receives) */
-#define BL_SPAWN_MERGE_STDERR 0x2u     /* capture stderr into the stdout buffer */
-#define BL_SPAWN_STDERR_TO_ERROR_OUTPUT 0x4u /* also append the program's stderr to the
-                                                trial's error output (since 1.1) */
+/* also append the program's stdout to the trial's raw output (what parse() receives) */
+#define BL_SPAWN_STDOUT_TO_OUTPUT 0x1u
+#define BL_SPAWN_MERGE_STDERR 0x2u /* capture stderr into the stdout buffer */
+/* also append the program's stderr to the trial's error output (since 1.1) */
+#define BL_SPAWN_STDERR_TO_ERROR_OUTPUT 0x4u
 
 typedef struct bl_spawn {
-  uint32_t struct_size;     /* sizeof(bl_spawn) */
-  const char* const* argv;  /* NULL-terminated; argv[0] without '/' is searched on PATH */
-  const char* const* env;   /* NULL-terminated "NAME=VALUE" set on top of the worker's
-                               environment; NULL: inherit unchanged */
-  const char* cwd;          /* NULL: the scratch directory */
-  uint64_t timeout_ms;      /* 0: no limit of its own (the phase timeout still applies) */
-  const char* stdin_path;   /* file fed to stdin; NULL: /dev/null */
-  uint32_t flags;           /* BL_SPAWN_* */
+  uint32_t struct_size;    /* sizeof(bl_spawn) */
+  const char* const* argv; /* NULL-terminated; argv[0] without '/' is searched on PATH */
+  const char* const* env;  /* NULL-terminated "NAME=VALUE" set on top of the worker's
+                              environment; NULL: inherit unchanged */
+  const char* cwd;         /* NULL: the scratch directory */
+  uint64_t timeout_ms;     /* 0: no limit of its own (the phase timeout still applies) */
+  const char* stdin_path;  /* file fed to stdin; NULL: /dev/null */
+  uint32_t flags;          /* BL_SPAWN_* */
 } bl_spawn;
 
 typedef struct bl_spawn_result {
-  uint32_t struct_size;   /* set by the plugin to sizeof(bl_spawn_result) before the call */
-  int32_t exit_code;      /* exit status, or -1 when killed by a signal */
-  int32_t term_signal;    /* signal number that ended it, or 0 */
-  int32_t timed_out;      /* 1 when killed for exceeding timeout_ms */
-  int32_t truncated;      /* 1 when output exceeded the host's capture limit (16 MiB per
-                             stream); the first bytes are kept */
+  uint32_t struct_size; /* set by the plugin to sizeof(bl_spawn_result) before the call */
+  int32_t exit_code;    /* exit status, or -1 when killed by a signal */
+  int32_t term_signal;  /* signal number that ended it, or 0 */
+  int32_t timed_out;    /* 1 when killed for exceeding timeout_ms */
+  int32_t truncated;    /* 1 when output exceeded the host's capture limit (16 MiB per
+                           stream); the first bytes are kept */
   uint64_t wall_ns, user_ns, sys_ns; /* wall clock and CPU time of the program */
   uint64_t max_rss_bytes;            /* peak resident set of the program */
   const char* out;                   /* captured stdout, NUL-terminated; owned by the host,
@@ -168,18 +168,18 @@ typedef struct bl_spawn_result {
 
 typedef struct bl_host bl_host;
 struct bl_host {
-  uint32_t struct_size;            /* sizeof(bl_host) of the host */
-  uint32_t abi_major, abi_minor;   /* the host's ABI version */
-  int32_t phase;                   /* BL_PHASE_* this instance was created for */
-  uint32_t trial;                  /* run phase: 0-based trial index, warm-ups included */
-  uint32_t cpu_count;              /* online CPUs of the machine */
-  const char* scratch_dir;         /* per result, empty at setup, removed after teardown;
-                                      the working directory of every phase */
-  const char* cache_dir;           /* per plugin id and version, kept across runs: put
-                                      expensive prepared inputs here */
-  const char* data_dir;            /* the profile's directory (bundled input files), or
-                                      NULL when run without a profile */
-  void* host_data;                 /* opaque, for the host's use only */
+  uint32_t struct_size;          /* sizeof(bl_host) of the host */
+  uint32_t abi_major, abi_minor; /* the host's ABI version */
+  int32_t phase;                 /* BL_PHASE_* this instance was created for */
+  uint32_t trial;                /* run phase: 0-based trial index, warm-ups included */
+  uint32_t cpu_count;            /* online CPUs of the machine */
+  const char* scratch_dir;       /* per result, empty at setup, removed after teardown;
+                                    the working directory of every phase */
+  const char* cache_dir;         /* per plugin id and version, kept across runs: put
+                                    expensive prepared inputs here */
+  const char* data_dir;          /* the profile's directory (bundled input files), or
+                                    NULL when run without a profile */
+  void* host_data;               /* opaque, for the host's use only */
 
   /* [any] Log a line; `msg` is copied. */
   void (*log)(const bl_host* host, int32_t level, const char* msg);
@@ -290,16 +290,16 @@ typedef struct bl_workload {
 #define BL_CHANNEL_COUNTER 2 /* monotonically increasing, wraps at counter_range */
 
 typedef struct bl_channel_desc {
-  uint32_t struct_size;  /* sizeof(bl_channel_desc) */
-  const char* id;        /* stable within the probe, e.g. "package-0" */
-  const char* label;     /* for people, e.g. "CPU package 0" */
-  int32_t quantity;      /* BL_QUANTITY_* */
-  int32_t domain;        /* BL_DOMAIN_* */
-  int32_t kind;          /* BL_CHANNEL_INSTANT or BL_CHANNEL_COUNTER */
-  double counter_range;  /* COUNTER: value at which it wraps to 0; 0 when it never wraps */
-  const char* parent;    /* id of a channel that contains this one (core in package), so
-                            the host never adds both; NULL when none */
-  const char* device;    /* device it belongs to, e.g. "cpu0", "gpu0"; may be NULL */
+  uint32_t struct_size; /* sizeof(bl_channel_desc) */
+  const char* id;       /* stable within the probe, e.g. "package-0" */
+  const char* label;    /* for people, e.g. "CPU package 0" */
+  int32_t quantity;     /* BL_QUANTITY_* */
+  int32_t domain;       /* BL_DOMAIN_* */
+  int32_t kind;         /* BL_CHANNEL_INSTANT or BL_CHANNEL_COUNTER */
+  double counter_range; /* COUNTER: value at which it wraps to 0; 0 when it never wraps */
+  const char* parent;   /* id of a channel that contains this one (core in package), so
+                           the host never adds both; NULL when none */
+  const char* device;   /* device it belongs to, e.g. "cpu0", "gpu0"; may be NULL */
 } bl_channel_desc;
 
 typedef struct bl_probe {
@@ -320,14 +320,14 @@ typedef struct bl_probe {
 
 /* ---- The descriptor ---- */
 typedef struct bl_plugin {
-  uint32_t struct_size; /* sizeof(bl_plugin) */
-  uint32_t abi_major;   /* BL_ABI_MAJOR the plugin was built against */
-  uint32_t abi_minor;   /* BL_ABI_MINOR the plugin was built against */
-  int32_t kind;         /* BL_KIND_* */
-  const char* id;       /* [a-z0-9][a-z0-9._-]*, unique among plugins, e.g. "raytrace" */
-  const char* version;  /* the plugin's own version, e.g. "1.2.0"; part of results */
-  const char* description; /* one line */
-  const char* vendor;   /* who ships it; may be NULL */
+  uint32_t struct_size;        /* sizeof(bl_plugin) */
+  uint32_t abi_major;          /* BL_ABI_MAJOR the plugin was built against */
+  uint32_t abi_minor;          /* BL_ABI_MINOR the plugin was built against */
+  int32_t kind;                /* BL_KIND_* */
+  const char* id;              /* [a-z0-9][a-z0-9._-]*, unique among plugins, e.g. "raytrace" */
+  const char* version;         /* the plugin's own version, e.g. "1.2.0"; part of results */
+  const char* description;     /* one line */
+  const char* vendor;          /* who ships it; may be NULL */
   const bl_workload* workload; /* non-NULL iff kind == BL_KIND_WORKLOAD; static */
   const bl_probe* probe;       /* non-NULL iff kind == BL_KIND_PROBE; static */
   /* [any] Optional capability by string id ("benchlab.workload.xyz/1"): a function table
