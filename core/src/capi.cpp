@@ -203,6 +203,12 @@ const Discovered& discovered(const benchlab_ctx* ctx) {
 const Catalog& catalog(const benchlab_ctx* ctx) { return discovered(ctx).catalog; }
 
 // Plugin `index` of the catalog, or null.
+// E_NOT_FOUND for a plugin index past the end, saying how many there are.
+int32_t plugin_not_found(const Catalog& c, uint32_t index) {
+  return fail(BENCHLAB_E_NOT_FOUND,
+              fmt::format("plugin index {} out of range (there are {})", index, c.plugins.size()));
+}
+
 const PluginInfo* plugin_info(const Catalog& c, uint32_t index) {
   return index < c.plugins.size() ? &c.plugins[index] : nullptr;
 }
@@ -353,9 +359,7 @@ BENCHLAB_API int32_t benchlab_plugin_at(const benchlab_ctx* ctx, uint32_t index,
   try {
     const Discovered& d = discovered(ctx);
     const PluginInfo* p = plugin_info(d.catalog, index);
-    if (!p)
-      return fail(BENCHLAB_E_NOT_FOUND, fmt::format("plugin index {} out of range (there are {})",
-                                                    index, d.catalog.plugins.size()));
+    if (!p) return plugin_not_found(d.catalog, index);
     benchlab_plugin_info v{};
     v.id = p->id.c_str();
     v.version = p->version.c_str();
@@ -382,9 +386,7 @@ BENCHLAB_API int32_t benchlab_plugin_option_at(const benchlab_ctx* ctx, uint32_t
   try {
     const Discovered& d = discovered(ctx);
     const PluginInfo* p = plugin_info(d.catalog, plugin);
-    if (!p)
-      return fail(BENCHLAB_E_NOT_FOUND, fmt::format("plugin index {} out of range (there are {})",
-                                                    plugin, d.catalog.plugins.size()));
+    if (!p) return plugin_not_found(d.catalog, plugin);
     if (index >= p->options.size())
       return fail(BENCHLAB_E_NOT_FOUND,
                   fmt::format("option index {} out of range: plugin {} declares {}", index, p->id,
@@ -420,9 +422,7 @@ BENCHLAB_API int32_t benchlab_plugin_metric_at(const benchlab_ctx* ctx, uint32_t
   try {
     const Discovered& d = discovered(ctx);
     const PluginInfo* p = plugin_info(d.catalog, plugin);
-    if (!p)
-      return fail(BENCHLAB_E_NOT_FOUND, fmt::format("plugin index {} out of range (there are {})",
-                                                    plugin, d.catalog.plugins.size()));
+    if (!p) return plugin_not_found(d.catalog, plugin);
     if (index >= p->metrics.size())
       return fail(BENCHLAB_E_NOT_FOUND,
                   fmt::format("metric index {} out of range: plugin {} declares {}", index, p->id,
