@@ -125,8 +125,8 @@ int main(int argc, char** argv) {
   TempDir tmp;
   setenv("XDG_CACHE_HOME", tmp.file("cache").c_str(), 1);
   const std::filesystem::path cache_file = tmp.file("cache") + "/benchlab/_discovery/plugins.json";
-  const std::vector<std::string> list = {BENCHLAB_CLI, "list", "--db", tmp.file("results.db")};
-  time_process(list);  // creates the store and fills the cache
+  const std::vector<std::string> list = {BENCHLAB_CLI, "list"};  // opens no store
+  time_process(list);  // fills the plugin cache
   if (!std::filesystem::exists(cache_file)) {
     std::fprintf(stderr, "discovery_overhead: no plugin cache at %s\n", cache_file.c_str());
     return 1;
