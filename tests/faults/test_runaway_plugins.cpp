@@ -160,7 +160,7 @@ TEST_CASE("a child that ignores SIGTERM and never exits does not outlive its tri
   auto [pid, group] = left_behind(o.trials[0].log);
   INFO("trial log: " << o.trials[0].log);
   REQUIRE(pid > 0);
-  CHECK(wait_until([&] { return live_group_members(group).empty(); },
+  CHECK(wait_until([group = group] { return live_group_members(group).empty(); },
                    std::chrono::milliseconds(1000)));
 }
 
@@ -181,7 +181,7 @@ TEST_CASE(
   INFO("trial log: " << o.trials[0].log);
   REQUIRE(pid > 0);
   CHECK(pid != group);  // a grandchild, not the worker
-  CHECK(wait_until([&] { return live_group_members(group).empty(); },
+  CHECK(wait_until([group = group] { return live_group_members(group).empty(); },
                    std::chrono::milliseconds(1000)));
 }
 
@@ -197,7 +197,8 @@ TEST_CASE(
   INFO("trial log: " << o.trials[0].log);
   REQUIRE(pid > 0);
   CHECK(group == pid);  // it really left the worker's group
-  const bool ended = wait_until([&] { return !alive(pid); }, std::chrono::milliseconds(1000));
+  const bool ended =
+      wait_until([pid = pid] { return !alive(pid); }, std::chrono::milliseconds(1000));
   if (!ended) kill(pid, SIGKILL);
   CHECK(ended);
   CHECK(o.exit.describe() == "exit status 0");
@@ -222,7 +223,8 @@ TEST_CASE(
     INFO("trial log: " << o.trials[0].log);
     REQUIRE(pid > 0);
     CHECK(group == pid);
-    const bool ended = wait_until([&] { return !alive(pid); }, std::chrono::milliseconds(1000));
+    const bool ended =
+        wait_until([pid = pid] { return !alive(pid); }, std::chrono::milliseconds(1000));
     if (!ended) kill(pid, SIGKILL);
     CHECK(ended);
   }

@@ -183,7 +183,7 @@ TEST_CASE("a child forked by a hanging run() does not outlive the trial",
   auto [child, group] = forked_child(s.trials[0].log);
   INFO("trial log: " << s.trials[0].log);
   REQUIRE(child > 0);
-  CHECK(wait_until([&] { return live_group_members(group).empty(); },
+  CHECK(wait_until([group = group] { return live_group_members(group).empty(); },
                    std::chrono::milliseconds(1000)));
 }
 
@@ -197,7 +197,7 @@ TEST_CASE("a child left behind by a successful run() is killed when the trial en
   auto [child, group] = forked_child(s.trials[0].log);
   INFO("trial log: " << s.trials[0].log);
   REQUIRE(child > 0);
-  CHECK(wait_until([&] { return live_group_members(group).empty(); },
+  CHECK(wait_until([group = group] { return live_group_members(group).empty(); },
                    std::chrono::milliseconds(1000)));
 }
 
