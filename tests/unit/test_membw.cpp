@@ -18,6 +18,7 @@
 #include "membw/mapped_array.hpp"
 #include "membw/memory_available.hpp"
 #include "membw/reference_model.hpp"
+#include "unit_support.hpp"
 
 namespace fs = std::filesystem;
 using membw::element;
@@ -350,6 +351,8 @@ TEST_CASE("membw.so describes a workload with four MB/s metrics and its options"
     CHECK(std::string(w->metrics[i].name) == names[i]);
     CHECK(std::string(w->metrics[i].unit) == "MB/s");
     CHECK(w->metrics[i].direction == BL_HIGHER_IS_BETTER);
+    // Which ones a trial reports depends on the kernel option.
+    CHECK(w->metrics[i].flags == BL_METRIC_OPTIONAL);
   }
   std::map<std::string, const bl_option_desc*> options;
   for (uint32_t i = 0; i < w->option_count; ++i) options[w->options[i].name] = &w->options[i];
@@ -389,6 +392,22 @@ TEST_CASE("membw.so reports only the selected kernel, verified") {
   CHECK(all.metrics.size() == 4);
   for (const char* name : {"copy_mb_s", "scale_mb_s", "add_mb_s", "triad_mb_s"})
     CHECK(all.metrics[name] > 0);
+}
+
+TEST_CASE("benchlab run membw with one kernel is ok with only that kernel's metric") {
+  unit::TempDir home;
+  const auto run = unit::benchlab_cli(
+      home.path, {"run", "membw", "-o", "kernel=copy", "-o", "size_mb=4", "-o", "passes=1", "-n",
+                  "1", "--warmup", "0", "--json", "-q", "--db", (home.path / "r.db").string()});
+  INFO("stderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto result = unit::only_result(run);
+  CHECK(result.at("status").as_string() == "ok");
+  const auto& metrics = result.at("metrics").as_array();
+  for (const auto& m : metrics) {
+    const bool copy = m.at("name").as_string() == "copy_mb_s";
+    CHECK(m.at("values").as_array().size() == (copy ? 1u : 0u));
+  }
 }
 
 TEST_CASE("membw.so rejects bad options and impossible sizes with a reason") {
