@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
   setenv("XDG_CACHE_HOME", tmp.file("cache").c_str(), 1);
   const std::filesystem::path cache_file = tmp.file("cache") + "/benchlab/_discovery/plugins.json";
   const std::vector<std::string> list = {BENCHLAB_CLI, "list"};  // opens no store
-  time_process(list);  // fills the plugin cache
+  time_process(list);                                            // fills the plugin cache
   if (!std::filesystem::exists(cache_file)) {
     std::fprintf(stderr, "discovery_overhead: no plugin cache at %s\n", cache_file.c_str());
     return 1;
