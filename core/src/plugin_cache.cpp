@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "plugin_record.h"
+#include "subprocess.h"
 
 namespace benchlab {
 namespace fs = std::filesystem;
@@ -50,17 +51,6 @@ std::string read_private_file(const fs::path& file) {
     n += static_cast<std::size_t>(r);
   }
   return text;
-}
-
-bool write_all(int fd, const std::string& s) {
-  std::size_t n = 0;
-  while (n < s.size()) {
-    const ssize_t w = write(fd, s.data() + n, s.size() - n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    n += static_cast<std::size_t>(w);
-  }
-  return true;
 }
 
 json::object stamp_to_json(const FileStamp& s) {

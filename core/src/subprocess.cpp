@@ -117,11 +117,6 @@ bool drain(int fd, const OutputSink& sink) {
   }
 }
 
-std::uint64_t tv_ns(const timeval& tv) {
-  return static_cast<std::uint64_t>(tv.tv_sec) * 1'000'000'000ull +
-         static_cast<std::uint64_t>(tv.tv_usec) * 1000ull;
-}
-
 }  // namespace
 
 pid_t spawn_process(const SpawnSpec& spec, int stdin_fd, int stdout_fd, int stderr_fd) {
@@ -269,15 +264,19 @@ ExitInfo run_process(const SpawnSpec& spec, const OutputSink& on_stdout,
   if (spec.new_process_group) kill(-pid, SIGKILL);
   if (pidfd >= 0) close(pidfd);
 
-  if (WIFEXITED(status)) {
-    info.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    info.term_signal = WTERMSIG(status);
-  }
-  info.user_ns = tv_ns(ru.ru_utime);
-  info.sys_ns = tv_ns(ru.ru_stime);
-  info.max_rss_bytes = static_cast<std::uint64_t>(ru.ru_maxrss) * 1024ull;
+  record_wait_status(info, status, ru);
   return info;
+}
+
+bool write_all(int fd, std::string_view data) {
+  std::size_t n = 0;
+  while (n < data.size()) {
+    const ssize_t w = write(fd, data.data() + n, data.size() - n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    n += static_cast<std::size_t>(w);
+  }
+  return true;
 }
 
 }  // namespace benchlab

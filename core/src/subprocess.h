@@ -8,7 +8,9 @@
 // core with SQLite and every plugin mapped as from a small process.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <chrono>
@@ -101,6 +103,28 @@ std::string find_program(std::string_view name);
 
 // CLOCK_MONOTONIC in nanoseconds: the one clock of trial windows and samples.
 std::uint64_t monotonic_ns();
+
+// The exit status and resource use that wait4() returned, into `x` (an ExitInfo, or the
+// worker protocol's PhaseEnd): exit_code or term_signal, user_ns, sys_ns, max_rss_bytes;
+// the other fields are left as they are.
+template <class Exit>
+void record_wait_status(Exit& x, int status, const rusage& ru) {
+  auto ns = [](const timeval& tv) {
+    return static_cast<std::uint64_t>(tv.tv_sec) * 1'000'000'000ull +
+           static_cast<std::uint64_t>(tv.tv_usec) * 1000ull;
+  };
+  if (WIFEXITED(status))
+    x.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    x.term_signal = WTERMSIG(status);
+  x.user_ns = ns(ru.ru_utime);
+  x.sys_ns = ns(ru.ru_stime);
+  x.max_rss_bytes = static_cast<std::uint64_t>(ru.ru_maxrss) * 1024ull;
+}
+
+// Writes all of `data` to `fd`, again after EINTR and short writes; false on any other
+// failure.
+bool write_all(int fd, std::string_view data);
 
 // "SIGSEGV (Segmentation fault)"
 std::string signal_description(int sig);

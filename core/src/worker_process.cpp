@@ -17,20 +17,9 @@
 namespace benchlab {
 namespace {
 
-std::uint64_t tv_ns(const timeval& tv) {
-  return static_cast<std::uint64_t>(tv.tv_sec) * 1'000'000'000ull +
-         static_cast<std::uint64_t>(tv.tv_usec) * 1000ull;
-}
-
 ExitInfo exit_info(int status, const rusage& ru) {
   ExitInfo x;
-  if (WIFEXITED(status))
-    x.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status))
-    x.term_signal = WTERMSIG(status);
-  x.user_ns = tv_ns(ru.ru_utime);
-  x.sys_ns = tv_ns(ru.ru_stime);
-  x.max_rss_bytes = static_cast<std::uint64_t>(ru.ru_maxrss) * 1024ull;
+  record_wait_status(x, status, ru);
   return x;
 }
 

@@ -39,11 +39,6 @@ struct Go {
   std::uint32_t trial;
 };
 
-std::uint64_t tv_ns(const timeval& tv) {
-  return static_cast<std::uint64_t>(tv.tv_sec) * 1'000'000'000ull +
-         static_cast<std::uint64_t>(tv.tv_usec) * 1000ull;
-}
-
 int pidfd_open(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
 // Points fd 1 at stderr and returns a private copy of the old stdout, so that what a
@@ -266,13 +261,7 @@ void Supervisor::run_phase(const protocol::RunPhase& c) {
   e.wall_ns = monotonic_ns() - e.start_ns;
   s.pidfd.reset();  // not to be inherited by the next phase's process
   const auto figures = containment_.end(pid);
-  if (WIFEXITED(status))
-    e.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status))
-    e.term_signal = WTERMSIG(status);
-  e.user_ns = tv_ns(ru.ru_utime);
-  e.sys_ns = tv_ns(ru.ru_stime);
-  e.max_rss_bytes = static_cast<std::uint64_t>(ru.ru_maxrss) * 1024ull;
+  record_wait_status(e, status, ru);
   e.memory_peak_bytes = figures.memory_peak_bytes;
   e.oom_kills = figures.oom_kills;
   e.containment = containment_.kind();

@@ -12,23 +12,11 @@
 #include "file_sha256.h"
 #include "plugin_loader.h"
 #include "plugin_record.h"
+#include "subprocess.h"
 
 namespace benchlab::worker {
 
-namespace {
-
-bool write_all(int fd, const std::string& s) {
-  std::size_t n = 0;
-  while (n < s.size()) {
-    const ssize_t w = write(fd, s.data() + n, s.size() - n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    n += static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void describe_plugin_files(int count, char** files) {
   // The records go to a private copy of stdout; fd 1 becomes stderr, so that what a
