@@ -219,6 +219,19 @@ long long Db::integer(const std::string& sql, const std::vector<std::string>& pa
   return std::stoll(text(sql, params));
 }
 
+SingleRun run_single(const TempDir& tmp, const RunSpec& spec, std::vector<std::string> plugin_dirs,
+                     std::vector<std::string> profile_dirs) {
+  const fs::path db_file = tmp.path() / "results.db";
+  Harness h(db_file, std::move(plugin_dirs), std::move(profile_dirs));
+  SingleRun s;
+  s.run = run(h, spec);
+  if (s.run.run_id <= 0) throw std::runtime_error("no run was stored: " + s.run.message);
+  s.rows = results(h, s.run.run_id);
+  Db db(db_file);
+  s.trials = stored_trials(db, s.run.run_id, 1);
+  return s;
+}
+
 std::vector<StoredTrial> stored_trials(const Db& db, std::int64_t run_id, int seq) {
   auto rows = db.rows(
       "SELECT t.idx, t.warmup, t.status, COALESCE(t.reason, ''), COALESCE(t.log, ''), "

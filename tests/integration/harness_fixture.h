@@ -120,6 +120,18 @@ struct StoredTrial {
 // Trials of the result with sequence number `seq` (1-based) of run `run_id`.
 std::vector<StoredTrial> stored_trials(const Db& db, std::int64_t run_id, int seq);
 
+// One target run alone into `tmp`/results.db, and what an operator would look at: the
+// run, its result rows and the trials of its first result. Throws, with benchlab's
+// message, when no run was stored.
+struct SingleRun {
+  RunOutcome run;
+  std::vector<ResultRow> rows;
+  std::vector<StoredTrial> trials;
+};
+SingleRun run_single(const TempDir& tmp, const RunSpec& spec,
+                     std::vector<std::string> plugin_dirs = {test_plugin_dir().string()},
+                     std::vector<std::string> profile_dirs = {profile_dir().string()});
+
 // Processes (not zombies) whose process group is `pgid`.
 std::vector<pid_t> live_group_members(pid_t pgid);
 // Processes (not zombies) whose command line contains `text`.

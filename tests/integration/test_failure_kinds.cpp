@@ -14,29 +14,15 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Single {
-  RunOutcome run;
-  std::vector<ResultRow> rows;
-  std::vector<StoredTrial> trials;
-};
-
 // Runs one plugin (or profile) alone and gathers what an operator would look at.
-Single run_one(const TempDir& tmp, const std::string& target, std::vector<std::string> options,
-               std::uint32_t trials = 1, double timeout_s = 0) {
-  Harness h(tmp.path() / "results.db");
+SingleRun run_one(const TempDir& tmp, const std::string& target, std::vector<std::string> options,
+                  std::uint32_t trials = 1, double timeout_s = 0) {
   RunSpec spec;
   spec.targets = {target};
   spec.options = std::move(options);
   spec.trials = trials;
   spec.timeout_s = timeout_s;
-  Single s;
-  s.run = run(h, spec);
-  INFO(s.run.message);
-  REQUIRE(s.run.run_id > 0);
-  s.rows = results(h, s.run.run_id);
-  Db db(tmp.path() / "results.db");
-  s.trials = stored_trials(db, s.run.run_id, 1);
-  return s;
+  return run_single(tmp, spec);
 }
 
 // "forked child N in process group G" from a trial's log.

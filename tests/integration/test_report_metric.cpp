@@ -11,27 +11,13 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Stored {
-  RunOutcome run;
-  std::vector<ResultRow> rows;
-  std::vector<StoredTrial> trials;
-};
-
-Stored run_badmetric(const TempDir& tmp, const std::string& how) {
-  Harness h(tmp.path() / "results.db", {WORKER_PLUGIN_DIR}, {});
+SingleRun run_badmetric(const TempDir& tmp, const std::string& how) {
   RunSpec spec;
   spec.targets = {"badmetric"};
   spec.options = {"how=" + how};
   spec.trials = 1;
   spec.warmup = 0;
-  Stored s;
-  s.run = run(h, spec);
-  INFO(s.run.message);
-  REQUIRE(s.run.run_id > 0);
-  s.rows = results(h, s.run.run_id);
-  Db db(tmp.path() / "results.db");
-  s.trials = stored_trials(db, s.run.run_id, 1);
-  return s;
+  return run_single(tmp, spec, {WORKER_PLUGIN_DIR}, {});
 }
 
 }  // namespace
