@@ -64,6 +64,7 @@ WorkerHost::WorkerHost(int fd, const PluginInfo& plugin, const WorkerPhase& phas
   table_.now_ns = now_ns_cb;
   table_.get_extension = get_extension_cb;
   table_.append_error_output = append_error_output_cb;
+  table_.sysroot = "/";
 }
 
 void WorkerHost::hold(const protocol::Message& m) {

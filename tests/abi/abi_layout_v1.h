@@ -9,6 +9,8 @@
 
 #include <assert.h>
 #include <benchlab/benchlab.h>
+#include <benchlab/ext/mark.h>
+#include <benchlab/ext/probe_devices.h>
 #include <benchlab/plugin.h>
 #include <stddef.h>
 
@@ -40,7 +42,9 @@ static_assert(BL_SPAWN_STDOUT_TO_OUTPUT == 0x1u && BL_SPAWN_MERGE_STDERR == 0x2u
 static_assert(BL_WORKLOAD_DYNAMIC_METRICS == 0x1u, "workload flags are fixed");
 static_assert(BL_METRIC_OPTIONAL == 0x1u, "metric flags are fixed");
 static_assert(BL_CHANNEL_INSTANT == 1 && BL_CHANNEL_COUNTER == 2, "channel kinds are fixed");
-static_assert(BL_QUANTITY_POWER == 1 && BL_QUANTITY_CURRENT == 8, "quantities are fixed");
+static_assert(BL_QUANTITY_POWER == 1 && BL_QUANTITY_CURRENT == 8 && BL_QUANTITY_THROTTLE == 9,
+              "quantities are fixed");
+static_assert(BL_DEVICE_GPU == 1 && BL_DEVICE_UNIFIED_MEMORY == 0x1u, "device constants are fixed");
 static_assert(BL_DOMAIN_PACKAGE == 1 && BL_DOMAIN_OTHER == 10, "domains are fixed");
 static_assert(BENCHLAB_OK == 0 && BENCHLAB_ERROR == 1 && BENCHLAB_E_INVALID == 2 &&
                   BENCHLAB_E_NOT_FOUND == 3 && BENCHLAB_E_STORE == 4 && BENCHLAB_E_PROFILE == 5 &&
@@ -148,7 +152,8 @@ BL_PIN_OFFSET(bl_host, is_cancelled, 136);
 BL_PIN_OFFSET(bl_host, now_ns, 144);
 BL_PIN_OFFSET(bl_host, get_extension, 152);
 BL_PIN_OFFSET(bl_host, append_error_output, 160); /* 1.1 */
-BL_PIN_SIZE(bl_host, 168);
+BL_PIN_OFFSET(bl_host, sysroot, 168);             /* 1.2 */
+BL_PIN_SIZE(bl_host, 176);
 
 BL_PIN_OFFSET(bl_workload, struct_size, 0);
 BL_PIN_OFFSET(bl_workload, flags, 4);
@@ -176,14 +181,34 @@ BL_PIN_OFFSET(bl_channel_desc, kind, 32);
 BL_PIN_OFFSET(bl_channel_desc, counter_range, 40);
 BL_PIN_OFFSET(bl_channel_desc, parent, 48);
 BL_PIN_OFFSET(bl_channel_desc, device, 56);
-BL_PIN_SIZE(bl_channel_desc, 64);
+BL_PIN_OFFSET(bl_channel_desc, limit, 64); /* 1.2 */
+BL_PIN_SIZE(bl_channel_desc, 72);
 
 BL_PIN_OFFSET(bl_probe, struct_size, 0);
 BL_PIN_OFFSET(bl_probe, open, 8);
 BL_PIN_OFFSET(bl_probe, close, 16);
 BL_PIN_OFFSET(bl_probe, channels, 24);
 BL_PIN_OFFSET(bl_probe, sample, 32);
-BL_PIN_SIZE(bl_probe, 40);
+BL_PIN_OFFSET(bl_probe, option_count, 40); /* 1.2 */
+BL_PIN_OFFSET(bl_probe, options, 48);      /* 1.2 */
+BL_PIN_SIZE(bl_probe, 56);
+
+BL_PIN_OFFSET(bl_device_desc, struct_size, 0);
+BL_PIN_OFFSET(bl_device_desc, id, 8);
+BL_PIN_OFFSET(bl_device_desc, kind, 16);
+BL_PIN_OFFSET(bl_device_desc, flags, 20);
+BL_PIN_OFFSET(bl_device_desc, name, 24);
+BL_PIN_OFFSET(bl_device_desc, driver, 32);
+BL_PIN_OFFSET(bl_device_desc, memory_total_bytes, 40);
+BL_PIN_SIZE(bl_device_desc, 48);
+
+BL_PIN_OFFSET(bl_probe_devices_ext, struct_size, 0);
+BL_PIN_OFFSET(bl_probe_devices_ext, devices, 8);
+BL_PIN_SIZE(bl_probe_devices_ext, 16);
+
+BL_PIN_OFFSET(bl_host_mark_ext, struct_size, 0);
+BL_PIN_OFFSET(bl_host_mark_ext, mark, 8);
+BL_PIN_SIZE(bl_host_mark_ext, 16);
 
 BL_PIN_OFFSET(bl_plugin, struct_size, 0);
 BL_PIN_OFFSET(bl_plugin, abi_major, 4);

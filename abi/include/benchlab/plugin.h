@@ -19,7 +19,10 @@
  *
  * Minor versions: 1.0 the first; 1.1 appended bl_metric_desc.flags (BL_METRIC_OPTIONAL),
  * bl_host.append_error_output, bl_workload.parse_streams and BL_SPAWN_STDERR_TO_ERROR_OUTPUT:
- * a trial's raw output is two streams, handed to parse_streams() apart.
+ * a trial's raw output is two streams, handed to parse_streams() apart. 1.2 appended
+ * bl_host.sysroot, bl_channel_desc.limit, BL_QUANTITY_THROTTLE and bl_probe's options;
+ * its host and probe services are extensions, one header each under benchlab/ext/
+ * (probe_devices.h: the devices a probe sees; mark.h: phases marked inside a trial).
  *
  * Tags in the comments: [main] = the worker's main thread, during the call named;
  * [sampler] = the host's sampler thread; [any] = any thread, must be thread-safe.
@@ -39,7 +42,7 @@ extern "C" {
 #endif
 
 #define BL_ABI_MAJOR 1
-#define BL_ABI_MINOR 1
+#define BL_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define BL_EXPORT __attribute__((visibility("default")))
@@ -224,6 +227,11 @@ struct bl_host {
      stderr), kept apart from append_output's and handed to parse_streams() as `err`;
      stored with the trial (at most 1 MiB kept). run only. */
   int32_t (*append_error_output)(const bl_host* host, const char* data, size_t size);
+  /* ---- 1.2 ---- */
+  /* The directory that stands for "/" when a plugin reads /sys, /proc or /dev: "/" on a
+     machine, a fixture tree in tests, the host's root mounted in a container. Never NULL
+     from a 1.2 host; NULL (an older host) means "/". */
+  const char* sysroot;
 };
 
 /* ---- Workload plugins ---- */
@@ -274,6 +282,9 @@ typedef struct bl_workload {
 #define BL_QUANTITY_UTILISATION 6 /* percent, 0..100 */
 #define BL_QUANTITY_VOLTAGE 7     /* V */
 #define BL_QUANTITY_CURRENT 8     /* A */
+/* since 1.2: throttling seen by the hardware. A COUNTER of throttle events (a rise during
+   a trial flags it) or an INSTANT flag (non-zero during a trial flags it). */
+#define BL_QUANTITY_THROTTLE 9
 
 #define BL_DOMAIN_PACKAGE 1
 #define BL_DOMAIN_CORE 2
@@ -300,6 +311,10 @@ typedef struct bl_channel_desc {
   const char* parent;   /* id of a channel that contains this one (core in package), so
                            the host never adds both; NULL when none */
   const char* device;   /* device it belongs to, e.g. "cpu0", "gpu0"; may be NULL */
+  /* ---- 1.2 ---- */
+  double limit; /* TEMPERATURE: where the hardware throttles (hwmon temp*_crit or _max,
+                   NVML's slowdown threshold); POWER: the cap; FREQUENCY: the maximum.
+                   0: unknown. Used to tell throttling from an ordinary frequency change. */
 } bl_channel_desc;
 
 typedef struct bl_probe {
@@ -316,6 +331,11 @@ typedef struct bl_probe {
   /* [sampler] Read every channel into values[0..count): NaN for a channel that has no
      reading now. Must be thread-safe with respect to itself and cheap (< 1 ms). */
   int32_t (*sample)(void* instance, double* values, uint32_t count);
+  /* ---- 1.2 ---- */
+  /* Options the probe accepts (an external meter's command, a device filter), read in
+     open() with host->option(); the operator sets them as PROBE.NAME=VALUE. Static. */
+  uint32_t option_count;
+  const bl_option_desc* options;
 } bl_probe;
 
 /* ---- The descriptor ---- */
