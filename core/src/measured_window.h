@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace benchlab {
 
@@ -15,6 +16,13 @@ struct MeasuredWindow {
   bool contains(std::uint64_t t_ns) const {
     return complete() && t_ns >= begin_ns && t_ns <= end_ns;
   }
+};
+
+// A phase the workload marked inside its trial (benchlab/ext/mark.h): the window `name`
+// starts at t_ns and lasts until the next mark or the end of the measured window.
+struct Mark {
+  std::string name;
+  std::uint64_t t_ns = 0;
 };
 
 }  // namespace benchlab
