@@ -640,6 +640,14 @@ std::string inventory_to_json(const Inventory& inv) {
     storage.push_back(json::object{
         {"name", d.name}, {"model", d.model}, {"bytes", d.bytes}, {"rotational", d.rotational}});
   }
+  json::array gpus;
+  for (const auto& g : inv.gpus)
+    gpus.push_back(json::object{{"id", g.id},
+                                {"probe", g.probe},
+                                {"name", g.name},
+                                {"driver", g.driver},
+                                {"memory_bytes", g.memory_bytes},
+                                {"unified", g.unified}});
   const json::object out{{"hostname", inv.hostname},
                          {"arch", inv.arch},
                          {"cpu_vendor", inv.cpu_vendor},
@@ -658,7 +666,8 @@ std::string inventory_to_json(const Inventory& inv) {
                          {"bios_date", inv.bios_date},
                          {"board", inv.board},
                          {"product", inv.product},
-                         {"storage", std::move(storage)}};
+                         {"storage", std::move(storage)},
+                         {"gpus", std::move(gpus)}};
   return json::serialize(out);
 }
 

@@ -41,6 +41,16 @@ struct Inventory {
     bool rotational = false;
   };
   std::vector<Disk> storage;  // /sys/block, without loop/ram/zram devices
+  // GPUs as the probe plugins see them (benchlab.probe.devices/1): name, memory, unified
+  // or dedicated. Filled by the runner when a result needs GPU memory, and by
+  // `benchlab inventory`; empty when no probe reports a GPU.
+  struct Gpu {
+    std::string id, probe, name, driver;
+    std::uint64_t memory_bytes = 0;
+    bool unified = false;  // uses system memory: memory_bytes is what it can use of it
+  };
+  std::vector<Gpu> gpus;
+  bool gpus_probed = false;  // whether the GPU probes were asked at all
 };
 
 // Reads the inventory with every path under `root` ("/" for this machine). Missing files

@@ -117,6 +117,44 @@ ALTER TABLE trials ADD COLUMN memory_peak_bytes INTEGER;  -- cgroup memory.peak
 ALTER TABLE trials ADD COLUMN containment TEXT;     -- 'cgroup' or 'subreaper'
 )sql";
 
+// Schema 3: probes. Which probe a run sampled and how it went, the idle baseline, the
+// phases a workload marked in a trial, the cool-down wait before it, and throttling.
+const char* kMigrationTo3 = R"sql(
+CREATE TABLE probes (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  probe TEXT NOT NULL,
+  plugin_version TEXT NOT NULL,
+  plugin_path TEXT NOT NULL,
+  plugin_sha256 TEXT,
+  status TEXT NOT NULL CHECK (status IN ('sampling','stopped','unavailable','failed')),
+  reason TEXT,
+  interval_ns INTEGER,
+  samples INTEGER NOT NULL DEFAULT 0,   -- sample() calls that returned
+  skipped INTEGER NOT NULL DEFAULT 0,   -- ticks skipped while sample() was still busy
+  cpu_ns INTEGER,                       -- the sampler process's own CPU time
+  PRIMARY KEY (run_id, probe)
+);
+ALTER TABLE channels ADD COLUMN limit_value REAL;   -- bl_channel_desc.limit; NULL unknown
+CREATE TABLE idle_baselines (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,                -- 'total', or PROBE.CHANNEL
+  mean_w REAL NOT NULL,
+  sem_w REAL NOT NULL,                  -- standard error of mean_w (batch means)
+  begin_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  PRIMARY KEY (run_id, channel)
+);
+CREATE TABLE trial_marks (
+  trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  t_ns INTEGER NOT NULL,
+  PRIMARY KEY (trial_id, seq)
+);
+ALTER TABLE trials ADD COLUMN cooldown_ns INTEGER;  -- waited for idle before the trial
+ALTER TABLE trials ADD COLUMN throttled TEXT;       -- why the trial is flagged; NULL not
+)sql";
+
 std::string now_utc() {
   auto now = std::chrono::system_clock::now();
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(now));
@@ -362,6 +400,7 @@ void Store::migrate() {
   Transaction tx(db_);
   if (v < 1) exec(kSchemaV1);
   if (v < 2) exec(kMigrationTo2);
+  if (v < 3) exec(kMigrationTo3);
   exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
   tx.commit();
 }
@@ -480,8 +519,9 @@ std::int64_t Store::add_trial(std::int64_t result_id, const TrialRecord& t) {
          "INSERT INTO trials(result_id, idx, warmup, status, reason, begin_ns, end_ns, wall_ns, "
          "user_ns, "
          "sys_ns, max_rss_bytes, exit_code, term_signal, output, log, created_at, error_output, "
-         "memory_peak_bytes, containment) VALUES "
-         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+         "memory_peak_bytes, containment, cooldown_ns, throttled) VALUES "
+         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+         "?20, ?21)");
   s.bind(1, result_id)
       .bind(2, t.idx)
       .bind(3, t.warmup ? 1 : 0)
@@ -506,8 +546,20 @@ std::int64_t Store::add_trial(std::int64_t result_id, const TrialRecord& t) {
   else
     s.bind_null(18);
   s.bind_text_or_null(19, t.containment);
+  if (t.cooldown_ns)
+    s.bind(20, t.cooldown_ns);
+  else
+    s.bind_null(20);
+  s.bind_text_or_null(21, t.throttled);
   s.run();
   std::int64_t id = sqlite3_last_insert_rowid(db_);
+  Stmt mk(db_, "INSERT INTO trial_marks(trial_id, seq, name, t_ns) VALUES (?1, ?2, ?3, ?4)");
+  for (std::size_t i = 0; i < t.marks.size(); ++i) {
+    mk.reset();
+    mk.bind(1, id).bind(2, static_cast<std::int64_t>(i)).bind(3, t.marks[i].name);
+    mk.bind(4, t.marks[i].t_ns);
+    mk.run();
+  }
   Stmt v(db_, "INSERT OR REPLACE INTO trial_values(trial_id, metric, value) VALUES (?1, ?2, ?3)");
   for (const auto& [name, value] : t.values) {
     v.reset();
@@ -596,8 +648,8 @@ std::vector<TrialRow> Store::trials(std::int64_t result_id) const {
       "COALESCE(user_ns, 0), "
       "COALESCE(sys_ns, 0), COALESCE(max_rss_bytes, 0), COALESCE(begin_ns, 0), COALESCE(end_ns, "
       "0), "
-      "COALESCE(memory_peak_bytes, 0), COALESCE(containment, '') FROM trials WHERE result_id = ?1 "
-      "ORDER BY idx");
+      "COALESCE(memory_peak_bytes, 0), COALESCE(containment, ''), COALESCE(cooldown_ns, 0), "
+      "COALESCE(throttled, '') FROM trials WHERE result_id = ?1 ORDER BY idx");
   s.bind(1, result_id);
   Stmt v(db_, "SELECT metric, value FROM trial_values WHERE trial_id = ?1 ORDER BY rowid");
   std::vector<TrialRow> out;
@@ -615,11 +667,153 @@ std::vector<TrialRow> Store::trials(std::int64_t result_id) const {
     t.window = {static_cast<std::uint64_t>(s.i64(9)), static_cast<std::uint64_t>(s.i64(10))};
     t.memory_peak_bytes = static_cast<std::uint64_t>(s.i64(11));
     t.containment = s.text(12);
+    t.cooldown_ns = static_cast<std::uint64_t>(s.i64(13));
+    t.throttled = s.text(14);
     v.reset();
     v.bind(1, t.id);
     while (v.step()) t.values.emplace_back(v.text(0), v.f64(1));
     out.push_back(std::move(t));
   }
+  return out;
+}
+
+std::vector<std::int64_t> Store::add_channels(std::int64_t run_id,
+                                              const std::vector<ChannelInfo>& channels) {
+  Transaction tx(db_);
+  Stmt ins(db_,
+           "INSERT INTO channels(run_id, probe, channel, label, quantity, domain, kind, "
+           "counter_range, parent, device, limit_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+           "?9, ?10, ?11) ON CONFLICT(run_id, probe, channel) DO UPDATE SET label = "
+           "excluded.label RETURNING id");
+  std::vector<std::int64_t> ids;
+  for (const auto& c : channels) {
+    ins.reset();
+    ins.bind(1, run_id).bind(2, c.probe).bind(3, c.id).bind_text_or_null(4, c.label);
+    ins.bind(5, c.quantity).bind(6, c.domain).bind(7, c.kind);
+    if (c.counter_range > 0)
+      ins.bind(8, c.counter_range);
+    else
+      ins.bind_null(8);
+    ins.bind_text_or_null(9, c.parent).bind_text_or_null(10, c.device);
+    if (c.limit > 0)
+      ins.bind(11, c.limit);
+    else
+      ins.bind_null(11);
+    ins.step();
+    ids.push_back(ins.i64(0));
+  }
+  tx.commit();
+  return ids;
+}
+
+std::vector<StoredChannel> Store::channels(std::int64_t run_id) const {
+  Stmt s(db_,
+         "SELECT id, probe, channel, COALESCE(label, ''), quantity, domain, kind, "
+         "COALESCE(counter_range, 0), COALESCE(parent, ''), COALESCE(device, ''), "
+         "COALESCE(limit_value, 0) FROM channels WHERE run_id = ?1 ORDER BY id");
+  s.bind(1, run_id);
+  std::vector<StoredChannel> out;
+  while (s.step()) {
+    StoredChannel c;
+    c.id = s.i64(0);
+    c.info.probe = s.text(1);
+    c.info.id = s.text(2);
+    c.info.label = s.text(3);
+    c.info.quantity = static_cast<int32_t>(s.i64(4));
+    c.info.domain = static_cast<int32_t>(s.i64(5));
+    c.info.kind = static_cast<int32_t>(s.i64(6));
+    c.info.counter_range = s.f64(7);
+    c.info.parent = s.text(8);
+    c.info.device = s.text(9);
+    c.info.limit = s.f64(10);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::uint64_t, double>> Store::samples(std::int64_t channel_id,
+                                                             std::uint64_t begin_ns,
+                                                             std::uint64_t end_ns) const {
+  Stmt s(db_,
+         "SELECT t_ns, value FROM samples WHERE channel_id = ?1 AND t_ns BETWEEN ?2 AND ?3 "
+         "ORDER BY t_ns");
+  s.bind(1, channel_id).bind(2, begin_ns).bind(3, end_ns);
+  std::vector<std::pair<std::uint64_t, double>> out;
+  while (s.step()) out.emplace_back(static_cast<std::uint64_t>(s.i64(0)), s.f64(1));
+  return out;
+}
+
+void Store::set_probe(std::int64_t run_id, const ProbeRecord& p) {
+  Stmt s(db_,
+         "INSERT INTO probes(run_id, probe, plugin_version, plugin_path, plugin_sha256, status, "
+         "reason, interval_ns, samples, skipped, cpu_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+         "?9, ?10, ?11) ON CONFLICT(run_id, probe) DO UPDATE SET plugin_version = "
+         "excluded.plugin_version, plugin_path = excluded.plugin_path, plugin_sha256 = "
+         "excluded.plugin_sha256, status = excluded.status, reason = excluded.reason, "
+         "interval_ns = excluded.interval_ns, samples = probes.samples + excluded.samples, "
+         "skipped = probes.skipped + excluded.skipped, cpu_ns = COALESCE(probes.cpu_ns, 0) + "
+         "excluded.cpu_ns");
+  s.bind(1, run_id).bind(2, p.probe).bind(3, p.plugin_version).bind(4, p.plugin_path);
+  s.bind_text_or_null(5, p.plugin_sha256).bind(6, p.status).bind_text_or_null(7, p.reason);
+  s.bind(8, p.interval_ns).bind(9, p.samples).bind(10, p.skipped).bind(11, p.cpu_ns);
+  s.run();
+}
+
+std::vector<ProbeRecord> Store::probes(std::int64_t run_id) const {
+  Stmt s(db_,
+         "SELECT probe, plugin_version, plugin_path, COALESCE(plugin_sha256, ''), status, "
+         "COALESCE(reason, ''), COALESCE(interval_ns, 0), samples, skipped, COALESCE(cpu_ns, 0) "
+         "FROM probes WHERE run_id = ?1 ORDER BY probe");
+  s.bind(1, run_id);
+  std::vector<ProbeRecord> out;
+  while (s.step()) {
+    ProbeRecord p;
+    p.probe = s.text(0);
+    p.plugin_version = s.text(1);
+    p.plugin_path = s.text(2);
+    p.plugin_sha256 = s.text(3);
+    p.status = s.text(4);
+    p.reason = s.text(5);
+    p.interval_ns = static_cast<std::uint64_t>(s.i64(6));
+    p.samples = static_cast<std::uint64_t>(s.i64(7));
+    p.skipped = static_cast<std::uint64_t>(s.i64(8));
+    p.cpu_ns = static_cast<std::uint64_t>(s.i64(9));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+void Store::set_idle_baseline(std::int64_t run_id, const std::vector<IdleRecord>& rows) {
+  Transaction tx(db_);
+  Stmt s(db_,
+         "INSERT OR REPLACE INTO idle_baselines(run_id, channel, mean_w, sem_w, begin_ns, end_ns, "
+         "samples) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const auto& r : rows) {
+    s.reset();
+    s.bind(1, run_id).bind(2, r.channel).bind(3, r.mean_w).bind(4, r.sem_w);
+    s.bind(5, r.begin_ns).bind(6, r.end_ns).bind(7, r.samples);
+    s.run();
+  }
+  tx.commit();
+}
+
+std::vector<IdleRecord> Store::idle_baseline(std::int64_t run_id) const {
+  Stmt s(db_,
+         "SELECT channel, mean_w, sem_w, begin_ns, end_ns, samples FROM idle_baselines WHERE "
+         "run_id = ?1 ORDER BY channel = 'total' DESC, channel");
+  s.bind(1, run_id);
+  std::vector<IdleRecord> out;
+  while (s.step())
+    out.push_back({s.text(0), s.f64(1), s.f64(2), static_cast<std::uint64_t>(s.i64(3)),
+                   static_cast<std::uint64_t>(s.i64(4)), static_cast<std::uint64_t>(s.i64(5))});
+  return out;
+}
+
+std::vector<Mark> Store::marks(std::int64_t trial_id) const {
+  Stmt s(db_, "SELECT name, t_ns FROM trial_marks WHERE trial_id = ?1 ORDER BY seq");
+  s.bind(1, trial_id);
+  std::vector<Mark> out;
+  while (s.step()) out.push_back({s.text(0), static_cast<std::uint64_t>(s.i64(1))});
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "measured_window.h"
+#include "probe_channel.h"
 
 namespace benchlab {
 
@@ -22,7 +23,7 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // PRAGMA application_id of every benchlab store ("BLAB"), set when the store is created:
 // a file with another id is another program's database, never written to.
@@ -68,6 +69,9 @@ struct TrialRecord {
   std::string output, error_output, log;
   std::vector<std::pair<std::string, double>> values;
   std::vector<MetricDecl> metrics;  // declared with this trial (dynamic metrics)
+  std::uint64_t cooldown_ns = 0;    // waited for the machine to cool down before it
+  std::string throttled;            // why probes saw throttling in it; empty when not
+  std::vector<Mark> marks;          // phases the workload marked inside it
 };
 
 struct RunRow {
@@ -93,7 +97,29 @@ struct TrialRow {
   MeasuredWindow window;
   std::uint64_t wall_ns = 0, user_ns = 0, sys_ns = 0, max_rss_bytes = 0, memory_peak_bytes = 0;
   std::string containment;
+  std::uint64_t cooldown_ns = 0;
+  std::string throttled;
   std::vector<std::pair<std::string, double>> values;
+};
+
+// A probe as a run used it, with its sampler's counters (added up over resumes).
+struct ProbeRecord {
+  std::string probe, plugin_version, plugin_path, plugin_sha256;
+  std::string status;  // sampling, stopped, unavailable, failed
+  std::string reason;
+  std::uint64_t interval_ns = 0, samples = 0, skipped = 0, cpu_ns = 0;
+};
+
+// Idle power of one channel ("PROBE.CHANNEL") or of the total ("total").
+struct IdleRecord {
+  std::string channel;
+  double mean_w = 0, sem_w = 0;
+  std::uint64_t begin_ns = 0, end_ns = 0, samples = 0;
+};
+
+struct StoredChannel {
+  std::int64_t id = 0;
+  ChannelInfo info;
 };
 
 class Store {
@@ -136,6 +162,21 @@ class Store {
   std::vector<RunRow> runs() const;
   std::vector<ResultRow> results(std::int64_t run_id) const;
   std::vector<TrialRow> trials(std::int64_t result_id) const;
+
+  // Probes. Channels of a run are registered once (a resume finds them again); their
+  // samples are written by SampleWriter on its own connection.
+  std::vector<std::int64_t> add_channels(std::int64_t run_id,
+                                         const std::vector<ChannelInfo>& channels);
+  std::vector<StoredChannel> channels(std::int64_t run_id) const;
+  std::vector<std::pair<std::uint64_t, double>> samples(std::int64_t channel_id,
+                                                        std::uint64_t begin_ns,
+                                                        std::uint64_t end_ns) const;
+  // Inserts the probe's row, or updates it: counters are added to what is stored.
+  void set_probe(std::int64_t run_id, const ProbeRecord& p);
+  std::vector<ProbeRecord> probes(std::int64_t run_id) const;
+  void set_idle_baseline(std::int64_t run_id, const std::vector<IdleRecord>& rows);
+  std::vector<IdleRecord> idle_baseline(std::int64_t run_id) const;  // "total" first
+  std::vector<Mark> marks(std::int64_t trial_id) const;
 
   // Runs `sql` (no parameters) and returns nothing; for PRAGMAs and tests.
   void exec(const std::string& sql);

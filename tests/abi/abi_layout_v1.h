@@ -312,7 +312,12 @@ BL_PIN_OFFSET(benchlab_run_request, system_name, 64);
 BL_PIN_OFFSET(benchlab_run_request, resume_run_id, 72);
 BL_PIN_OFFSET(benchlab_run_request, on_event, 80);
 BL_PIN_OFFSET(benchlab_run_request, user, 88);
-BL_PIN_SIZE(benchlab_run_request, 96);
+BL_PIN_OFFSET(benchlab_run_request, probes, 96); /* 0.2 */
+BL_PIN_OFFSET(benchlab_run_request, probe_interval_ms, 104);
+BL_PIN_OFFSET(benchlab_run_request, probe_options, 112);
+BL_PIN_OFFSET(benchlab_run_request, idle_baseline_s, 120);
+BL_PIN_OFFSET(benchlab_run_request, cooldown_max_s, 128);
+BL_PIN_SIZE(benchlab_run_request, 136);
 
 BL_PIN_OFFSET(benchlab_result, struct_size, 0);
 BL_PIN_OFFSET(benchlab_result, run_id, 8);
@@ -340,7 +345,9 @@ BL_PIN_OFFSET(benchlab_result, outliers, 160);
 BL_PIN_OFFSET(benchlab_result, plugin_path, 168);
 BL_PIN_OFFSET(benchlab_result, plugin_sha256, 176);
 BL_PIN_OFFSET(benchlab_result, containment, 184);
-BL_PIN_SIZE(benchlab_result, 192);
+BL_PIN_OFFSET(benchlab_result, throttled, 192); /* 0.2 */
+BL_PIN_OFFSET(benchlab_result, derived, 196);
+BL_PIN_SIZE(benchlab_result, 200);
 
 #endif /* LP64 x86-64 / aarch64 */
 

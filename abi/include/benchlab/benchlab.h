@@ -46,9 +46,9 @@ extern "C" {
  * library of this version hosts. A program compares these with benchlab_library_version()
  * to learn what it loaded. */
 #define BENCHLAB_VERSION_MAJOR 0
-#define BENCHLAB_VERSION_MINOR 1
+#define BENCHLAB_VERSION_MINOR 2
 #define BENCHLAB_VERSION_PATCH 0
-#define BENCHLAB_VERSION_STRING "0.1.0"
+#define BENCHLAB_VERSION_STRING "0.2.0"
 /* MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons: 0.1.0 is 1000. */
 #define BENCHLAB_VERSION_NUMBER \
   (BENCHLAB_VERSION_MAJOR * 1000000 + BENCHLAB_VERSION_MINOR * 1000 + BENCHLAB_VERSION_PATCH)
@@ -287,6 +287,19 @@ typedef struct benchlab_run_request {
                                       but on_event and user are ignored); 0: a new run */
   benchlab_event_fn on_event;      /* NULL: no events */
   void* user;                      /* handed to on_event */
+  /* ---- appended in 0.2: probes (docs/probes.md) ---- */
+  const char* probes;                   /* NULL or "auto": every probe plugin that opens;
+                                           "none": no sampling; else "ID,ID,...": those,
+                                           each must open (E_INVALID names the one that
+                                           does not, and why) */
+  uint32_t probe_interval_ms;           /* sampling interval; 0: 100 ms; at least 10 */
+  const char* const* probe_options;     /* NULL-terminated "PROBE.KEY=VALUE"; NULL: none */
+  double idle_baseline_s;               /* > 0: measure idle power this long before the
+                                           first test, for idle-net energy; 0: none */
+  double cooldown_max_s;                /* > 0: before each trial, wait up to this long
+                                           for temperatures and power to come back near
+                                           idle (an idle baseline of 10 s is taken when
+                                           none was asked); 0: no wait */
 } benchlab_run_request;
 
 /* [ctx] Runs a plan to the end, committing every trial as it finishes. *out_run_id (may
@@ -332,6 +345,10 @@ typedef struct benchlab_result {
   const char* containment;   /* what held its trials' processes and killed what they left:
                                 "cgroup", "subreaper", "cgroup, subreaper" when it changed
                                 between trials, or "" when not recorded */
+  /* ---- appended in 0.2 ---- */
+  uint32_t throttled;   /* measured trials during which a probe saw throttling */
+  int32_t derived;      /* 1 when the metric was derived from probe samples (energy.*,
+                           power.*, *.per_joule), 0 when the workload reported it */
 } benchlab_result;
 
 typedef struct benchlab_cursor benchlab_cursor;
@@ -354,7 +371,16 @@ BENCHLAB_API void benchlab_cursor_free(benchlab_cursor* cur);
    "inventory", "results"}, ...]}, an empty array for an empty store. */
 BENCHLAB_API int32_t benchlab_results_json(benchlab_ctx* ctx, int64_t run_id, char** out_json);
 
+/* [ctx] Every probe plugin opened once, as JSON (docs/json-format.md, "probes"): per probe
+   its id, version, path, whether it is available and else why (and what to do), its
+   channels, its devices (GPUs with memory, unified or dedicated) and one sample.
+   `probe_options`: NULL-terminated "PROBE.KEY=VALUE", or NULL. *out_json owned by the
+   caller, freed with benchlab_free(). */
+BENCHLAB_API int32_t benchlab_probes_json(benchlab_ctx* ctx, const char* const* probe_options,
+                                          char** out_json);
+
 /* [ctx] This machine's inventory (CPU clusters, memory, OS, kernel, compiler) as JSON.
+   Its "gpus" come from the probe plugins that report devices (the GPU probes).
    The document in *out_json is owned by the caller, freed with benchlab_free(); NULL on
    failure. */
 BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json);
