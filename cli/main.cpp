@@ -159,10 +159,75 @@ void print_plugin_details(benchlab_ctx* ctx, uint32_t index, const benchlab_plug
   }
 }
 
-int cmd_list(const Common& c, const std::string& what, bool verbose) {
+const char* quantity_unit(int64_t q) {
+  switch (q) {
+    case 1: return "W";
+    case 2: return "J";
+    case 3: return "bytes";
+    case 4: return "°C";
+    case 5: return "Hz";
+    case 6: return "%";
+    case 7: return "V";
+    case 8: return "A";
+    case 9: return "throttle";
+    default: return "?";
+  }
+}
+
+// `list probes -v`: each probe opened once, in its own worker: its channels with a
+// reading, its devices, or why it is unavailable and what to do.
+void print_probe_details(const boost::json::object& p, const std::string& indent) {
+  if (!p.at("available").as_bool()) {
+    fmt::print("{}    unavailable: {}\n", indent, std::string(p.at("reason").as_string()));
+    return;
+  }
+  for (const auto& d : p.at("devices").as_array()) {
+    const auto& o = d.as_object();
+    const double gib = double(o.at("memory_bytes").to_number<uint64_t>()) / (1024.0 * 1024 * 1024);
+    fmt::print("{}    device {}: {}, {:.1f} GiB {}{}\n", indent, std::string(o.at("id").as_string()),
+               std::string(o.at("name").as_string()), gib,
+               o.at("unified").as_bool() ? "unified (system) memory" : "dedicated memory",
+               o.at("driver").as_string().empty()
+                   ? ""
+                   : ", driver " + std::string(o.at("driver").as_string()));
+  }
+  for (const auto& ch : p.at("channels").as_array()) {
+    const auto& o = ch.as_object();
+    const int64_t q = o.at("quantity").to_number<int64_t>();
+    std::string value = o.at("value").is_null()
+                            ? "no reading"
+                            : format_value(o.at("value").to_number<double>()) + " " +
+                                  quantity_unit(q);
+    std::string extra;
+    if (o.at("kind").to_number<int64_t>() == 2) extra += ", counter";
+    if (!o.at("parent").as_string().empty())
+      extra += ", inside " + std::string(o.at("parent").as_string());
+    if (!o.at("limit").is_null() && o.at("limit").to_number<double>() > 0)
+      extra += ", limit " + format_value(o.at("limit").to_number<double>()) + " " + quantity_unit(q);
+    fmt::print("{}    {:<28} {:<16} {}{}\n", indent, std::string(o.at("id").as_string()), value,
+               std::string(o.at("label").as_string()), extra);
+  }
+}
+
+int cmd_list(const Common& c, const std::string& what, bool verbose,
+             const std::vector<std::string>& probe_options) {
   int rc = 0;
   benchlab_ctx* ctx = open_ctx(c, StoreUse::none, rc);
   if (!ctx) return rc;
+  boost::json::object probes;  // by id, for -v
+  if (verbose && (what.empty() || what == "probes")) {
+    std::vector<const char*> opts;
+    for (const auto& o : probe_options) opts.push_back(o.c_str());
+    opts.push_back(nullptr);
+    char* text = nullptr;
+    if (int32_t r = benchlab_probes_json(ctx, opts.data(), &text); r != BENCHLAB_OK) {
+      benchlab_close(ctx);
+      return error(r);
+    }
+    for (const auto& p : boost::json::parse(text).at("probes").as_array())
+      probes[p.at("id").as_string()] = p;
+    benchlab_free(text);
+  }
   bool all = what.empty();
   auto section = [&](const char* title) {
     if (all) fmt::print("{}:\n", title);
@@ -181,7 +246,10 @@ int cmd_list(const Common& c, const std::string& what, bool verbose) {
         if (p.kind != kind) continue;
         any = true;
         fmt::print("{}{:<16} {:<8} {}\n", indent, p.id, p.version, p.description);
-        if (verbose) print_plugin_details(ctx, i, p, indent);
+        if (verbose && kind == BENCHLAB_PLUGIN_PROBE && probes.contains(p.id))
+          print_probe_details(probes.at(p.id).as_object(), indent);
+        else if (verbose)
+          print_plugin_details(ctx, i, p, indent);
       }
       if (!any) fmt::print("{}(none)\n", indent);
     }
@@ -266,13 +334,24 @@ int print_results(benchlab_ctx* ctx, int64_t run_id, bool json, bool verbose = f
     fmt::print("No results in {}.\n", benchlab_db_path(ctx));
     return 0;
   }
-  fmt::print("{}", render_table(rows));
+  fmt::print("{}", render_table(rows, verbose));
+  for (const auto& row : rows)
+    if (row.throttled) {
+      fmt::print(
+          "  Throttling: probes saw it during some trials (Status column); `benchlab results "
+          "--json` says when and why for each trial.\n");
+      break;
+    }
   if (verbose) fmt::print("\n{}", render_provenance(rows));
   return 0;
 }
 
 struct RunArgs {
   std::vector<std::string> targets, options;
+  std::string probes = "auto";
+  unsigned probe_interval_ms = 0;
+  std::vector<std::string> probe_options;
+  double idle_baseline = 0, cooldown = 0;
   unsigned trials = 0, min_trials = 0, max_trials = 0;
   double target_ci = 0, timeout = 0;
   std::optional<int> warmup;  // unset: the profile's
@@ -319,6 +398,14 @@ int cmd_run(const Common& c, const RunArgs& a) {
   req.timeout_s = a.timeout;
   req.system_name = a.system_name.empty() ? nullptr : a.system_name.c_str();
   req.resume_run_id = a.resume;
+  std::vector<const char*> probe_options;
+  for (const auto& o : a.probe_options) probe_options.push_back(o.c_str());
+  probe_options.push_back(nullptr);
+  req.probes = a.probes.c_str();
+  req.probe_interval_ms = a.probe_interval_ms;
+  req.probe_options = probe_options.data();
+  req.idle_baseline_s = a.idle_baseline;
+  req.cooldown_max_s = a.cooldown;
   req.on_event = [](void* user, const benchlab_event* ev) {
     static_cast<Progress*>(user)->on_event(*ev);
   };
@@ -413,7 +500,13 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "List plugins, profiles and suites");
   list->add_option("what", list_what, "plugins, probes, profiles or suites (default: all)")
       ->check(CLI::IsMember({"plugins", "probes", "profiles", "suites"}));
-  list->add_flag("-v,--verbose", verbose, "Show files, options and metrics");
+  list->add_flag("-v,--verbose", verbose,
+                 "Show files, options and metrics; for probes, open each and show its channels "
+                 "with a reading, or why it is unavailable");
+  std::vector<std::string> list_probe_options;
+  list->add_option("--probe-option", list_probe_options,
+                   "Set an option of one probe, as for run (repeatable)")
+      ->type_name("PROBE.KEY=VALUE");
   add_dirs(list);
 
   RunArgs ra;
@@ -446,6 +539,28 @@ int main(int argc, char** argv) {
   run->add_option("--resume", ra.resume, "Finish the interrupted run RUN_ID")
       ->type_name("RUN_ID")
       ->check(whole_number_from(1, std::numeric_limits<int64_t>::max()));
+  run->add_option("--probes", ra.probes,
+                  "Probes sampled during trials: auto (every probe that opens), none, or probe "
+                  "ids separated by commas, each of which must open")
+      ->type_name("auto|none|ID,...")
+      ->capture_default_str();
+  run->add_option("--probe-interval", ra.probe_interval_ms,
+                  "Sampling interval in milliseconds (default 100, at least 10)")
+      ->type_name("MS")
+      ->check(whole_number_from(10, 3'600'000));
+  run->add_option("--probe-option", ra.probe_options,
+                  "Set an option of one probe, e.g. wall.file=/run/meter (repeatable)")
+      ->type_name("PROBE.KEY=VALUE");
+  run->add_option("--idle-baseline", ra.idle_baseline,
+                  "Measure idle power this many seconds before the first test; results then "
+                  "show idle-net energy (energy.total.net)")
+      ->type_name("SECONDS")
+      ->check(finite_number(0, "a number of seconds"));
+  run->add_flag("--cooldown{120}", ra.cooldown,
+                "Before each trial wait until temperatures and power are back near idle, up to "
+                "120 s (--cooldown=SECONDS for another limit); measures a 10 s idle baseline "
+                "when --idle-baseline is not given. The wait is stored with the trial")
+      ->check(finite_number(0, "a number of seconds"));
   run->add_flag("--json", ra.json, "Print the run's results as JSON on stdout");
   run->add_flag("-q,--quiet", ra.quiet, "No progress output");
   add_db(run, "SQLite results file, created if new (default: $XDG_DATA_HOME/benchlab/results.db)");
@@ -480,7 +595,7 @@ int main(int argc, char** argv) {
     return r == 0 ? 0 : kExitUsage;
   }
 
-  if (*list) return cmd_list(common, list_what, verbose);
+  if (*list) return cmd_list(common, list_what, verbose, list_probe_options);
   if (*run) return cmd_run(common, ra);
   int rc = 0;
   benchlab_ctx* ctx = open_ctx(common, *results ? StoreUse::read : StoreUse::none, rc, true);

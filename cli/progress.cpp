@@ -137,7 +137,7 @@ void Progress::on_event(const benchlab_event& ev) {
     case BENCHLAB_EV_LOG:
       if (!quiet_ && ev.message) {
         clear_line();
-        fmt::print(out_, "  {}: {}\n", ev.test, ev.message);
+        fmt::print(out_, "  {}: {}\n", ev.test && *ev.test ? ev.test : "benchlab", ev.message);
       }
       break;
   }

@@ -72,6 +72,8 @@ std::vector<Row> read_rows(benchlab_cursor* cur) {
     row.plugin_path = r.plugin_path ? r.plugin_path : "";
     row.plugin_sha256 = r.plugin_sha256 ? r.plugin_sha256 : "";
     row.containment = r.containment ? r.containment : "";
+    row.throttled = r.throttled;
+    row.derived = r.derived != 0;
     row.direction = r.direction;
     row.n = r.n;
     row.failed = r.failed;
@@ -100,11 +102,28 @@ std::string render_provenance(const std::vector<Row>& rows) {
   return out;
 }
 
-std::string render_table(const std::vector<Row>& rows) {
+namespace {
+
+// The derived metrics the table shows by default: the machine's totals and work per joule,
+// not every channel of every probe.
+bool headline(const Row& r) {
+  if (!r.derived) return true;
+  auto ends = [&](const std::string& tail) {
+    return r.metric.size() >= tail.size() &&
+           r.metric.compare(r.metric.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return r.metric == "energy.total" || r.metric == "energy.total.net" ||
+         r.metric == "power.total.mean" || r.metric == "power.total.peak" || ends(".per_joule");
+}
+
+}  // namespace
+
+std::string render_table(const std::vector<Row>& rows, bool all_derived) {
   std::vector<std::vector<std::string>> cells;
   cells.push_back({"Test", "Options", "Metric", "Mean", "±95% CI", "CoV", "n", "Status"});
   std::vector<std::string> notes;
   for (const auto& r : rows) {
+    if (!all_derived && !headline(r)) continue;
     bool has = !r.metric.empty() && r.n > 0;
     std::string metric =
         r.metric.empty() ? "" : r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]");
@@ -116,6 +135,7 @@ std::string render_table(const std::vector<Row>& rows) {
     std::string status = r.status;
     if (r.failed) status += fmt::format(" ({} failed)", r.failed);
     if (r.outliers) status += fmt::format(" ({} outlier{})", r.outliers, r.outliers > 1 ? "s" : "");
+    if (r.throttled) status += fmt::format(" ({} throttled)", r.throttled);
     cells.push_back({r.test, truncate(r.options, 32), metric, has ? format_value(r.mean) : "-", ci,
                      cov, has ? std::to_string(r.n) : "0", status});
     // One note per result (a result has a row per metric); no "x: x: why" stutter.

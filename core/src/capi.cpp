@@ -18,7 +18,9 @@
 #include "inventory.h"
 #include "plan.h"
 #include "result_view.h"
+#include "probe_survey.h"
 #include "runner.h"
+#include "sampling_options.h"
 #include "store.h"
 
 // The header's version is the project's (CMake passes BENCHLAB_VERSION), and the plugin
@@ -224,6 +226,20 @@ int32_t need_store(const benchlab_ctx* ctx, const char* call) {
 // The first field of a run request that is out of its range, as the message to return;
 // empty when all are fine. Non-finite numbers are refused at the door: they would reach
 // the stored settings and policy, where JSON cannot hold them.
+// The request's probe settings (a NULL or zero field is the default).
+SamplingOptions sampling_of(const benchlab_run_request& r) {
+  SamplingOptions o;
+  if (r.probes) o.probes = r.probes;
+  if (r.probe_interval_ms) o.interval_ms = r.probe_interval_ms;
+  for (const auto& kv : strings(r.probe_options)) {
+    auto eq = kv.find('=');
+    o.probe_options.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+  }
+  o.idle_baseline_s = r.idle_baseline_s;
+  o.cooldown_max_s = r.cooldown_max_s;
+  return o;
+}
+
 std::string invalid_request(const benchlab_run_request& r) {
   if (!std::isfinite(r.target_ci))
     return fmt::format("target_ci is {}, not a finite number", r.target_ci);
@@ -246,7 +262,10 @@ std::string invalid_request(const benchlab_run_request& r) {
     return fmt::format("min_trials ({}) is above max_trials ({})", r.min_trials, r.max_trials);
   if (r.resume_run_id < 0)
     return fmt::format("resume_run_id must be a run id (above 0) or 0, not {}", r.resume_run_id);
-  return {};
+  for (const auto& kv : strings(r.probe_options))
+    if (kv.find('=') == std::string::npos)
+      return fmt::format("probe option '{}' is not PROBE.KEY=VALUE", kv);
+  return sampling_of(r).invalid();
 }
 
 // The operator's settings of a run as stored with it: only what the request overrides,
@@ -263,7 +282,8 @@ std::string settings_json(const benchlab_run_request& req, const OptionList& ove
       {"options", options_json(overrides)},  {"trials", count(req.trials)},
       {"min_trials", count(req.min_trials)}, {"max_trials", count(req.max_trials)},
       {"target_ci", number(req.target_ci)},  {"warmup", warmup},
-      {"timeout_s", number(req.timeout_s)}};
+      {"timeout_s", number(req.timeout_s)},
+      {"sampling", boost::json::parse(sampling_to_json(sampling_of(req)))}};
   return boost::json::serialize(settings);
 }
 
@@ -680,6 +700,8 @@ BENCHLAB_API int32_t benchlab_cursor_next(benchlab_cursor* cur, benchlab_result*
   r.plugin_path = l.plugin_path.c_str();
   r.plugin_sha256 = l.plugin_sha256.c_str();
   r.containment = l.containment.c_str();
+  r.throttled = l.throttled;
+  r.derived = l.derived ? 1 : 0;
   copy_out(out, r);
   return BENCHLAB_OK;
 }
@@ -714,12 +736,40 @@ BENCHLAB_API int32_t benchlab_results_json(benchlab_ctx* ctx, int64_t run_id, ch
   }
 }
 
+BENCHLAB_API int32_t benchlab_probes_json(benchlab_ctx* ctx, const char* const* probe_options,
+                                          char** out_json) {
+  begin_call();
+  if (!ctx || !out_json) return fail(BENCHLAB_E_INVALID, "benchlab_probes_json: NULL argument");
+  *out_json = nullptr;
+  try {
+    std::vector<std::pair<std::string, std::string>> options;
+    for (const auto& kv : strings(probe_options)) {
+      auto eq = kv.find('=');
+      auto dot = kv.find('.');
+      if (eq == std::string::npos || dot == std::string::npos || dot == 0 || dot > eq)
+        return fail(BENCHLAB_E_INVALID, "probe option '" + kv + "' is not PROBE.KEY=VALUE");
+      options.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    *out_json = dup_string(probes_to_json(
+        survey_probes(catalog(ctx), ctx->paths.worker.string(), ctx->sysroot.string(), options)));
+    return *out_json ? BENCHLAB_OK : fail(BENCHLAB_ERROR, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(BENCHLAB_ERROR, e.what());
+  }
+}
+
 BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json) {
   begin_call();
   if (!ctx || !out_json) return fail(BENCHLAB_E_INVALID, "benchlab_inventory_json: NULL argument");
   *out_json = nullptr;
   try {
-    *out_json = dup_string(inventory_to_json(collect_inventory(ctx->sysroot)));
+    Inventory inv = collect_inventory(ctx->sysroot);
+    std::vector<DeviceInfo> devices;
+    for (auto& st : survey_probes(catalog(ctx), ctx->paths.worker.string(), ctx->sysroot.string()))
+      for (auto& d : st.devices) devices.push_back(std::move(d));
+    inv.gpus = gpus_of(devices);
+    inv.gpus_probed = true;
+    *out_json = dup_string(inventory_to_json(inv));
     return *out_json ? BENCHLAB_OK : fail(BENCHLAB_ERROR, "out of memory");
   } catch (const std::exception& e) {
     return fail(BENCHLAB_ERROR, e.what());

@@ -21,6 +21,47 @@ json::object summary_json(const Summary& s) {
 
 }  // namespace
 
+bool is_derived_metric(const std::string& name) {
+  auto starts = [&](std::string_view p) { return name.compare(0, p.size(), p) == 0; };
+  auto ends = [&](std::string_view p) {
+    return name.size() >= p.size() && name.compare(name.size() - p.size(), p.size(), p) == 0;
+  };
+  return starts("energy.") || starts("power.") || ends(".per_joule");
+}
+
+namespace {
+
+constexpr const char* kNetEnergyMetric = "energy.total.net";
+
+// The standard error of the run's idle total power, or 0 without an idle baseline.
+double idle_total_sem(const Store& store, std::int64_t run_id) {
+  for (const auto& r : store.idle_baseline(run_id))
+    if (r.channel == "total") return r.sem_w;
+  return 0;
+}
+
+// What the idle mean's uncertainty adds to the mean net energy: every trial subtracts
+// the same idle power, so its error does not average out over trials; it scales with
+// the trial's duration (docs/energy.md).
+double idle_uncertainty(double idle_sem_w, const std::vector<TrialRow>& trials) {
+  double sum = 0;
+  unsigned n = 0;
+  for (const auto& t : trials)
+    if (!t.warmup && t.ok && t.window.complete()) {
+      sum += double(t.window.duration_ns()) / 1e9;
+      ++n;
+    }
+  return n ? idle_sem_w * sum / n : 0;
+}
+
+// The 95% half-width with the idle term added in quadrature as an independent
+// systematic error (normal quantile: it comes from many idle samples).
+double with_idle_uncertainty(const Summary& s, double u_idle) {
+  return std::sqrt(s.ci95 * s.ci95 + (1.959964 * u_idle) * (1.959964 * u_idle));
+}
+
+}  // namespace
+
 std::string containment_text(const std::vector<TrialRow>& trials) {
   std::string out;
   for (const auto& t : trials) {
@@ -34,6 +75,7 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
   std::vector<ResultLine> out;
   auto run = store.run(run_id);
   if (!run) return out;
+  const double idle_sem = idle_total_sem(store, run_id);
   for (const auto& r : store.results(run_id)) {
     ResultLine base;
     base.run_id = run_id;
@@ -48,7 +90,10 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
     base.status = r.status;
     base.reason = r.reason;
     auto trials = store.trials(r.id);
-    for (const auto& t : trials) base.failed += (!t.warmup && !t.ok) ? 1 : 0;
+    for (const auto& t : trials) {
+      base.failed += (!t.warmup && !t.ok) ? 1 : 0;
+      base.throttled += (!t.warmup && !t.throttled.empty()) ? 1 : 0;
+    }
     base.containment = containment_text(trials);
     bool any = false;
     for (const auto& m : r.metrics) {
@@ -63,7 +108,12 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
       line.metric = m.name;
       line.unit = m.unit;
       line.direction = m.direction;
+      line.derived = is_derived_metric(m.name);
       line.summary = summarize(v);
+      if (m.name == kNetEnergyMetric) {
+        line.idle_uncertainty = idle_uncertainty(idle_sem, trials);
+        line.summary.ci95 = with_idle_uncertainty(line.summary, line.idle_uncertainty);
+      }
       out.push_back(std::move(line));
       any = true;
     }
@@ -145,10 +195,45 @@ json::value containment_of(const std::vector<TrialRow>& trials) {
   return c.empty() ? json::value(nullptr) : json::value(c);
 }
 
+json::value text_or_null(const std::string& s) {
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
+
+// The run's probes and its idle baseline (docs/json-format.md).
+json::array probes_json(const Store& store, std::int64_t run_id) {
+  json::array out;
+  for (const auto& p : store.probes(run_id))
+    out.push_back(json::object{{"id", p.probe},
+                               {"version", p.plugin_version},
+                               {"path", p.plugin_path},
+                               {"sha256", text_or_null(p.plugin_sha256)},
+                               {"status", p.status},
+                               {"reason", text_or_null(p.reason)},
+                               {"interval_s", double(p.interval_ns) / 1e9},
+                               {"samples", p.samples},
+                               {"skipped", p.skipped},
+                               {"cpu_s", double(p.cpu_ns) / 1e9}});
+  return out;
+}
+
+json::value idle_json(const Store& store, std::int64_t run_id) {
+  const auto rows = store.idle_baseline(run_id);
+  if (rows.empty()) return nullptr;
+  json::object channels;
+  for (const auto& r : rows)
+    channels[r.channel] = json::object{{"mean_w", num(r.mean_w)}, {"sem_w", num(r.sem_w)}};
+  return json::object{{"seconds", double(rows[0].end_ns - rows[0].begin_ns) / 1e9},
+                      {"samples", rows[0].samples},
+                      {"channels", std::move(channels)}};
+}
+
 json::object run_document(const Store& store, const RunRow& run) {
   json::array results;
+  const double idle_sem = idle_total_sem(store, run.id);
   for (const auto& r : store.results(run.id)) {
     auto trials = store.trials(r.id);
+    unsigned throttled = 0;
+    for (const auto& t : trials) throttled += (!t.warmup && !t.throttled.empty()) ? 1 : 0;
     json::array metrics;
     for (const auto& m : r.metrics) {
       std::vector<double> v;
@@ -158,11 +243,19 @@ json::object run_document(const Store& store, const RunRow& run) {
             if (k == m.name) v.push_back(x);
       json::array values;
       for (double x : v) values.push_back(num(x));
-      metrics.push_back(json::object{{"name", m.name},
-                                     {"unit", m.unit},
-                                     {"direction", m.direction > 0 ? "higher" : "lower"},
-                                     {"values", std::move(values)},
-                                     {"stats", summary_json(summarize(v))}});
+      Summary stats = summarize(v);
+      json::object metric{{"name", m.name},
+                          {"unit", m.unit},
+                          {"direction", m.direction > 0 ? "higher" : "lower"},
+                          {"derived", is_derived_metric(m.name)},
+                          {"values", std::move(values)}};
+      if (m.name == kNetEnergyMetric) {
+        const double u = idle_uncertainty(idle_sem, trials);
+        stats.ci95 = with_idle_uncertainty(stats, u);
+        metric["idle_uncertainty"] = num(u);
+      }
+      metric["stats"] = summary_json(stats);
+      metrics.push_back(std::move(metric));
     }
     json::array tj;
     for (const auto& t : trials) {
@@ -171,6 +264,9 @@ json::object run_document(const Store& store, const RunRow& run) {
       json::value window = nullptr;
       if (t.window.complete())
         window = json::object{{"begin_ns", t.window.begin_ns}, {"end_ns", t.window.end_ns}};
+      json::array marks;
+      for (const auto& mk : store.marks(t.id))
+        marks.push_back(json::object{{"name", mk.name}, {"t_ns", mk.t_ns}});
       tj.push_back(
           json::object{{"index", t.idx},
                        {"warmup", t.warmup},
@@ -185,6 +281,9 @@ json::object run_document(const Store& store, const RunRow& run) {
                                                                  : json::value(nullptr)},
                        {"containment",
                         t.containment.empty() ? json::value(nullptr) : json::value(t.containment)},
+                       {"cooldown_s", double(t.cooldown_ns) / 1e9},
+                       {"throttled", text_or_null(t.throttled)},
+                       {"marks", std::move(marks)},
                        {"values", std::move(vals)}});
     }
     results.push_back(
@@ -196,6 +295,7 @@ json::object run_document(const Store& store, const RunRow& run) {
                      {"plugin_sha256", r.plugin_sha256.empty() ? json::value(nullptr)
                                                                : json::value(r.plugin_sha256)},
                      {"containment", containment_of(trials)},
+                     {"throttled_trials", throttled},
                      {"options", options_json(r.options)},
                      {"status", r.status},
                      {"reason", r.reason.empty() ? json::value(nullptr) : json::value(r.reason)},
@@ -215,6 +315,8 @@ json::object run_document(const Store& store, const RunRow& run) {
                            {"benchlab_version", run.version},
                            {"settings", settings_json(run.settings_json)}}},
       {"inventory", parse_stored_json(run.inventory_json)},
+      {"probes", probes_json(store, run.id)},
+      {"idle_baseline", idle_json(store, run.id)},
       {"results", std::move(results)}};
 }
 

@@ -23,8 +23,18 @@ struct ResultLine {
   int direction = 1;
   std::string status, reason;  // status: pending, ok, partial, failed, cannot_run
   unsigned failed = 0;         // failed measured trials
+  unsigned throttled = 0;      // measured trials during which a probe saw throttling
+  bool derived = false;        // derived from probe samples, not reported by the workload
+  // energy.total.net: the standard uncertainty the idle baseline's mean adds to the mean
+  // (mean trial duration x the idle power's standard error), already carried into
+  // summary.ci95; 0 for every other metric.
+  double idle_uncertainty = 0;
   Summary summary;
 };
+
+// Whether a metric name is one the host derives from probe samples (energy.*, power.*,
+// *.per_joule): names a workload should not use for its own metrics.
+bool is_derived_metric(const std::string& name);
 
 // What held the trials' processes ("cgroup", "subreaper", both in trial order, or "" for
 // trials stored before benchlab recorded it).

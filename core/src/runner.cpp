@@ -1,13 +1,19 @@
 #include "runner.h"
 
+#include <benchlab/ext/probe_devices.h>
 #include <benchlab/plugin.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
+#include <boost/json.hpp>
+
 #include "requirement_gate.h"
+#include "probe_survey.h"
+#include "sampling_session.h"
 #include "scratch_dir.h"
 #include "stats.h"
 #include "subprocess.h"
@@ -152,9 +158,13 @@ class Runner::ResultRun {
     if (!plugin_)
       return Finish{ResultStatus::failed,
                     fmt::format("workload plugin '{}' is not installed any more", res_.plugin)};
-    for (const auto& req : reqs)
+    for (const auto& req : reqs) {
+      if ((req.kind == BL_REQ_MEMORY_GPU || req.kind == BL_REQ_MEMORY_GPU_OR_UNIFIED) &&
+          !r_.inventory_.gpus_probed)
+        r_.learn_gpus();
       if (std::string unmet = unmet_requirement(req, r_.inventory_); !unmet.empty())
         return Finish{ResultStatus::cannot_run, unmet};
+    }
     return std::nullopt;
   }
 
@@ -210,9 +220,16 @@ class Runner::ResultRun {
       ev.warmup = warm;
       r_.emit(ev);
 
+      std::uint64_t cooldown_ns = 0;
+      if (r_.sampling_) {
+        cooldown_ns = r_.sampling_->before_trial(r_.opts_.cancel, progress_fn());
+        if (r_.opts_.cancel && r_.opts_.cancel->load()) return false;
+      }
       PhaseOutcome o = worker.trial(next_idx);
       if (o.kind == PhaseOutcome::Kind::interrupted) return false;
       TrialRecord t = record(o, next_idx++, warm);
+      t.cooldown_ns = cooldown_ns;
+      if (r_.sampling_) add_probe_values(t, o);
       r_.store_.add_trial(res_.id, t);
 
       ev.type = RunEvent::trial_end;
@@ -271,6 +288,45 @@ class Runner::ResultRun {
     return t;
   }
 
+  // Progress lines of the probes' waits (idle, cool-down), as the plugin's progress is.
+  std::function<void(double, const std::string&)> progress_fn() const {
+    return [this](double fraction, const std::string& note) {
+      RunEvent ev = base_;
+      ev.type = RunEvent::progress;
+      ev.value = fraction;
+      ev.message = note;
+      r_.emit(ev);
+    };
+  }
+
+  // What the probes saw during the trial: energy, power and work per joule as values of
+  // a successful trial, throttling and the marked phases for any trial.
+  void add_probe_values(TrialRecord& t, const PhaseOutcome& o) const {
+    std::vector<WorkloadValue> reported;
+    for (const auto& [name, value] : t.values) {
+      WorkloadValue w{name, "", BL_HIGHER_IS_BETTER, value};
+      if (const MetricInfo* m = plugin_->metric(name)) {
+        w.unit = m->unit;
+        w.direction = m->direction;
+      }
+      for (const auto& d : o.declared)
+        if (d.name == name) {
+          w.unit = d.unit;
+          w.direction = d.direction;
+        }
+      reported.push_back(std::move(w));
+    }
+    TrialProbeValues pv = r_.sampling_->after_trial(t.window, o.marks, reported);
+    t.throttled = pv.throttled;
+    t.marks = o.marks;
+    for (const auto& note : pv.notes) t.log += (t.log.empty() || t.log.back() == '\n' ? "" : "\n") + note + "\n";
+    if (!t.ok) return;
+    for (const auto& v : pv.values) {
+      t.values.emplace_back(v.name, v.value);
+      t.metrics.push_back({v.name, v.unit, v.direction});
+    }
+  }
+
   // Conclusion: ok, partial (some measured trials failed), failed or cannot run.
   Finish conclude(const std::string& teardown_note) const {
     auto with_note = [&](std::string s) {
@@ -296,6 +352,8 @@ class Runner::ResultRun {
   std::string cannot_run_;  // the reason a trial said it cannot run
   std::string abandoned_;   // why the trials stopped before the policy was met
 };
+
+Runner::~Runner() = default;
 
 Runner::Runner(Store& store, const Catalog& catalog, RunnerOptions opts)
     : store_(store), catalog_(catalog), opts_(std::move(opts)) {
@@ -379,6 +437,54 @@ void Runner::check_same_plugins(std::int64_t run_id, const std::vector<ResultRow
   }
 }
 
+void Runner::log(std::int64_t run_id, const std::string& line) const {
+  RunEvent ev;
+  ev.type = RunEvent::log;
+  ev.run_id = run_id;
+  ev.message = line;
+  emit(ev);
+}
+
+bool Runner::start_sampling(std::int64_t run_id) {
+  SamplingOptions so;
+  if (auto run = store_.run(run_id)) {
+    const auto settings = boost::json::parse(run->settings_json);
+    if (const auto* s = settings.is_object() ? settings.as_object().if_contains("sampling") : nullptr;
+        s && s->is_object())
+      so = sampling_from_json(boost::json::serialize(*s));
+  }
+  sampling_options_ = so;
+  if (!so.enabled()) return true;
+  sampling_ = std::make_unique<SamplingSession>(
+      store_, catalog_, run_id, so, opts_.worker, opts_.sysroot.string(),
+      [this, run_id](const std::string& line) { log(run_id, line); });
+  if (!sampling_->active()) return true;
+  const double idle_s = so.idle_baseline_s > 0     ? so.idle_baseline_s
+                        : so.cooldown_max_s > 0 ? kCooldownIdleSeconds
+                                                : 0;
+  if (idle_s <= 0) return true;
+  RunEvent ev;
+  ev.type = RunEvent::progress;
+  ev.run_id = run_id;
+  return sampling_->establish_idle(idle_s, opts_.cancel, [&](double f, const std::string& note) {
+    ev.value = f;
+    ev.message = note;
+    emit(ev);
+  });
+}
+
+void Runner::learn_gpus() {
+  inventory_.gpus_probed = true;
+  // The sampling probes already know their devices; the others are opened once.
+  std::vector<DeviceInfo> devices;
+  if (sampling_) devices = sampling_->devices();
+  if (devices.empty())
+    for (auto& st : survey_probes(catalog_, opts_.worker, opts_.sysroot.string(),
+                                  sampling_options_.probe_options))
+      for (auto& d : st.devices) devices.push_back(std::move(d));
+  inventory_.gpus = gpus_of(devices);
+}
+
 RunOutcome Runner::execute(std::int64_t run_id) {
   t0_ = monotonic_ns();
   const auto results = store_.results(run_id);
@@ -387,6 +493,16 @@ RunOutcome Runner::execute(std::int64_t run_id) {
   plan_ev.run_id = run_id;
   plan_ev.total = static_cast<unsigned>(results.size());
   emit(plan_ev);
+  try {
+    if (!start_sampling(run_id)) {
+      sampling_.reset();
+      store_.set_run_status(run_id, "interrupted", false);
+      return RunOutcome::interrupted;
+    }
+  } catch (const PlanError&) {
+    store_.set_run_status(run_id, "failed", true);
+    throw;
+  }
 
   bool any_failed = false;
   for (const auto& res : results) {
@@ -397,12 +513,14 @@ RunOutcome Runner::execute(std::int64_t run_id) {
     ResultRun result(*this, run_id, res, static_cast<unsigned>(results.size()));
     std::optional<Finish> f = result.execute();
     if (!f) {
+      sampling_.reset();
       store_.set_run_status(run_id, "interrupted", false);
       return RunOutcome::interrupted;
     }
     result.finish(*f);
     any_failed |= has_failures(f->status);
   }
+  sampling_.reset();  // the probes' rows and the last samples, before the run is complete
   store_.set_run_status(run_id, "complete", true);
   return any_failed ? RunOutcome::trials_failed : RunOutcome::ok;
 }

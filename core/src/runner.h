@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "phase_runner.h"
 #include "plan.h"
 #include "result_status.h"
+#include "sampling_options.h"
 #include "store.h"
 
 namespace benchlab {
@@ -44,11 +46,14 @@ struct RunnerOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+class SamplingSession;
+
 enum class RunOutcome { ok, trials_failed, interrupted };
 
 class Runner {
  public:
   Runner(Store& store, const Catalog& catalog, RunnerOptions opts);
+  ~Runner();
 
   // Records the run and its plan, then executes it. `run_id` is set as soon as it exists.
   RunOutcome run(const std::vector<PlanItem>& plan, const std::string& targets,
@@ -65,6 +70,12 @@ class Runner {
   class ResultRun;  // one result from gate to teardown (runner.cpp)
 
   RunOutcome execute(std::int64_t run_id);
+  // Starts the run's probes as its settings say; false when interrupted during the idle
+  // baseline. Throws PlanError when a probe the operator named cannot be sampled.
+  bool start_sampling(std::int64_t run_id);
+  // GPUs for the memory gate, from the probes: those sampling, else each probe opened once.
+  void learn_gpus();
+  void log(std::int64_t run_id, const std::string& line) const;
   void check_same_plugins(std::int64_t run_id, const std::vector<ResultRow>& results) const;
   void emit(RunEvent ev) const;
 
@@ -73,6 +84,8 @@ class Runner {
   RunnerOptions opts_;
   Inventory inventory_;
   std::uint64_t t0_ = 0;
+  SamplingOptions sampling_options_;  // as the run's settings say
+  std::unique_ptr<SamplingSession> sampling_;
 };
 
 }  // namespace benchlab

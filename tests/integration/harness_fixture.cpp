@@ -127,6 +127,14 @@ RunOutcome run(const Harness& h, const RunSpec& spec) {
   req.timeout_s = spec.timeout_s;
   req.system_name = spec.system_name.empty() ? nullptr : spec.system_name.c_str();
   req.resume_run_id = spec.resume;
+  std::vector<const char*> probe_options;
+  for (const auto& o : spec.probe_options) probe_options.push_back(o.c_str());
+  probe_options.push_back(nullptr);
+  req.probes = spec.probes.empty() ? nullptr : spec.probes.c_str();
+  req.probe_interval_ms = spec.probe_interval_ms;
+  req.probe_options = probe_options.data();
+  req.idle_baseline_s = spec.idle_baseline_s;
+  req.cooldown_max_s = spec.cooldown_max_s;
   RunOutcome out;
   auto t0 = std::chrono::steady_clock::now();
   out.rc = benchlab_run(h.ctx(), &req, &out.run_id);
@@ -161,6 +169,8 @@ std::vector<ResultRow> results(const Harness& h, std::int64_t run_id) {
     x.n = r.n;
     x.failed = r.failed;
     x.outliers = r.outliers;
+    x.throttled = r.throttled;
+    x.derived = r.derived != 0;
     x.mean = r.mean;
     x.median = r.median;
     x.sd = r.sd;

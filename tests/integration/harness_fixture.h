@@ -68,6 +68,10 @@ struct RunSpec {
   double timeout_s = 0;
   std::string system_name = "integration-test";
   std::int64_t resume = 0;
+  std::string probes;                      // "": the default (auto)
+  std::uint32_t probe_interval_ms = 0;     // 0: the default
+  std::vector<std::string> probe_options;  // PROBE.KEY=VALUE
+  double idle_baseline_s = 0, cooldown_max_s = 0;
 };
 
 struct RunOutcome {
@@ -85,7 +89,8 @@ struct ResultRow {
   std::string system, test, plugin, plugin_version, options, metric, unit, reason;
   bool has_metric = false, has_reason = false;
   std::int32_t direction = 0, status = 0;
-  std::uint32_t n = 0, failed = 0, outliers = 0;
+  std::uint32_t n = 0, failed = 0, outliers = 0, throttled = 0;
+  bool derived = false;
   double mean = 0, median = 0, sd = 0, cov = 0, ci95 = 0, min = 0, max = 0;
 };
 
