@@ -153,3 +153,23 @@ TEST_CASE("samples out of order are sorted and NaN readings skipped", "[energy][
   REQUIRE(w.ok);
   CHECK(w.integral == Approx(6).epsilon(1e-12));
 }
+
+TEST_CASE("a probe's sample rows become one series per channel, without NaN readings",
+          "[energy][series]") {
+  const std::vector<ChannelInfo> channels = {power("nvml", "gpu0.power"),
+                                             energy("nvml", "gpu0.energy")};
+  const std::vector<benchlab::SampleRow> rows = {
+      {at(0.2), {10, 1.0}},
+      {at(0.1), {std::nan(""), 0.5}},  // out of order, no power reading
+      {at(0.3), {30}},                 // a short row: no energy reading
+  };
+  const auto series = benchlab::series_from_rows(channels, rows);
+  REQUIRE(series.size() == 2);
+  CHECK(benchlab::channel_key(series[0].info) == "nvml.gpu0.power");
+  REQUIRE(series[0].points.size() == 2);
+  CHECK(series[0].points[0].t_ns == at(0.2));
+  CHECK(series[0].points[1].value == 30);
+  REQUIRE(series[1].points.size() == 2);
+  CHECK(series[1].points[0].t_ns == at(0.1));
+  CHECK(series[1].points[1].value == 1.0);
+}
