@@ -124,6 +124,7 @@ const char* ProbeHarness::option_at_cb(const bl_host* h, const char* name, uint3
 }
 
 void ProbeHarness::log_cb(const bl_host* h, int32_t, const char* msg) {
+  const std::lock_guard<std::mutex> hold(self(h)->logs_mutex_);
   self(h)->logs_.emplace_back(msg ? msg : "");
 }
 

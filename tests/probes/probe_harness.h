@@ -8,6 +8,7 @@
 #include <benchlab/plugin.h>
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,11 @@ class ProbeHarness {
   // open(): the status; error() holds the reason set with set_error.
   int32_t open();
   const std::string& error() const { return error_; }
-  const std::vector<std::string>& logs() const { return logs_; }
+  // What the probe logged so far; a copy, as a probe may log from threads of its own.
+  std::vector<std::string> logs() const {
+    const std::lock_guard<std::mutex> hold(logs_mutex_);
+    return logs_;
+  }
   // After a successful open().
   std::vector<bl_channel_desc> channels();
   std::vector<bl_device_desc> devices();  // empty when the probe has no devices extension
@@ -51,6 +56,7 @@ class ProbeHarness {
   std::string sysroot_;
   std::map<std::string, std::string> options_;
   std::string error_;
+  mutable std::mutex logs_mutex_;  // host->log is [any]
   std::vector<std::string> logs_;
 };
 
