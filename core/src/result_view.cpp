@@ -1,5 +1,7 @@
 #include "result_view.h"
 
+#include "idle_baseline.h"
+
 #include <boost/json.hpp>
 #include <cmath>
 #include <string_view>
@@ -33,11 +35,12 @@ namespace {
 
 constexpr const char* kNetEnergyMetric = "energy.total.net";
 
-// The standard error of the run's idle total power, or 0 without an idle baseline.
-double idle_total_sem(const Store& store, std::int64_t run_id) {
+// The run's idle total power (its standard error and degrees of freedom); zero without an
+// idle baseline.
+IdleRecord idle_total(const Store& store, std::int64_t run_id) {
   for (const auto& r : store.idle_baseline(run_id))
-    if (r.channel == "total") return r.sem_w;
-  return 0;
+    if (r.channel == "total") return r;
+  return {};
 }
 
 // What the idle mean's uncertainty adds to the mean net energy: every trial subtracts
@@ -54,11 +57,7 @@ double idle_uncertainty(double idle_sem_w, const std::vector<TrialRow>& trials) 
   return n ? idle_sem_w * sum / n : 0;
 }
 
-// The 95% half-width with the idle term added in quadrature as an independent
-// systematic error (normal quantile: it comes from many idle samples).
-double with_idle_uncertainty(const Summary& s, double u_idle) {
-  return std::sqrt(s.ci95 * s.ci95 + (1.959964 * u_idle) * (1.959964 * u_idle));
-}
+
 
 }  // namespace
 
@@ -75,7 +74,7 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
   std::vector<ResultLine> out;
   auto run = store.run(run_id);
   if (!run) return out;
-  const double idle_sem = idle_total_sem(store, run_id);
+  const IdleRecord idle = idle_total(store, run_id);
   for (const auto& r : store.results(run_id)) {
     ResultLine base;
     base.run_id = run_id;
@@ -111,8 +110,8 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
       line.derived = is_derived_metric(m.name);
       line.summary = summarize(v);
       if (m.name == kNetEnergyMetric) {
-        line.idle_uncertainty = idle_uncertainty(idle_sem, trials);
-        line.summary.ci95 = with_idle_uncertainty(line.summary, line.idle_uncertainty);
+        line.idle_uncertainty = idle_uncertainty(idle.sem, trials);
+        line.summary.ci95 = combined_ci95(line.summary.ci95, line.idle_uncertainty, idle.dof);
       }
       out.push_back(std::move(line));
       any = true;
@@ -221,7 +220,8 @@ json::value idle_json(const Store& store, std::int64_t run_id) {
   if (rows.empty()) return nullptr;
   json::object channels;
   for (const auto& r : rows)
-    channels[r.channel] = json::object{{"mean_w", num(r.mean_w)}, {"sem_w", num(r.sem_w)}};
+    channels[r.channel] =
+        json::object{{"mean", num(r.mean)}, {"sem", num(r.sem)}, {"dof", num(r.dof)}};
   return json::object{{"seconds", double(rows[0].end_ns - rows[0].begin_ns) / 1e9},
                       {"samples", rows[0].samples},
                       {"channels", std::move(channels)}};
@@ -229,7 +229,7 @@ json::value idle_json(const Store& store, std::int64_t run_id) {
 
 json::object run_document(const Store& store, const RunRow& run) {
   json::array results;
-  const double idle_sem = idle_total_sem(store, run.id);
+  const IdleRecord idle = idle_total(store, run.id);
   for (const auto& r : store.results(run.id)) {
     auto trials = store.trials(r.id);
     unsigned throttled = 0;
@@ -250,8 +250,8 @@ json::object run_document(const Store& store, const RunRow& run) {
                           {"derived", is_derived_metric(m.name)},
                           {"values", std::move(values)}};
       if (m.name == kNetEnergyMetric) {
-        const double u = idle_uncertainty(idle_sem, trials);
-        stats.ci95 = with_idle_uncertainty(stats, u);
+        const double u = idle_uncertainty(idle.sem, trials);
+        stats.ci95 = combined_ci95(stats.ci95, u, idle.dof);
         metric["idle_uncertainty"] = num(u);
       }
       metric["stats"] = summary_json(stats);

@@ -138,8 +138,9 @@ ALTER TABLE channels ADD COLUMN limit_value REAL;   -- bl_channel_desc.limit; NU
 CREATE TABLE idle_baselines (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   channel TEXT NOT NULL,                -- 'total', or PROBE.CHANNEL
-  mean_w REAL NOT NULL,
-  sem_w REAL NOT NULL,                  -- standard error of mean_w (batch means)
+  mean REAL NOT NULL,                   -- W (power, energy, total) or °C (temperature)
+  sem REAL NOT NULL,                    -- standard error of mean (batch means)
+  dof REAL NOT NULL,                    -- its degrees of freedom
   begin_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,
   samples INTEGER NOT NULL,
   PRIMARY KEY (run_id, channel)
@@ -786,12 +787,12 @@ std::vector<ProbeRecord> Store::probes(std::int64_t run_id) const {
 void Store::set_idle_baseline(std::int64_t run_id, const std::vector<IdleRecord>& rows) {
   Transaction tx(db_);
   Stmt s(db_,
-         "INSERT OR REPLACE INTO idle_baselines(run_id, channel, mean_w, sem_w, begin_ns, end_ns, "
-         "samples) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+         "INSERT OR REPLACE INTO idle_baselines(run_id, channel, mean, sem, dof, begin_ns, end_ns, "
+         "samples) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   for (const auto& r : rows) {
     s.reset();
-    s.bind(1, run_id).bind(2, r.channel).bind(3, r.mean_w).bind(4, r.sem_w);
-    s.bind(5, r.begin_ns).bind(6, r.end_ns).bind(7, r.samples);
+    s.bind(1, run_id).bind(2, r.channel).bind(3, r.mean).bind(4, r.sem).bind(5, r.dof);
+    s.bind(6, r.begin_ns).bind(7, r.end_ns).bind(8, r.samples);
     s.run();
   }
   tx.commit();
@@ -799,13 +800,13 @@ void Store::set_idle_baseline(std::int64_t run_id, const std::vector<IdleRecord>
 
 std::vector<IdleRecord> Store::idle_baseline(std::int64_t run_id) const {
   Stmt s(db_,
-         "SELECT channel, mean_w, sem_w, begin_ns, end_ns, samples FROM idle_baselines WHERE "
+         "SELECT channel, mean, sem, dof, begin_ns, end_ns, samples FROM idle_baselines WHERE "
          "run_id = ?1 ORDER BY channel = 'total' DESC, channel");
   s.bind(1, run_id);
   std::vector<IdleRecord> out;
   while (s.step())
-    out.push_back({s.text(0), s.f64(1), s.f64(2), static_cast<std::uint64_t>(s.i64(3)),
-                   static_cast<std::uint64_t>(s.i64(4)), static_cast<std::uint64_t>(s.i64(5))});
+    out.push_back({s.text(0), s.f64(1), s.f64(2), s.f64(3), static_cast<std::uint64_t>(s.i64(4)),
+                   static_cast<std::uint64_t>(s.i64(5)), static_cast<std::uint64_t>(s.i64(6))});
   return out;
 }
 

@@ -110,10 +110,11 @@ struct ProbeRecord {
   std::uint64_t interval_ns = 0, samples = 0, skipped = 0, cpu_ns = 0;
 };
 
-// Idle power of one channel ("PROBE.CHANNEL") or of the total ("total").
+// Idle mean of one channel ("PROBE.CHANNEL": W, or °C for a temperature) or of the total
+// power ("total", W), with its standard error and that error's degrees of freedom.
 struct IdleRecord {
   std::string channel;
-  double mean_w = 0, sem_w = 0;
+  double mean = 0, sem = 0, dof = 0;
   std::uint64_t begin_ns = 0, end_ns = 0, samples = 0;
 };
 
