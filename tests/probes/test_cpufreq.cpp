@@ -1,7 +1,9 @@
 // The cpufreq probe over fixture CPU trees: a hybrid Intel part, an Arm big.LITTLE part,
 // clusters as the inventory makes them, and thermal throttle counters.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "probe_harness.h"
 #include "sysfs_fixture.h"
@@ -67,6 +69,24 @@ TEST_CASE("cpufreq: samples follow the files; a rise of a throttle counter shows
   CHECK(after[probe.index_of("cluster-0")] == Approx((4.80 + 4.81 + 0.8 + 4.83) / 4 * 1e9));
   CHECK(after[probe.index_of("throttle.core")] - before[probe.index_of("throttle.core")] == 10);
   CHECK(after[probe.index_of("throttle.package")] == 9);
+}
+
+TEST_CASE("cpufreq: slow reads move to the probe's own thread; samples take its latest reading",
+          "[probes][cpufreq]") {
+  TempTree tree("cpufreq-hybrid");
+  ProbeHarness probe(probe_plugin_path("cpufreq"), tree.root(), {{"slow_read_us", "0"}});
+  REQUIRE(probe.open() == BL_OK);
+  const auto cluster = probe.index_of("cluster-1");
+  CHECK(probe.sample()[cluster] == Approx(3.055e9));
+  for (int c = 4; c < 8; ++c)
+    tree.write("sys/devices/system/cpu/cpu" + std::to_string(c) + "/cpufreq/scaling_cur_freq",
+               "1000000");
+  double now = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((now = probe.sample()[cluster]) != Approx(1.0e9) &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(now == Approx(1.0e9));
 }
 
 TEST_CASE("cpufreq: Arm clusters by core design, the fastest first, like the inventory",

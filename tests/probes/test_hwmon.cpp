@@ -1,7 +1,9 @@
 // The hwmon probe over fixture hwmon trees: an amdgpu APU (two kinds), a discrete amdgpu,
 // a server board and a Grace-style module; units, labels, limits, domains and ids.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "probe_harness.h"
 #include "sysfs_fixture.h"
@@ -173,6 +175,34 @@ TEST_CASE("hwmon: a reading that changes is read anew on every sample", "[probes
   CHECK(probe.sample()[power] == Approx(45.123));
   tree.write("sys/class/hwmon/hwmon2/power1_average", "98765000");
   CHECK(probe.sample()[power] == Approx(98.765));
+}
+
+TEST_CASE("hwmon: a slow chip is read on the probe's own thread; samples take its latest reading",
+          "[probes][hwmon]") {
+  TempTree tree("hwmon-apu");
+  // slow_read_us=0: every chip counts as slow, as drivetemp's ATA reads would.
+  ProbeHarness probe(probe_plugin_path("hwmon"), tree.root(), {{"slow_read_us", "0"}});
+  REQUIRE(probe.open() == BL_OK);
+  bool logged = false;
+  for (const auto& line : probe.logs())
+    logged = logged || line.find("amdgpu) took") != std::string::npos;
+  CHECK(logged);
+  const auto power = probe.index_of("amdgpu.power1");
+  CHECK(probe.sample()[power] == Approx(45.123));  // the reading taken at open
+  tree.write("sys/class/hwmon/hwmon2/power1_average", "98765000");
+  double now = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((now = probe.sample()[power]) != Approx(98.765) &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(now == Approx(98.765));
+}
+
+TEST_CASE("hwmon: a bad slow_read_us is refused, naming the option", "[probes][hwmon]") {
+  ProbeHarness probe(probe_plugin_path("hwmon"), sysfs_fixture("hwmon-apu"),
+                     {{"slow_read_us", "soon"}});
+  CHECK(probe.open() == BL_INVALID_ARGUMENT);
+  CHECK_THAT(probe.error(), Contains("slow_read_us=\"soon\""));
 }
 
 TEST_CASE("hwmon: without a sensor to read the probe is unavailable, with the fix",

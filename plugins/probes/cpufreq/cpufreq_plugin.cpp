@@ -3,12 +3,15 @@
 #include <benchlab/plugin.h>
 
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/background_reader.hpp>
 #include <benchlab_common/probe_channels.hpp>
 #include <benchlab_common/probe_plugin.hpp>
 #include <benchlab_common/sysfs_file.hpp>
 #include <benchlab_common/sysroot.hpp>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -21,9 +24,21 @@ using benchlab::sdk::failure;
 namespace common = benchlab::common;
 namespace cpufreq = benchlab::cpufreq;
 
+constexpr bl_option_desc options[] = {
+    {sizeof(bl_option_desc), "slow_read_us", BL_OPTION_INT, 0, "500", nullptr, 0, 10000000,
+     "when reading every CPU once takes longer than this (µs), timed at open (CPPC counters "
+     "read by IPI on many-core Arm parts), a thread of the probe reads them and samples take "
+     "its latest reading; 0 always does"},
+};
+
 class CpufreqProbe {
  public:
   explicit CpufreqProbe(const bl_host* host) {
+    const auto slow_read = std::chrono::microseconds(benchlab::sdk::option_int(
+        host, "slow_read_us", 0, 10000000,
+        {.invalid = "cpufreq: option slow_read_us=\"{value}\" is not a whole number of µs in "
+                    "[{min}, {max}]",
+         .missing = "cpufreq: option slow_read_us has no value"}));
     const std::string root = common::under_sysroot(common::sysroot_of(host), "");
     const std::string cpu_root = root + "/sys/devices/system/cpu";
     const auto cpus = cpufreq::online_cpus(root);
@@ -103,11 +118,34 @@ class CpufreqProbe {
                         "/cpu*/cpufreq: the kernel has no cpufreq driver for this CPU (load "
                         "intel_pstate, amd-pstate, acpi-cpufreq or cppc_cpufreq), or this is a VM");
     descs_ = common::describe_channels(specs_);
+
+    std::vector<double> first(specs_.size());
+    const auto took = common::time_of([&] { read_all(first.data()); });
+    if (took > slow_read) {
+      common::log(host, BL_LOG_INFO,
+                  "cpufreq: reading every CPU took " + std::to_string(took.count() / 1000) +
+                      " µs: read on a thread of its own");
+      std::vector<std::size_t> all(specs_.size());
+      std::iota(all.begin(), all.end(), std::size_t(0));
+      const auto period = common::background_period(took);
+      background_ = std::make_unique<common::BackgroundReader>(
+          std::move(all), [this](double* values) { read_all(values); }, first.data(), period,
+          common::background_stale_after(period));
+    }
   }
 
   const std::vector<bl_channel_desc>& channels() const noexcept { return descs_; }
 
   void sample(double* values) const noexcept {
+    if (background_)
+      background_->latest(values);
+    else
+      read_all(values);
+  }
+
+ private:
+  // [any] Every channel now, in channel order.
+  void read_all(double* values) const noexcept {
     std::size_t i = 0;
     for (const auto& file : freq_files_) {
       const auto khz = file.read_integer();
@@ -135,17 +173,18 @@ class CpufreqProbe {
     }
   }
 
- private:
   std::vector<common::ChannelSpec> specs_;
   std::vector<bl_channel_desc> descs_;
   std::vector<common::SysfsFile> freq_files_;              // channels [0, n): the CPUs
   std::vector<std::vector<std::size_t>> cluster_members_;  // then the clusters
   std::vector<common::SysfsFile> core_throttle_;           // then throttle.core
   std::vector<common::SysfsFile> package_throttle_;        // then throttle.package
+  // Set when reads are slow; last, so that its thread stops before the files close.
+  std::unique_ptr<common::BackgroundReader> background_;
 };
 
 using entry = common::probe_entry_points<CpufreqProbe>;
-constexpr bl_probe probe = entry::table();
+constexpr bl_probe probe = entry::table(sizeof options / sizeof options[0], options);
 constexpr bl_plugin plugin = common::probe_plugin(
     "cpufreq", "1.0.0",
     "CPU frequency per CPU and per cluster (Linux cpufreq), and thermal throttle counters",

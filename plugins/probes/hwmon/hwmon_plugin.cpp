@@ -4,12 +4,14 @@
 #include <benchlab/plugin.h>
 
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/background_reader.hpp>
 #include <benchlab_common/probe_channels.hpp>
 #include <benchlab_common/probe_plugin.hpp>
 #include <benchlab_common/sysfs_file.hpp>
 #include <benchlab_common/sysroot.hpp>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,9 +42,20 @@ int32_t quantity_of(hwmon::SensorType type) {
   return 0;
 }
 
+constexpr bl_option_desc options[] = {
+    {sizeof(bl_option_desc), "slow_read_us", BL_OPTION_INT, 0, "500", nullptr, 0, 10000000,
+     "a chip whose sensors take longer than this (µs) to read once, timed at open, is read on "
+     "a thread of its own and sampled from its latest reading; 0 puts every chip there"},
+};
+
 class HwmonProbe {
  public:
   explicit HwmonProbe(const bl_host* host) {
+    const auto slow_read = std::chrono::microseconds(benchlab::sdk::option_int(
+        host, "slow_read_us", 0, 10000000,
+        {.invalid = "hwmon: option slow_read_us=\"{value}\" is not a whole number of µs in "
+                    "[{min}, {max}]",
+         .missing = "hwmon: option slow_read_us has no value"}));
     const std::string class_dir =
         common::under_sysroot(common::sysroot_of(host), "/sys/class/hwmon");
     const auto chips = hwmon::find_chips(class_dir);
@@ -56,7 +69,11 @@ class HwmonProbe {
     std::map<std::pair<hwmon::GraceRail::Kind, int>, std::size_t> rails;
     std::vector<std::pair<std::size_t, hwmon::GraceRail>> rail_channels;
     int amdgpus = 0;
+    std::vector<std::size_t> slow;  // channels of chips read on the background thread
+    std::vector<double> slow_first;
+    std::chrono::nanoseconds slow_time{0};
     for (const auto& chip : chips) {
+      const std::size_t chip_first = specs_.size();
       const bool amdgpu = chip.name == "amdgpu";
       const bool apu = amdgpu && hwmon::amdgpu_is_apu(chip.device_dir);
       const std::string device = amdgpu ? "gpu" + std::to_string(amdgpus++) : "";
@@ -92,6 +109,23 @@ class HwmonProbe {
         scales_.push_back(reading.scale);
         specs_.push_back(std::move(spec));
       }
+      // What one sample of this chip costs: a chip whose reads go to firmware or a device
+      // (drivetemp, some SMU-backed sensors) must not hold up the sampler thread.
+      std::vector<double> first(specs_.size() - chip_first);
+      const auto took = common::time_of([&] {
+        for (std::size_t i = chip_first; i < specs_.size(); ++i) first[i - chip_first] = read(i);
+      });
+      if (took > slow_read) {
+        common::log(host, BL_LOG_INFO,
+                    "hwmon: " + chip.entry + " (" + chip.name + ") took " +
+                        std::to_string(took.count() / 1000) +
+                        " µs to read: read on a thread of its own");
+        for (std::size_t i = chip_first; i < specs_.size(); ++i) slow.push_back(i);
+        slow_first.insert(slow_first.end(), first.begin(), first.end());
+        slow_time += took;
+      } else {
+        for (std::size_t i = chip_first; i < specs_.size(); ++i) fast_.push_back(i);
+      }
     }
     // Module contains Grace contains CPU; SysIO is in the module beside Grace.
     using Kind = hwmon::GraceRail::Kind;
@@ -112,26 +146,42 @@ class HwmonProbe {
                         "sensor: check the permissions of their files, or load the driver "
                         "of the sensor chip");
     descs_ = common::describe_channels(specs_);
+    if (!slow.empty()) {
+      const auto period = common::background_period(slow_time);
+      auto read_slow = [this, slow](double* values) {
+        for (std::size_t i = 0; i < slow.size(); ++i) values[i] = read(slow[i]);
+      };
+      background_ = std::make_unique<common::BackgroundReader>(
+          slow, std::move(read_slow), slow_first.data(), period,
+          common::background_stale_after(period));
+    }
   }
 
   const std::vector<bl_channel_desc>& channels() const noexcept { return descs_; }
 
   void sample(double* values) const noexcept {
-    for (std::size_t i = 0; i < files_.size(); ++i) {
-      const auto raw = files_[i].read_integer();
-      values[i] = raw ? static_cast<double>(*raw) * scales_[i] : std::nan("");
-    }
+    for (const std::size_t i : fast_) values[i] = read(i);
+    if (background_) background_->latest(values);
   }
 
  private:
+  // [any] Channel i now, in its unit; NaN when the read fails.
+  double read(std::size_t i) const noexcept {
+    const auto raw = files_[i].read_integer();
+    return raw ? static_cast<double>(*raw) * scales_[i] : std::nan("");
+  }
+
   std::vector<common::ChannelSpec> specs_;
   std::vector<bl_channel_desc> descs_;
   std::vector<common::SysfsFile> files_;  // one per channel, same order
   std::vector<double> scales_;            // raw value -> W, J, °C, V, A
+  std::vector<std::size_t> fast_;         // channels read in sample() itself
+  // The rest; last, so that its thread stops before the files it reads are closed.
+  std::unique_ptr<common::BackgroundReader> background_;
 };
 
 using entry = common::probe_entry_points<HwmonProbe>;
-constexpr bl_probe probe = entry::table();
+constexpr bl_probe probe = entry::table(sizeof options / sizeof options[0], options);
 constexpr bl_plugin plugin = common::probe_plugin(
     "hwmon", "1.0.0",
     "Linux hwmon sensors: power, energy, temperature, voltage, current (amdgpu, Grace, "
