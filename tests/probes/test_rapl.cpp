@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 #include <string>
 
 #include "probe_harness.h"
@@ -88,6 +89,22 @@ TEST_CASE("rapl: on a server without psys, packages and dram have no parent", "[
   CHECK(channel(channels, "package-1").limit == Approx(205.0));
   const auto values = probe.sample();
   CHECK(values[2] == Approx(5100.0));
+}
+
+TEST_CASE("rapl: a zone without a readable range has counter_range 0 and a warning",
+          "[probes][rapl]") {
+  TempTree tree("rapl-server");
+  std::filesystem::remove(tree.root() + "/sys/class/powercap/intel-rapl:1:0/max_energy_range_uj");
+  ProbeHarness probe(probe_plugin_path("rapl"), tree.root());
+  REQUIRE(probe.open() == BL_OK);
+  CHECK(channel(probe.channels(), "package-1.dram").counter_range == 0);
+  CHECK(channel(probe.channels(), "package-0.dram").counter_range == Approx(65712.999613));
+  bool warned = false;
+  for (const auto& line : probe.logs())
+    warned = warned ||
+             (line.find("package-1.dram has no counter range") != std::string::npos &&
+              line.find("intel-rapl:1:0/max_energy_range_uj does not exist") != std::string::npos);
+  CHECK(warned);
 }
 
 TEST_CASE("rapl: a counter that wraps between two samples reads lower, with the range to unwrap it",

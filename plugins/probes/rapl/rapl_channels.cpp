@@ -90,7 +90,7 @@ RaplPlan plan_rapl_channels(const std::vector<PowercapZone>& zones) {
         spec.parent = parent_id;
         break;
     }
-    plan.channels.push_back({std::move(spec), zone.dir + "/energy_uj"});
+    plan.channels.push_back({std::move(spec), zone.dir + "/energy_uj", zone.dir});
   }
   return plan;
 }

@@ -15,6 +15,7 @@ namespace benchlab::rapl {
 struct RaplChannel {
   common::ChannelSpec spec;  // ENERGY, COUNTER, in J
   std::string energy_path;   // the zone's energy_uj
+  std::string zone_dir;      // the zone's directory
 };
 
 struct RaplPlan {

@@ -46,10 +46,17 @@ class RaplProbe {
       if (!file.read_integer(&error))
         throw failure(BL_UNSUPPORTED, error == EINVAL ? file.path() + " holds no energy count in µJ"
                                                       : common::read_failure(file.path(), error));
-      if (channel.spec.counter_range == 0)
+      if (channel.spec.counter_range == 0) {
+        // Root-only like energy_uj since Linux 5.10: a rule that opens one must open both.
+        const std::string range = channel.zone_dir + "/max_energy_range_uj";
+        int range_error = 0;
+        const auto value = common::read_integer_file(range, &range_error);
         common::log(host, BL_LOG_WARN,
-                    "rapl: " + channel.spec.id +
-                        " gives no max_energy_range_uj: its wraps cannot be undone");
+                    "rapl: " + channel.spec.id + " has no counter range (" +
+                        (value ? range + " reads " + std::to_string(*value)
+                               : common::read_failure(range, range_error)) +
+                        "): a wrap of its counter during a trial cannot be undone");
+      }
       energy_.push_back(std::move(file));
       specs_.push_back(std::move(channel.spec));
     }
