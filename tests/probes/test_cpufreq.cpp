@@ -1,7 +1,12 @@
 // The cpufreq probe over fixture CPU trees: a hybrid Intel part, an Arm big.LITTLE part,
 // clusters as the inventory makes them, and thermal throttle counters.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -118,6 +123,37 @@ TEST_CASE("cpufreq: without cpufreq the probe is unavailable, with the fix", "[p
                              "/sys/devices/system/cpu/cpu*/cpufreq: the kernel has no cpufreq "
                              "driver for this CPU (load intel_pstate, amd-pstate, acpi-cpufreq or "
                              "cppc_cpufreq), or this is a VM");
+}
+
+TEST_CASE("cpufreq: running out of file descriptors is an error, not missing CPUs",
+          "[probes][cpufreq]") {
+  // In a child process: the limit is lowered there only.
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int code = 1;
+    try {
+      ProbeHarness probe(probe_plugin_path("cpufreq"), sysfs_fixture("cpufreq-hybrid"));
+      int open_fds = 0;
+      for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd"))
+        ++open_fds;
+      rlimit limit{};
+      getrlimit(RLIMIT_NOFILE, &limit);
+      limit.rlim_cur = static_cast<rlim_t>(open_fds + 4);  // room for a few CPUs, not eight
+      setrlimit(RLIMIT_NOFILE, &limit);
+      const bool refused = probe.open() == BL_ERROR &&
+                           probe.error().find("cpufreq: out of file descriptors opening") == 0 &&
+                           probe.error().find("ulimit -n") != std::string::npos;
+      code = refused ? 0 : 2;
+    } catch (...) {
+      code = 3;
+    }
+    _exit(code);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // 2: opened, or failed with another reason
 }
 
 TEST_CASE("cpufreq: opens on this machine or says why not", "[probes][cpufreq][machine]") {

@@ -167,6 +167,18 @@ TEST_CASE("hwmon: Grace-style rails nest: module contains Grace contains CPU", "
   CHECK(values[probe.index_of(id(5))] == Approx(251.0));
 }
 
+TEST_CASE("hwmon: chips are taken in natural order, hwmon2 before hwmon10", "[probes][hwmon]") {
+  TempTree tree;
+  tree.write("sys/class/hwmon/hwmon10/name", "nvme");
+  tree.write("sys/class/hwmon/hwmon10/temp1_input", "40000");
+  tree.write("sys/class/hwmon/hwmon2/name", "nvme");
+  tree.write("sys/class/hwmon/hwmon2/temp1_input", "30000");
+  ProbeHarness probe(probe_plugin_path("hwmon"), tree.root());
+  REQUIRE(probe.open() == BL_OK);
+  CHECK(ids(probe.channels()) == std::vector<std::string>{"nvme-0.temp1", "nvme-1.temp1"});
+  CHECK(probe.sample()[0] == Approx(30.0));
+}
+
 TEST_CASE("hwmon: a reading that changes is read anew on every sample", "[probes][hwmon]") {
   TempTree tree("hwmon-apu");
   ProbeHarness probe(probe_plugin_path("hwmon"), tree.root());

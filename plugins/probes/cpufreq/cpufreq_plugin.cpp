@@ -48,6 +48,7 @@ class CpufreqProbe {
     std::map<int, std::size_t> channel_of_cpu;
     for (const int cpu : cpus) {
       common::SysfsFile file(dir(cpu) + "/cpufreq/scaling_cur_freq");
+      common::require_descriptor(file, "cpufreq");
       if (!file.is_open() || !file.read_integer()) continue;
       common::ChannelSpec spec;
       spec.id = "cpu" + std::to_string(cpu);
@@ -86,12 +87,15 @@ class CpufreqProbe {
     std::map<std::int64_t, int> first_cpu_of_package;
     for (const int cpu : cpus) {
       const std::string throttle = dir(cpu) + "/thermal_throttle/";
-      if (common::SysfsFile core(throttle + "core_throttle_count"); core.read_integer())
-        core_throttle_.push_back(std::move(core));
+      common::SysfsFile core(throttle + "core_throttle_count");
+      common::require_descriptor(core, "cpufreq");
+      if (core.read_integer()) core_throttle_.push_back(std::move(core));
       const auto package =
           common::read_integer_file(dir(cpu) + "/topology/physical_package_id").value_or(-1);
       if (first_cpu_of_package.count(package)) continue;
-      if (common::SysfsFile count(throttle + "package_throttle_count"); count.read_integer()) {
+      common::SysfsFile count(throttle + "package_throttle_count");
+      common::require_descriptor(count, "cpufreq");
+      if (count.read_integer()) {
         first_cpu_of_package[package] = cpu;
         package_throttle_.push_back(std::move(count));
       }

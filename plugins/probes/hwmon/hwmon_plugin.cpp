@@ -79,6 +79,7 @@ class HwmonProbe {
       const std::string device = amdgpu ? "gpu" + std::to_string(amdgpus++) : "";
       for (auto& reading : hwmon::find_readings(chip.sensor_dir)) {
         common::SysfsFile file(reading.path);
+        common::require_descriptor(file, "hwmon");
         int error = file.is_open() ? 0 : file.open_error();
         if (file.is_open() && !file.read_integer(&error)) file = common::SysfsFile();
         if (!file.is_open()) {

@@ -13,6 +13,8 @@
 #include <benchlab/plugin.h>
 
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/sysfs_file.hpp>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -30,6 +32,18 @@ inline const char* sysroot_of(const bl_host* host) noexcept {
 // [any] host->log() with a std::string; nothing when the host gives no log function.
 inline void log(const bl_host* host, int32_t level, const std::string& message) noexcept {
   if (host->log) host->log(host, level, message.c_str());
+}
+
+// [main] Throws sdk::failure(BL_ERROR) when `file` could not be opened for want of file
+// descriptors (EMFILE, ENFILE). Probes keep one descriptor per sampled file (cpufreq about
+// two per CPU), and a probe that skipped such files would lose channels without a word.
+inline void require_descriptor(const SysfsFile& file, const char* probe_id) {
+  const int error = file.is_open() ? 0 : file.open_error();
+  if (error != EMFILE && error != ENFILE) return;
+  throw sdk::failure(BL_ERROR, std::string(probe_id) + ": out of file descriptors opening " +
+                                   file.path() +
+                                   ": raise the limit of open files (ulimit -n, or "
+                                   "LimitNOFILE= of a systemd unit)");
 }
 
 template <class Instance>
