@@ -1,0 +1,115 @@
+// The C++ glue every probe plugin repeats, in the manner of benchlab/plugin.hpp's
+// entry_points for workloads: the bl_probe calls for an instance type, the descriptor, and
+// what a probe reads from its host (sysroot, logging). Header-only, hidden visibility.
+//
+// An Instance provides:
+//   explicit Instance(const bl_host* host);  // [main] throws sdk::failure(BL_UNSUPPORTED,
+//                                            // reason and fix) when it cannot sample here
+//   const std::vector<bl_channel_desc>& channels() const noexcept;
+//   void sample(double* values) const noexcept;  // [sampler] one value per channel, NaN
+//                                                // where there is no reading; thread-safe
+#pragma once
+
+#include <benchlab/plugin.h>
+
+#include <benchlab/plugin.hpp>
+#include <benchlab_common/sysfs_file.hpp>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace benchlab::common {
+
+// [any] The host's sysroot: "/" for a host older than ABI 1.2 or one that left it NULL.
+inline const char* sysroot_of(const bl_host* host) noexcept {
+  if (host->struct_size < offsetof(bl_host, sysroot) + sizeof host->sysroot) return "/";
+  return host->sysroot && *host->sysroot ? host->sysroot : "/";
+}
+
+// [any] host->log() with a std::string; nothing when the host gives no log function.
+inline void log(const bl_host* host, int32_t level, const std::string& message) noexcept {
+  if (host->log) host->log(host, level, message.c_str());
+}
+
+// [main] Throws sdk::failure(BL_ERROR) when `file` could not be opened for want of file
+// descriptors (EMFILE, ENFILE). Probes keep one descriptor per sampled file (cpufreq about
+// two per CPU), and a probe that skipped such files would lose channels without a word.
+inline void require_descriptor(const SysfsFile& file, const char* probe_id) {
+  const int error = file.is_open() ? 0 : file.open_error();
+  if (error != EMFILE && error != ENFILE) return;
+  throw sdk::failure(BL_ERROR, std::string(probe_id) + ": out of file descriptors opening " +
+                                   file.path() +
+                                   ": raise the limit of open files (ulimit -n, or "
+                                   "LimitNOFILE= of a systemd unit)");
+}
+
+template <class Instance>
+struct probe_entry_points {
+  // [main] *out = a new Instance; its constructor's failure becomes the status and reason.
+  static int32_t open(const bl_host* host, void** out) noexcept {
+    if (out == nullptr) return BL_INVALID_ARGUMENT;
+    *out = nullptr;
+    if (host == nullptr) return BL_INVALID_ARGUMENT;
+    return sdk::guarded(host, [&]() -> int32_t {
+      auto instance = std::make_unique<Instance>(host);
+      *out = instance.release();
+      return BL_OK;
+    });
+  }
+  // [main] close(NULL) is a no-op.
+  static void close(void* instance) noexcept {
+    std::unique_ptr<Instance> owned(static_cast<Instance*>(instance));
+  }
+  // [main]
+  static int32_t channels(void* instance, const bl_channel_desc** out, uint32_t* count) noexcept {
+    if (instance == nullptr || out == nullptr || count == nullptr) return BL_INVALID_ARGUMENT;
+    const auto& descs = static_cast<const Instance*>(instance)->channels();
+    *out = descs.data();
+    *count = static_cast<uint32_t>(descs.size());
+    return BL_OK;
+  }
+  // [sampler] `count` must be the number of channels.
+  static int32_t sample(void* instance, double* values, uint32_t count) noexcept {
+    if (instance == nullptr || (values == nullptr && count != 0)) return BL_INVALID_ARGUMENT;
+    const auto& self = *static_cast<const Instance*>(instance);
+    if (count != self.channels().size()) return BL_INVALID_ARGUMENT;
+    self.sample(values);
+    return BL_OK;
+  }
+
+  // The bl_probe table; `options` static, as plugin.h requires.
+  static constexpr bl_probe table(uint32_t option_count = 0,
+                                  const bl_option_desc* options = nullptr) noexcept {
+    bl_probe probe{};
+    probe.struct_size = sizeof(bl_probe);
+    probe.open = open;
+    probe.close = close;
+    probe.channels = channels;
+    probe.sample = sample;
+    probe.option_count = option_count;
+    probe.options = options;
+    return probe;
+  }
+};
+
+// [any] A probe plugin's descriptor, as sdk::workload_plugin is a workload's; every pointer
+// static.
+constexpr bl_plugin probe_plugin(const char* id, const char* version, const char* description,
+                                 const char* vendor, const bl_probe& probe) noexcept {
+  bl_plugin plugin{};
+  plugin.struct_size = sizeof(bl_plugin);
+  plugin.abi_major = BL_ABI_MAJOR;
+  plugin.abi_minor = BL_ABI_MINOR;
+  plugin.kind = BL_KIND_PROBE;
+  plugin.id = id;
+  plugin.version = version;
+  plugin.description = description;
+  plugin.vendor = vendor;
+  plugin.probe = &probe;
+  return plugin;
+}
+
+}  // namespace benchlab::common
