@@ -302,9 +302,9 @@ class Runner::ResultRun {
   // What the probes saw during the trial: energy, power and work per joule as values of
   // a successful trial, throttling and the marked phases for any trial.
   void add_probe_values(TrialRecord& t, const PhaseOutcome& o) const {
-    std::vector<WorkloadValue> reported;
+    std::vector<TrialValue> reported;
     for (const auto& [name, value] : t.values) {
-      WorkloadValue w{name, "", BL_HIGHER_IS_BETTER, value};
+      TrialValue w{name, "", BL_HIGHER_IS_BETTER, value};
       if (const MetricInfo* m = plugin_->metric(name)) {
         w.unit = m->unit;
         w.direction = m->direction;

@@ -21,6 +21,40 @@ constexpr std::uint64_t kKeepBehind = 30 * kSecond;
 // How long after a trial the core waits for each sampler's bracketing sample.
 constexpr auto kSyncTimeout = std::chrono::milliseconds(1000);
 
+// The idle baseline as stored: one row per channel (its mean in W or °C) and the total.
+std::vector<IdleRecord> idle_to_records(const IdleBaseline& idle) {
+  std::vector<IdleRecord> out;
+  auto row = [&](std::string key, const IdleMean& m, std::uint64_t samples) {
+    out.push_back({std::move(key), m.mean, m.sem, m.dof, idle.begin_ns, idle.end_ns, samples});
+  };
+  if (idle.has_total) {
+    std::uint64_t n = 0;
+    for (const auto& c : idle.channels) n = std::max<std::uint64_t>(n, c.samples);
+    row("total", idle.total, n);
+  }
+  for (const auto& c : idle.channels) row(channel_key(c.info), c.value, c.samples);
+  return out;
+}
+
+// And back, for a resumed run, with each channel's description from the run's channels.
+IdleBaseline idle_from_records(const std::vector<IdleRecord>& rows,
+                               const std::vector<StoredChannel>& channels) {
+  IdleBaseline idle;
+  for (const auto& r : rows) {
+    idle.begin_ns = r.begin_ns;
+    idle.end_ns = r.end_ns;
+    const IdleMean m{r.mean, r.sem, r.dof, true};
+    if (r.channel == "total") {
+      idle.has_total = true;
+      idle.total = m;
+      continue;
+    }
+    for (const auto& c : channels)
+      if (channel_key(c.info) == r.channel) idle.channels.push_back({c.info, r.samples, m});
+  }
+  return idle;
+}
+
 }  // namespace
 
 struct SamplingSession::Probe {
@@ -28,7 +62,7 @@ struct SamplingSession::Probe {
   std::unique_ptr<ProbeSampler> sampler;
   std::vector<ChannelInfo> channels;
   std::shared_ptr<const std::vector<std::int64_t>> ids;  // store ids of channels
-  std::vector<std::deque<std::pair<std::uint64_t, double>>> points;  // per channel
+  std::vector<std::deque<ChannelPoint>> points;  // per channel, NaN left out
   bool stopped = false;
   std::string reason;
 };
@@ -71,7 +105,10 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
     auto probe = std::make_unique<Probe>();
     probe->plugin = plugin;
     Probe* raw = probe.get();
-    ProbeSampler::Callbacks cb;
+    ProbeCallbacks cb;
+    cb.on_log = [this, id = plugin->id](int32_t level, const std::string& text) {
+      if (level >= BL_LOG_WARN) say(fmt::format("probe {}: {}", id, text));
+    };
     cb.on_samples = [this, raw](const std::vector<SampleRow>& rows) { on_rows(*raw, rows); };
     cb.on_stopped = [this, raw](const std::string& reason) {
       {
@@ -86,10 +123,13 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
     rec.interval_ns = std::uint64_t(opts_.interval_ms) * 1'000'000ull;
     try {
       probe->sampler = std::make_unique<ProbeSampler>(worker, *plugin, s, std::move(cb));
+    } catch (const ProbeUnavailable& e) {
+      rec.reason = e.reason();
+    } catch (const std::invalid_argument& e) {
+      throw PlanError(fmt::format("probe '{}': {}", plugin->id, e.what()));
     } catch (const std::exception& e) {
       rec.reason = e.what();
     }
-    if (probe->sampler && !probe->sampler->available()) rec.reason = probe->sampler->reason();
     if (!rec.reason.empty()) {
       store_.set_probe(run_id_, rec);
       if (!named.empty())
@@ -165,7 +205,7 @@ void SamplingSession::on_rows(Probe& p, const std::vector<SampleRow>& rows) {
     std::lock_guard lk(mu_);
     for (const auto& row : rows)
       for (std::size_t i = 0; i < row.values.size() && i < p.points.size(); ++i)
-        if (row.values[i] == row.values[i]) p.points[i].emplace_back(row.t_ns, row.values[i]);
+        if (row.values[i] == row.values[i]) p.points[i].push_back({row.t_ns, row.values[i]});
   }
   if (writer_) writer_->add(p.ids, rows);
 }
@@ -179,7 +219,7 @@ std::vector<ChannelSeries> SamplingSession::series_between(std::uint64_t begin_n
       ChannelSeries s;
       s.info = p->channels[i];
       for (const auto& pt : p->points[i])
-        if (pt.first >= begin_ns && pt.first <= end_ns) s.points.push_back(pt);
+        if (pt.t_ns >= begin_ns && pt.t_ns <= end_ns) s.points.push_back(pt);
       out.push_back(std::move(s));
     }
   return out;
@@ -200,7 +240,7 @@ void SamplingSession::trim(std::uint64_t keep_from_ns) {
   std::lock_guard lk(mu_);
   for (auto& p : probes_)
     for (auto& d : p->points)
-      while (!d.empty() && d.front().first < keep_from_ns) d.pop_front();
+      while (!d.empty() && d.front().t_ns < keep_from_ns) d.pop_front();
 }
 
 bool SamplingSession::establish_idle(
@@ -208,7 +248,7 @@ bool SamplingSession::establish_idle(
     const std::function<void(double, const std::string&)>& progress) {
   if (probes_.empty()) return true;
   if (auto stored = store_.idle_baseline(run_id_); !stored.empty()) {
-    idle_ = idle_from_records(stored);
+    idle_ = idle_from_records(stored, store_.channels(run_id_));
     return true;
   }
   const std::uint64_t begin = monotonic_ns();
@@ -222,10 +262,14 @@ bool SamplingSession::establish_idle(
         std::min<std::uint64_t>(250, (end - now) / 1'000'000ull + 1)));
   }
   sync_all(end);
-  idle_ = idle_baseline(series_between(begin, end), begin, end);
+  const auto series = series_between(begin, end);
+  idle_ = measure_idle_baseline(series, begin, end);
   store_.set_idle_baseline(run_id_, idle_to_records(*idle_));
   drain();
-  log_(describe_idle(*idle_));
+  for (const auto& w : idle_->warnings) log_("idle baseline: " + w);
+  if (idle_->has_total)
+    log_(fmt::format("idle power {:.2f} W ± {:.2f} W (standard error) over {:.0f} s",
+                     idle_->total.mean, idle_->total.sem, seconds));
   return true;
 }
 
@@ -240,17 +284,20 @@ std::uint64_t SamplingSession::before_trial(
     for (;;) {
       const std::uint64_t now = monotonic_ns();
       sync_all(now);
-      const auto state = near_idle(series_between(now - 3 * kSecond, now + kSecond), *idle_);
+      const std::uint64_t from = now > 3 * kSecond ? now - 3 * kSecond : 0;
+      const auto state = cooldown_state(series_between(from, now + kSecond), from, now, *idle_);
       waited = now - start;
-      if (state.near) break;
+      if (state.near_idle) break;
+      std::string differs;
+      for (const auto& d : state.differences) differs += (differs.empty() ? "" : ", ") + d;
       if (waited >= limit) {
         log_(fmt::format("cool-down: still not near idle after {:.0f} s ({}); the trial starts "
                          "anyway",
-                         double(waited) / 1e9, state.differs));
+                         double(waited) / 1e9, differs));
         break;
       }
       if (cancel && cancel->load()) break;
-      progress(-1, "cooling down: " + state.differs);
+      progress(-1, "cooling down: " + differs);
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
   }
@@ -261,18 +308,27 @@ std::uint64_t SamplingSession::before_trial(
 
 TrialProbeValues SamplingSession::after_trial(const MeasuredWindow& window,
                                               const std::vector<Mark>& marks,
-                                              const std::vector<WorkloadValue>& reported) {
+                                              const std::vector<TrialValue>& reported) {
   TrialProbeValues out;
   if (probes_.empty()) return out;
   sync_all(monotonic_ns());  // the sample right after the trial
   drain();
   if (window.complete()) {
     const auto series = series_between(0, UINT64_MAX);
-    TrialEnergy e = derive_trial_values(series, window, marks, reported,
-                                        idle_ ? &*idle_ : nullptr);
+    TrialEnergyInput in;
+    in.channels = series;
+    in.window = window;
+    in.marks = marks;
+    in.workload = reported;
+    in.idle = idle_ ? &*idle_ : nullptr;
+    TrialEnergy e = trial_energy(in);
     out.values = std::move(e.values);
     out.notes = std::move(e.notes);
-    out.throttled = throttle_reason(series, window);
+    if (!logged_total_ && !e.total_description.empty()) {
+      log_("energy.total: " + e.total_description);
+      logged_total_ = true;
+    }
+    out.throttled = throttle_reason(series, window.begin_ns, window.end_ns);
     trim(window.end_ns > kKeepBehind ? window.end_ns - kKeepBehind : 0);
   }
   return out;

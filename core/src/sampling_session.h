@@ -34,7 +34,7 @@ class SampleWriter;
 
 // What the probes add to one trial.
 struct TrialProbeValues {
-  std::vector<DerivedValue> values;  // energy.*, power.*, *.per_joule
+  std::vector<TrialValue> values;  // energy.*, power.*, *.per_joule
   std::string throttled;             // why it is flagged; "" when not
   std::vector<std::string> notes;    // why a value is missing (coverage), for the log
 };
@@ -68,7 +68,7 @@ class SamplingSession {
   // After a trial: brackets it with a sample, then derives its values from the samples
   // inside `window` (and per marked phase). `reported`: the workload's values.
   TrialProbeValues after_trial(const MeasuredWindow& window, const std::vector<Mark>& marks,
-                               const std::vector<WorkloadValue>& reported);
+                               const std::vector<TrialValue>& reported);
   // Hands over what the samplers and the writer said since the last call (runner thread).
   void drain();
 
@@ -88,6 +88,7 @@ class SamplingSession {
   std::unique_ptr<SampleWriter> writer_;
   std::vector<std::unique_ptr<Probe>> probes_;
   std::optional<IdleBaseline> idle_;
+  bool logged_total_ = false;  // the total set's description is logged once
   mutable std::mutex mu_;  // guards each probe's series and the messages
   std::vector<std::string> messages_;
 };
