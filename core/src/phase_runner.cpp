@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "mark_name.h"
 #include "worker_process.h"
 
 namespace benchlab {
@@ -148,6 +149,13 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
             append_capped(out.error_output, x.bytes, kStreamCap);
           } else if constexpr (std::is_same_v<T, protocol::Window>) {
             out.window = {x.begin_ns, x.end_ns};
+          } else if constexpr (std::is_same_v<T, protocol::Mark>) {
+            // The worker checked the name and the count; a frame that breaks either did
+            // not come from it.
+            if (!valid_mark_name(x.name) || out.marks.size() >= kMaxMarks)
+              protocol_error = "a mark frame the worker would not have sent";
+            else
+              out.marks.push_back({std::move(x.name), x.t_ns});
           } else if constexpr (std::is_same_v<T, protocol::Done>) {
             if (!have_done) {
               done = x;
@@ -157,8 +165,13 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
             end = x;
             ended = true;
           } else if constexpr (std::is_same_v<T, protocol::RunPhase> ||
-                               std::is_same_v<T, protocol::Stop>) {
+                               std::is_same_v<T, protocol::Stop> ||
+                               std::is_same_v<T, protocol::SampleNow>) {
             protocol_error = "a command frame on the report channel";
+          } else if constexpr (std::is_same_v<T, protocol::ProbeOpen> ||
+                               std::is_same_v<T, protocol::Samples> ||
+                               std::is_same_v<T, protocol::ProbeError>) {
+            protocol_error = "a probe's frame on a workload's channel";
           }
         },
         std::move(m));

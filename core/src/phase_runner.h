@@ -46,6 +46,8 @@ struct PhaseOutcome {
   std::string error_output;  // the second raw stream, append_error_output (first 1 MiB)
   std::string log;           // log frames and the worker's stderr, the last 64 KiB
   MeasuredWindow window;     // run(): the measured window, taken in the phase's process
+  std::vector<Mark> marks;   // run(): the phases the workload marked (benchlab/ext/mark.h),
+                             // in the order marked, each inside `window`
   ExitInfo exit;
   std::uint64_t memory_peak_bytes = 0;  // the phase's cgroup memory.peak; 0 when unknown
   std::string containment;              // "cgroup" or "subreaper": what held the phase's

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace benchlab::protocol {
@@ -60,6 +61,14 @@ class Reader {
   }
   void end() const {
     if (!p_.empty()) throw Malformed("trailing bytes in frame");
+  }
+  std::size_t remaining() const { return p_.size(); }
+  // A count of elements each at least `min_bytes` long: refused when the rest of the
+  // frame cannot hold them, before anything is allocated for them.
+  std::uint32_t count(std::size_t min_bytes, const char* what) {
+    const std::uint32_t n = u32();
+    if (n > p_.size() / min_bytes) throw Malformed(std::string(what) + " count exceeds its frame");
+    return n;
   }
 
  private:
@@ -174,6 +183,71 @@ Message decode_payload(Type t, std::string_view payload) {
       m = std::move(e);
       break;
     }
+    case Type::probe_open: {
+      ProbeOpen o;
+      o.status = r.i32();
+      o.message = r.str();
+      // the smallest channel: four empty strings, three i32, two f64
+      for (std::uint32_t n = r.count(4 * 4 + 3 * 4 + 2 * 8, "channel"); n > 0; --n) {
+        ChannelInfo c;
+        c.id = r.str();
+        c.label = r.str();
+        c.quantity = r.i32();
+        c.domain = r.i32();
+        c.kind = r.i32();
+        c.counter_range = r.f64();
+        c.parent = r.str();
+        c.device = r.str();
+        c.limit = r.f64();
+        o.channels.push_back(std::move(c));
+      }
+      for (std::uint32_t n = r.count(3 * 4 + 2 * 4 + 8, "device"); n > 0; --n) {
+        DeviceInfo d;
+        d.id = r.str();
+        d.kind = r.i32();
+        const std::uint32_t flags = r.u32();
+        if (flags & ~1u) throw Malformed("unknown device flags");
+        d.unified = flags & 1u;
+        d.name = r.str();
+        d.driver = r.str();
+        d.memory_total_bytes = r.u64();
+        o.devices.push_back(std::move(d));
+      }
+      m = std::move(o);
+      break;
+    }
+    case Type::samples: {
+      Samples b;
+      b.channel_count = r.u32();
+      b.skipped = r.u64();
+      b.cpu_ns = r.u64();
+      const std::uint32_t rows = r.u32();
+      // Checked before allocating: exactly the rows the header announces, no more.
+      const std::uint64_t row_bytes = 8 + 8 * std::uint64_t(b.channel_count);
+      if (row_bytes * rows != r.remaining())
+        throw Malformed("samples frame size does not match its rows and channels");
+      b.rows.resize(rows);
+      for (auto& row : b.rows) {
+        row.t_ns = r.u64();
+        row.values.resize(b.channel_count);
+        for (double& v : row.values) v = r.f64();
+      }
+      m = std::move(b);
+      break;
+    }
+    case Type::sample_now:
+      m = SampleNow{};
+      break;
+    case Type::probe_error:
+      m = ProbeError{r.str()};
+      break;
+    case Type::mark: {
+      Mark k;
+      k.name = r.str();
+      k.t_ns = r.u64();
+      m = std::move(k);
+      break;
+    }
     default:
       throw Malformed("unknown frame type " + std::to_string(static_cast<int>(t)));
   }
@@ -237,6 +311,54 @@ std::string encode(const Message& m) {
           w.i32(x.pid);
           w.str(x.cgroup);
           return Type::phase_process;
+        } else if constexpr (std::is_same_v<T, ProbeOpen>) {
+          w.i32(x.status);
+          w.str(x.message);
+          w.u32(static_cast<std::uint32_t>(x.channels.size()));
+          for (const ChannelInfo& c : x.channels) {
+            w.str(c.id);
+            w.str(c.label);
+            w.i32(c.quantity);
+            w.i32(c.domain);
+            w.i32(c.kind);
+            w.f64(c.counter_range);
+            w.str(c.parent);
+            w.str(c.device);
+            w.f64(c.limit);
+          }
+          w.u32(static_cast<std::uint32_t>(x.devices.size()));
+          for (const DeviceInfo& d : x.devices) {
+            w.str(d.id);
+            w.i32(d.kind);
+            w.u32(d.unified ? 1u : 0u);
+            w.str(d.name);
+            w.str(d.driver);
+            w.u64(d.memory_total_bytes);
+          }
+          return Type::probe_open;
+        } else if constexpr (std::is_same_v<T, Samples>) {
+          w.u32(x.channel_count);
+          w.u64(x.skipped);
+          w.u64(x.cpu_ns);
+          w.u32(static_cast<std::uint32_t>(x.rows.size()));
+          for (const SampleRow& row : x.rows) {
+            w.u64(row.t_ns);
+            // Exactly channel_count values a row, as the decoder expects: a short row
+            // is padded with NaN ("no reading"), a long one cut.
+            for (std::uint32_t i = 0; i < x.channel_count; ++i)
+              w.f64(i < row.values.size() ? row.values[i]
+                                          : std::numeric_limits<double>::quiet_NaN());
+          }
+          return Type::samples;
+        } else if constexpr (std::is_same_v<T, SampleNow>) {
+          return Type::sample_now;
+        } else if constexpr (std::is_same_v<T, ProbeError>) {
+          w.str(x.message);
+          return Type::probe_error;
+        } else if constexpr (std::is_same_v<T, Mark>) {
+          w.str(x.name);
+          w.u64(x.t_ns);
+          return Type::mark;
         } else {
           static_assert(std::is_same_v<T, PhaseEnd>);
           w.i32(x.exit_code);

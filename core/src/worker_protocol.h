@@ -6,6 +6,10 @@
 // string  = u32 size , bytes        f64 = IEEE 754 binary64, little endian
 // The core treats everything as untrusted input: sizes are bounded and every field is
 // checked, so a plugin writing garbage on fd 1 yields a protocol error, never a crash.
+//
+// The sampler worker (benchlab-worker --probe, core/worker/probe_sampler.h) speaks the
+// same frames on the same two channels: hello, probe_open, samples, log, probe_error
+// out; sample_now and stop in.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +18,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "probe_channel.h"
 
 namespace benchlab::protocol {
 
@@ -40,6 +46,24 @@ enum class Type : std::uint8_t {
   phase_end = 12,      // i32 exit_code, i32 term_signal, u32 flags (1 timed out, 2 cancelled),
                        // u64 start_ns, wall_ns, user_ns, sys_ns, max_rss_bytes,
                        // memory_peak_bytes, oom_kills, string containment
+  // sampler worker -> core, once, after the probe's open(): i32 status (BL_*), string
+  // message, u32 n, n x channel, u32 m, m x device, where
+  //   channel = string id, string label, i32 quantity, i32 domain, i32 kind,
+  //             f64 counter_range, string parent, string device, f64 limit
+  //   device  = string id, i32 kind, u32 flags (1 unified memory), string name,
+  //             string driver, u64 memory_total_bytes
+  probe_open = 14,
+  // sampler worker -> core, at least every 250 ms while rows wait, and empty every
+  // 500 ms as a heartbeat: u32 channels, u64 skipped (cumulative ticks skipped because
+  // sample() was still running), u64 cpu_ns (the worker's own user+sys time so far),
+  // u32 rows, rows x (u64 t_ns, channels x f64)
+  samples = 15,
+  // core -> sampler worker: take one sample as soon as sample() is free (empty)
+  sample_now = 16,
+  // sampler worker -> core, right before it exits on its own: string message
+  probe_error = 17,
+  // phase process -> core, during run(): string name, u64 t_ns (benchlab/ext/mark.h)
+  mark = 18,
 };
 
 struct Hello {
@@ -96,8 +120,37 @@ struct PhaseEnd {
   std::string containment;              // "cgroup" or "subreaper"
 };
 
+// What a probe's open() said, and on success its channels and devices (the `probe`
+// fields are left empty: the core knows which probe it asked).
+struct ProbeOpen {
+  std::int32_t status = 0;
+  std::string message;
+  std::vector<ChannelInfo> channels;
+  std::vector<DeviceInfo> devices;
+};
+// A batch of sample rows; each row has `channel_count` values (NaN: no reading).
+struct Samples {
+  std::uint32_t channel_count = 0;
+  std::uint64_t skipped = 0, cpu_ns = 0;
+  std::vector<SampleRow> rows;
+};
+struct SampleNow {};
+struct ProbeError {
+  std::string message;
+};
+struct Mark {
+  std::string name;
+  std::uint64_t t_ns;
+};
+
 using Message = std::variant<Hello, Log, DeclareMetric, Metric, Progress, Output, Window, Done,
-                             ErrorOutput, RunPhase, Stop, PhaseProcess, PhaseEnd>;
+                             ErrorOutput, RunPhase, Stop, PhaseProcess, PhaseEnd, ProbeOpen,
+                             Samples, SampleNow, ProbeError, Mark>;
+
+// The size of a samples frame's payload with `rows` rows of `channels` values.
+constexpr std::size_t samples_payload_size(std::size_t channels, std::size_t rows) {
+  return 4 + 8 + 8 + 4 + rows * (8 + 8 * channels);
+}
 
 // Serialise one message as a complete frame.
 std::string encode(const Message& m);

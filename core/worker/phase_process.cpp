@@ -65,9 +65,11 @@ void run_phase_process(const PluginInfo& plugin, const bl_workload& w, int frame
       break;
     case BL_PHASE_RUN: {
       call = "run()";
+      host.set_in_run(true);
       const std::uint64_t begin = monotonic_ns();
       st = w.run(inst);
       const std::uint64_t end = monotonic_ns();
+      host.set_in_run(false);
       host.hold(protocol::Window{begin, end});
       // Sent before parsing, so that a crash in it is named parse(), not run().
       if (st == BL_OK && (w.parse_streams || w.parse)) host.flush();

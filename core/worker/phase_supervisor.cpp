@@ -16,6 +16,7 @@
 #include <cstring>
 #include <memory>
 
+#include "frame_channel.h"
 #include "phase_containment.h"
 #include "phase_process.h"
 #include "plugin_loader.h"
@@ -40,17 +41,6 @@ struct Go {
 };
 
 int pidfd_open(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
-
-// Points fd 1 at stderr and returns a private copy of the old stdout, so that what a
-// plugin prints cannot mix with the frames. -1 on failure.
-int private_stdout() {
-  const int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-  if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-    std::perror("benchlab-worker: cannot set up the frame channel");
-    return -1;
-  }
-  return fd;
-}
 
 // A phase process forked ahead of its phase, waiting for the Go on its pipe.
 struct Standby {

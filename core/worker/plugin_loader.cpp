@@ -55,6 +55,20 @@ void for_each_sized(const T* arr, std::uint32_t count, const std::string& what, 
   }
 }
 
+OptionInfo option_info(const bl_option_desc& o) {
+  OptionInfo oi;
+  oi.name = str(o.name);
+  oi.type = o.type;
+  oi.flags = o.flags;
+  oi.has_default = o.default_value != nullptr;
+  oi.default_value = str(o.default_value);
+  for (auto a = o.allowed; a && *a; ++a) oi.allowed.emplace_back(*a);
+  oi.min_value = o.min_value;
+  oi.max_value = o.max_value;
+  oi.description = str(o.description);
+  return oi;
+}
+
 void check_option(const OptionInfo& o, std::uint32_t i) {
   auto where = "option " + std::to_string(i) + " '" + o.name + "'";
   static const std::regex re("[a-z0-9_.-]+");
@@ -116,16 +130,7 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& fi
       info.workload_flags = w.flags;
       for_each_sized(w.options, w.option_count, "options",
                      [&](const bl_option_desc& o, std::uint32_t i) {
-                       OptionInfo oi;
-                       oi.name = str(o.name);
-                       oi.type = o.type;
-                       oi.flags = o.flags;
-                       oi.has_default = o.default_value != nullptr;
-                       oi.default_value = str(o.default_value);
-                       for (auto a = o.allowed; a && *a; ++a) oi.allowed.emplace_back(*a);
-                       oi.min_value = o.min_value;
-                       oi.max_value = o.max_value;
-                       oi.description = str(o.description);
+                       OptionInfo oi = option_info(o);
                        check_option(oi, i);
                        if (info.option(oi.name))
                          throw std::runtime_error("option '" + oi.name + "' declared twice");
@@ -154,6 +159,15 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& fi
       auto p = read_sized<bl_probe>(desc.probe, desc.probe->struct_size);
       if (!p.open || !p.channels || !p.sample)
         throw std::runtime_error("probe lacks open(), channels() or sample()");
+      // ABI 1.2: the options a probe reads in open(); zero from an older probe.
+      for_each_sized(p.options, p.option_count, "options",
+                     [&](const bl_option_desc& o, std::uint32_t i) {
+                       OptionInfo oi = option_info(o);
+                       check_option(oi, i);
+                       if (info.option(oi.name))
+                         throw std::runtime_error("option '" + oi.name + "' declared twice");
+                       info.options.push_back(std::move(oi));
+                     });
     } else {
       throw std::runtime_error("unknown plugin kind " + std::to_string(desc.kind));
     }

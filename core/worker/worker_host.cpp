@@ -1,5 +1,6 @@
 #include "worker_host.h"
 
+#include <benchlab/ext/mark.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "mark_name.h"
 #include "subprocess.h"
 
 namespace benchlab {
@@ -315,6 +317,38 @@ int32_t WorkerHost::is_cancelled_cb(const bl_host* h) { return self(h).cancel_.l
 
 uint64_t WorkerHost::now_ns_cb(const bl_host*) { return monotonic_ns(); }
 
-const void* WorkerHost::get_extension_cb(const bl_host*, const char*) { return nullptr; }
+const void* WorkerHost::get_extension_cb(const bl_host*, const char* id) {
+  static const bl_host_mark_ext mark{sizeof(bl_host_mark_ext), mark_cb};
+  if (id && std::strcmp(id, BL_EXT_HOST_MARK) == 0) return &mark;
+  return nullptr;
+}
+
+int32_t WorkerHost::mark_cb(const bl_host* h, const char* name) {
+  const std::uint64_t t = monotonic_ns();  // first: the phase starts when the plugin says
+  auto& s = self(h);
+  if (s.phase_.phase != BL_PHASE_RUN || !s.in_run_.load()) {
+    set_error_cb(h, "mark() is for run() only");
+    return BL_INVALID_ARGUMENT;
+  }
+  if (!name || !valid_mark_name(name)) {
+    const std::string call = name ? "mark(\"" + clipped(name) + "\")" : "mark(NULL)";
+    set_error_cb(h, (call + ": a mark's name is [a-z0-9_-]+, at most " +
+                     std::to_string(kMaxMarkName) + " characters")
+                        .c_str());
+    return BL_INVALID_ARGUMENT;
+  }
+  {
+    std::lock_guard lock(s.mu_);
+    if (s.marks_ >= kMaxMarks) {
+      s.error_ = "mark(): at most " + std::to_string(kMaxMarks) + " marks a trial";
+      return BL_INVALID_ARGUMENT;
+    }
+    ++s.marks_;
+  }
+  // Held like metrics: it counts once the trial is done, and waking the core now would
+  // disturb what is measured.
+  s.hold(protocol::Mark{name, t});
+  return BL_OK;
+}
 
 }  // namespace benchlab

@@ -1,6 +1,7 @@
 // The host side of the plugin ABI inside a phase process of benchlab-worker: the bl_host
 // table a plugin instance receives, backed by this class, which forwards metrics, logs,
-// progress and the two raw output streams to the core as protocol frames.
+// progress, the two raw output streams and marks (benchlab/ext/mark.h) to the core as
+// protocol frames.
 #pragma once
 
 #include <benchlab/plugin.h>
@@ -44,6 +45,8 @@ class WorkerHost {
   void hold(const protocol::Message& m);
   // Writes the frames held so far.
   void flush();
+  // Brackets the plugin's run(): mark() is accepted only in between.
+  void set_in_run(bool in_run) { in_run_.store(in_run); }
 
   // The reason the plugin gave with set_error() for its last non-OK status.
   std::string error() const;
@@ -69,6 +72,7 @@ class WorkerHost {
   static int32_t is_cancelled_cb(const bl_host*);
   static uint64_t now_ns_cb(const bl_host*);
   static const void* get_extension_cb(const bl_host*, const char*);
+  static int32_t mark_cb(const bl_host*, const char*);
 
   int32_t spawn(const bl_spawn& req, bl_spawn_result& res);
   void write_all(const std::string& bytes);  // with mu_ held; _exits when it cannot
@@ -92,6 +96,8 @@ class WorkerHost {
   std::string output_, error_output_;
   std::size_t output_sent_ = 0, error_output_sent_ = 0;
   std::uint64_t last_progress_ns_ = 0;
+  std::atomic<bool> in_run_{false};
+  std::size_t marks_ = 0;              // marks this trial, under mu_
   std::string spawn_out_, spawn_err_;  // storage behind bl_spawn_result
 };
 

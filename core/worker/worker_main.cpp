@@ -14,13 +14,21 @@
 //
 // loads each plugin file and writes its descriptor or its refusal for discovery, which
 // never loads a plugin itself (plugin_check.h).
+//
+//   benchlab-worker --probe FILE [--sysroot DIR] [--interval-ms N] [--option KEY=VALUE]...
+//                   [--hang-ms M] [--once]
+//
+// samples one probe plugin and streams its rows to the core (probe_sampler.h).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -29,6 +37,7 @@
 #include "phase_supervisor.h"
 #include "plugin_check.h"
 #include "plugin_loader.h"
+#include "probe_sampler.h"
 
 namespace {
 
@@ -38,9 +47,57 @@ namespace {
                "usage: benchlab-worker --plugin FILE --scratch DIR --cache DIR [--data DIR]\n"
                "         [--option KEY=VALUE]... [--cgroup DIR] [--memory-max BYTES]\n"
                "       benchlab-worker --describe FILE...\n"
+               "       benchlab-worker --probe FILE [--sysroot DIR] [--interval-ms N]\n"
+               "         [--option KEY=VALUE]... [--hang-ms M] [--once]\n"
                "This program is started by benchlab; it is not meant to be run by hand.\n",
                why.c_str());
   std::exit(2);
+}
+
+// A whole number of milliseconds, at least `min`.
+std::uint64_t milliseconds(const std::string& flag, const std::string& v, std::uint64_t min,
+                           const char* why) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+  if (v.empty() || *end || v[0] == '-' || errno == ERANGE)
+    usage(flag + " needs a whole number of milliseconds, got '" + v + "'");
+  if (n < min)
+    usage(flag + " must be at least " + std::to_string(min) + " ms, got " + v + " ms: " + why);
+  return n;
+}
+
+[[noreturn]] void probe_mode(int argc, char** argv) {
+  benchlab::worker::ProbeWorkerOptions o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--probe")
+      o.probe_path = value();
+    else if (a == "--sysroot")
+      o.sysroot = value();
+    else if (a == "--interval-ms")
+      o.interval_ms =
+          static_cast<std::uint32_t>(milliseconds(a, value(), benchlab::worker::kMinIntervalMs,
+                                                  "sampling more often disturbs what is measured"));
+    else if (a == "--hang-ms")
+      o.hang_ms = milliseconds(a, value(), 100, "a shorter limit mistakes a slow read for a hang");
+    else if (a == "--once")
+      o.once = true;
+    else if (a == "--option") {
+      std::string kv = value();
+      auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) usage("--option needs KEY=VALUE, got '" + kv + "'");
+      o.options.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+    } else
+      usage("unknown argument '" + a + "' with --probe");
+  }
+  if (o.probe_path.empty()) usage("--probe needs a file");
+  if (o.sysroot.empty()) o.sysroot = "/";
+  benchlab::worker::serve_probe(o);
 }
 
 }  // namespace
@@ -52,6 +109,8 @@ int main(int argc, char** argv) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     worker::describe_plugin_files(argc - 2, argv + 2);
   }
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--probe") == 0) probe_mode(argc, argv);
   worker::WorkerOptions o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

@@ -1,11 +1,15 @@
 // The worker's frame channel: what the core reads is untrusted, so every malformed input
 // must end in a clear error, never a crash or an unbounded buffer.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "worker_protocol.h"
 
 using namespace benchlab::protocol;
+using benchlab::ChannelInfo;
+using benchlab::DeviceInfo;
 
 namespace {
 
@@ -165,4 +169,125 @@ TEST_CASE("a long stream of frames keeps the decoder's buffer small") {
   }
   CHECK(d.pending() == 0);
   CHECK(d.error().empty());
+}
+
+TEST_CASE("the sampler worker's frames and its command survive a round trip") {
+  ProbeOpen open;
+  open.status = 0;
+  ChannelInfo c;
+  c.id = "package-0";
+  c.label = "CPU package 0";
+  c.quantity = 2;
+  c.domain = 1;
+  c.kind = 2;
+  c.counter_range = 262143.328850;
+  c.parent = "psys";
+  c.device = "cpu0";
+  c.limit = 95.5;
+  open.channels = {c, ChannelInfo{}};
+  DeviceInfo g;
+  g.id = "gpu0";
+  g.kind = 1;
+  g.unified = true;
+  g.name = "GB10";
+  g.driver = "580.65.06";
+  g.memory_total_bytes = 128ull << 30;
+  open.devices = {g};
+  Samples batch;
+  batch.channel_count = 2;
+  batch.skipped = 3;
+  batch.cpu_ns = 123456789;
+  batch.rows = {{100, {1.5, std::numeric_limits<double>::quiet_NaN()}}, {200, {2.5, -1}}};
+  Samples heartbeat;
+  heartbeat.channel_count = 2;
+  std::vector<Message> in = {open,
+                             batch,
+                             heartbeat,
+                             SampleNow{},
+                             ProbeError{"sample() has not returned for 5.0 s"},
+                             ProbeOpen{5, "unavailable: permission denied", {}, {}},
+                             Mark{"decode", 42}};
+  std::string stream;
+  for (const auto& m : in) stream += encode(m);
+  Decoder d;
+  for (char ch : stream) d.feed(std::string_view(&ch, 1));
+  auto out = decode_all(d);
+  REQUIRE(d.error().empty());
+  REQUIRE(out.size() == in.size());
+  const auto& o = std::get<ProbeOpen>(out[0]);
+  REQUIRE(o.channels.size() == 2);
+  CHECK(o.channels[0].id == "package-0");
+  CHECK(o.channels[0].label == "CPU package 0");
+  CHECK(o.channels[0].quantity == 2);
+  CHECK(o.channels[0].domain == 1);
+  CHECK(o.channels[0].kind == 2);
+  CHECK(o.channels[0].counter_range == 262143.328850);
+  CHECK(o.channels[0].parent == "psys");
+  CHECK(o.channels[0].device == "cpu0");
+  CHECK(o.channels[0].limit == 95.5);
+  REQUIRE(o.devices.size() == 1);
+  CHECK(o.devices[0].unified);
+  CHECK(o.devices[0].name == "GB10");
+  CHECK(o.devices[0].driver == "580.65.06");
+  CHECK(o.devices[0].memory_total_bytes == (128ull << 30));
+  const auto& b = std::get<Samples>(out[1]);
+  CHECK(b.skipped == 3);
+  CHECK(b.cpu_ns == 123456789);
+  REQUIRE(b.rows.size() == 2);
+  CHECK(b.rows[0].t_ns == 100);
+  CHECK(b.rows[0].values[0] == 1.5);
+  CHECK(std::isnan(b.rows[0].values[1]));  // "no reading" travels as NaN
+  CHECK(b.rows[1].values[1] == -1);
+  CHECK(std::get<Samples>(out[2]).rows.empty());
+  CHECK(std::get<Samples>(out[2]).channel_count == 2);
+  CHECK(std::holds_alternative<SampleNow>(out[3]));
+  CHECK(std::get<ProbeError>(out[4]).message == "sample() has not returned for 5.0 s");
+  CHECK(std::get<ProbeOpen>(out[5]).status == 5);
+  CHECK(std::get<Mark>(out[6]).name == "decode");
+  CHECK(std::get<Mark>(out[6]).t_ns == 42);
+  std::string again;
+  for (const auto& m : out) again += encode(m);
+  CHECK(again == stream);
+  // A full batch of 256 rows fits in a frame up to 510 channels (beyond, the worker
+  // sends fewer rows a frame).
+  CHECK(samples_payload_size(510, 256) <= kMaxPayload);
+}
+
+TEST_CASE("malformed sampler frames are errors, before anything is allocated for them") {
+  auto refused = [](std::string f, const char* why) {
+    Decoder d;
+    d.feed(f);
+    CHECK_FALSE(d.next());
+    CHECK_THAT(d.error(), Catch::Contains(why));
+  };
+  SECTION("a batch whose size does not match its rows") {
+    Samples b;
+    b.channel_count = 3;
+    b.rows = {{1, {1, 2, 3}}};
+    std::string f = encode(b);
+    std::uint32_t rows = 1000000;  // after channels, skipped and cpu_ns
+    std::memcpy(f.data() + 5 + 4 + 8 + 8, &rows, 4);
+    refused(f, "does not match its rows and channels");
+  }
+  SECTION("a channel count the frame cannot hold") {
+    std::string f = encode(ProbeOpen{0, "", {}, {}});
+    std::uint32_t n = 0xffffffffu;
+    std::memcpy(f.data() + 5 + 4 + 4, &n, 4);  // after status and the empty message
+    refused(f, "channel count exceeds its frame");
+  }
+  SECTION("device flags this core does not know") {
+    DeviceInfo g;
+    g.id = "g";
+    std::string f = encode(ProbeOpen{0, "", {}, {g}});
+    std::uint32_t flags = 2;
+    // status, message, 0 channels, 1 device, its id "g", its kind
+    std::memcpy(f.data() + 5 + 4 + 4 + 4 + 4 + 5 + 4, &flags, 4);
+    refused(f, "unknown device flags");
+  }
+  SECTION("a sample_now with a payload") {
+    std::string f = encode(SampleNow{});
+    std::uint32_t n = 1;
+    std::memcpy(f.data(), &n, 4);
+    refused(f + "x", "trailing bytes");
+  }
 }
