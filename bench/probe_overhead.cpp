@@ -102,15 +102,15 @@ int main(int argc, char** argv) {
     ProbeSettings s;
     s.sysroot = sysroot;
     s.interval = std::chrono::milliseconds(interval_ms);
-    ProbeSampler::Callbacks cb;
+    ProbeCallbacks cb;
     cb.on_samples = [](const std::vector<SampleRow>&) {};
     cb.on_stopped = [label](const std::string& why) { fmt::print("  {}: {}\n", label, why); };
-    auto sampler = std::make_unique<ProbeSampler>(BENCH_WORKER, p, s, std::move(cb));
-    if (!sampler->available()) {
-      fmt::print("  {:<28} unavailable: {}\n", label, sampler->reason());
-      return;
+    try {
+      sampled.push_back(
+          Sampled{label, std::make_unique<ProbeSampler>(BENCH_WORKER, p, s, std::move(cb))});
+    } catch (const ProbeUnavailable& e) {
+      fmt::print("  {:<28} unavailable: {}\n", label, e.reason());
     }
-    sampled.push_back({label, std::move(sampler)});
   };
   fmt::print("Sampling at {} ms for {:.0f} s:\n", interval_ms, seconds);
   for (const auto& p : catalog.plugins) {

@@ -119,7 +119,7 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
       say(reason);
     };
     ProbeRecord rec{plugin->id, plugin->version, plugin->path.string(), plugin->sha256,
-                    "unavailable"};
+                    "unavailable", ""};
     rec.interval_ns = std::uint64_t(opts_.interval_ms) * 1'000'000ull;
     try {
       probe->sampler = std::make_unique<ProbeSampler>(worker, *plugin, s, std::move(cb));

@@ -702,6 +702,7 @@ std::vector<std::int64_t> Store::add_channels(std::int64_t run_id,
       ins.bind_null(11);
     ins.step();
     ids.push_back(ins.i64(0));
+    ins.reset();  // a RETURNING statement still stepping would block the commit
   }
   tx.commit();
   return ids;
@@ -738,7 +739,9 @@ std::vector<std::pair<std::uint64_t, double>> Store::samples(std::int64_t channe
   Stmt s(db_,
          "SELECT t_ns, value FROM samples WHERE channel_id = ?1 AND t_ns BETWEEN ?2 AND ?3 "
          "ORDER BY t_ns");
-  s.bind(1, channel_id).bind(2, begin_ns).bind(3, end_ns);
+  // SQLite integers are signed: a window open to the end is INT64_MAX, not UINT64_MAX (-1).
+  constexpr auto kMax = static_cast<std::uint64_t>(INT64_MAX);
+  s.bind(1, channel_id).bind(2, std::min(begin_ns, kMax)).bind(3, std::min(end_ns, kMax));
   std::vector<std::pair<std::uint64_t, double>> out;
   while (s.step()) out.emplace_back(static_cast<std::uint64_t>(s.i64(0)), s.f64(1));
   return out;

@@ -162,9 +162,12 @@ TEST_CASE("an idle baseline gives idle-net energy whose interval carries the idl
   REQUIRE(r.run.rc == BENCHLAB_OK);
   Db db(tmp.path() / "results.db");
   REQUIRE(db.integer("SELECT COUNT(*) FROM idle_baselines WHERE channel = 'total'") == 1);
-  const double idle_w = std::stod(db.text("SELECT mean_w FROM idle_baselines WHERE channel = "
-                                          "'total'"));
-  CHECK(idle_w == Approx(70).margin(25));  // the mean of 50 + 20 W over part of a period
+  const auto idle = db.rows("SELECT mean, begin_ns, end_ns FROM idle_baselines WHERE channel = "
+                            "'total'");
+  const double idle_w = std::stod(idle[0][0]);
+  const double ib = std::stod(idle[0][1]) / 1e9, ie = std::stod(idle[0][2]) / 1e9;
+  // The mean of both channels' exact power over the idle window.
+  CHECK(idle_w == Approx((package_joules(ib, ie) + gpu_joules(ib, ie)) / (ie - ib)).epsilon(0.01));
   const auto trials = measured_trials(db, r.run.run_id);
   for (const auto& t : trials)
     CHECK(trial_value(db, t.id, "energy.total.net") ==

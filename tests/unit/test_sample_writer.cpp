@@ -108,11 +108,11 @@ TEST_CASE("the idle baseline and marks are stored with the run and the trial") {
   TempDir t;
   Store s(t.path / "r.db");
   auto r = make_run(s);
-  s.set_idle_baseline(r.run, {{"rapl.package-0", 5.0, 0.1, 1, 2, 30}, {"total", 7.5, 0.2, 1, 2, 30}});
+  s.set_idle_baseline(r.run, {{"rapl.package-0", 5.0, 0.1, 9, 1, 2, 30}, {"total", 7.5, 0.2, 9, 1, 2, 30}});
   auto idle = s.idle_baseline(r.run);
   REQUIRE(idle.size() == 2);
   CHECK(idle[0].channel == "total");  // first
-  CHECK(idle[0].mean_w == 7.5);
+  CHECK(idle[0].mean == 7.5);
   ResultPlan p{1, "t", "phases", "1", "/x.so", "", {}, "", "{}"};
   auto rid = s.add_results(r.run, {p}, {{}}).at(0);
   TrialRecord tr;
