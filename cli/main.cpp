@@ -194,10 +194,12 @@ void print_probe_details(const boost::json::object& p, const std::string& indent
   for (const auto& ch : p.at("channels").as_array()) {
     const auto& o = ch.as_object();
     const int64_t q = o.at("quantity").to_number<int64_t>();
-    std::string value = o.at("value").is_null()
-                            ? "no reading"
-                            : format_value(o.at("value").to_number<double>()) + " " +
-                                  quantity_unit(q);
+    std::string value = "no reading";
+    if (!o.at("value").is_null()) {
+      const double v = o.at("value").to_number<double>();
+      value = q == 3 ? fmt::format("{:.2f} GiB", v / (1024.0 * 1024 * 1024))
+                     : format_value(v) + " " + quantity_unit(q);
+    }
     std::string extra;
     if (o.at("kind").to_number<int64_t>() == 2) extra += ", counter";
     if (!o.at("parent").as_string().empty())
@@ -224,9 +226,9 @@ int cmd_list(const Common& c, const std::string& what, bool verbose,
       benchlab_close(ctx);
       return error(r);
     }
-    for (const auto& p : boost::json::parse(text).at("probes").as_array())
-      probes[p.at("id").as_string()] = p;
+    const boost::json::value doc = boost::json::parse(text);
     benchlab_free(text);
+    for (const auto& p : doc.at("probes").as_array()) probes[p.at("id").as_string()] = p;
   }
   bool all = what.empty();
   auto section = [&](const char* title) {

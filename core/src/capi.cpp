@@ -763,13 +763,9 @@ BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json)
   if (!ctx || !out_json) return fail(BENCHLAB_E_INVALID, "benchlab_inventory_json: NULL argument");
   *out_json = nullptr;
   try {
-    Inventory inv = collect_inventory(ctx->sysroot);
-    std::vector<DeviceInfo> devices;
-    for (auto& st : survey_probes(catalog(ctx), ctx->paths.worker.string(), ctx->sysroot.string()))
-      for (auto& d : st.devices) devices.push_back(std::move(d));
-    inv.gpus = gpus_of(devices);
-    inv.gpus_probed = true;
-    *out_json = dup_string(inventory_to_json(inv));
+    // No probe is asked here: reading the inventory runs no plugin code. The GPUs are
+    // in benchlab_probes_json() and in the inventory a run stores when it needs them.
+    *out_json = dup_string(inventory_to_json(collect_inventory(ctx->sysroot)));
     return *out_json ? BENCHLAB_OK : fail(BENCHLAB_ERROR, "out of memory");
   } catch (const std::exception& e) {
     return fail(BENCHLAB_ERROR, e.what());

@@ -95,6 +95,7 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
   }
   if (chosen.empty()) return;
 
+  std::vector<std::string> sampling, unavailable;  // for the summary line
   writer_ = std::make_unique<SampleWriter>(store.path(),
                                            [this](const std::string& line) { say(line); });
   for (const PluginInfo* plugin : chosen) {
@@ -134,7 +135,7 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
       store_.set_probe(run_id_, rec);
       if (!named.empty())
         throw PlanError(fmt::format("probe '{}' cannot be sampled: {}", plugin->id, rec.reason));
-      log_(fmt::format("probe {}: unavailable: {}", plugin->id, rec.reason));
+      unavailable.push_back(plugin->id);
       continue;
     }
     probe->channels = probe->sampler->channels();
@@ -143,11 +144,25 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
     probe->points.resize(probe->channels.size());
     rec.status = "sampling";
     store_.set_probe(run_id_, rec);
-    log_(fmt::format("probe {}: sampling {} channels every {} ms", plugin->id,
-                     probe->channels.size(), opts_.interval_ms));
+    sampling.push_back(fmt::format("{} ({} channels)", plugin->id, probe->channels.size()));
     std::lock_guard lk(mu_);
     probes_.push_back(std::move(probe));
   }
+  // One line for the operator, not one per probe: the reasons are stored with the run
+  // and `benchlab list probes -v` prints them.
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+  std::string line =
+      sampling.empty() ? "probes: none could be opened"
+                       : fmt::format("probes: sampling {} every {} ms", joined(sampling),
+                                     opts_.interval_ms);
+  if (!unavailable.empty())
+    line += fmt::format("; unavailable here: {} (`benchlab list probes -v` says why)",
+                        joined(unavailable));
+  log_(line);
 }
 
 SamplingSession::~SamplingSession() {

@@ -62,7 +62,7 @@ TempDir::~TempDir() {
 }
 
 Harness::Harness(const fs::path& db, std::vector<std::string> plugin_dirs,
-                 std::vector<std::string> profile_dirs) {
+                 std::vector<std::string> profile_dirs, std::string sysroot) {
   std::vector<const char*> pd, fd;
   for (const auto& d : plugin_dirs) pd.push_back(d.c_str());
   for (const auto& d : profile_dirs) fd.push_back(d.c_str());
@@ -76,6 +76,7 @@ Harness::Harness(const fs::path& db, std::vector<std::string> plugin_dirs,
   cfg.profile_dirs = fd.data();
   cfg.worker_path = worker.c_str();
   cfg.flags = BENCHLAB_NO_DEFAULT_DIRS;
+  cfg.sysroot = sysroot.empty() ? nullptr : sysroot.c_str();
   if (benchlab_open(&cfg, &ctx_) != BENCHLAB_OK)
     throw std::runtime_error(std::string("benchlab_open failed: ") + benchlab_errmsg());
 }

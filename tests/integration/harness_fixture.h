@@ -45,7 +45,8 @@ class TempDir {
 class Harness {
  public:
   Harness(const fs::path& db, std::vector<std::string> plugin_dirs = {test_plugin_dir().string()},
-          std::vector<std::string> profile_dirs = {profile_dir().string()});
+          std::vector<std::string> profile_dirs = {profile_dir().string()},
+          std::string sysroot = "");  // "": "/"
   ~Harness();
   Harness(const Harness&) = delete;
   Harness& operator=(const Harness&) = delete;

@@ -8,6 +8,9 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
 #include <string>
 
 #include "harness_fixture.h"
@@ -225,6 +228,59 @@ TEST_CASE("the memory gate refuses 70 GiB on a 20 GiB GPU and admits it on a 128
     REQUIRE(r.run.rc == BENCHLAB_OK);
     CHECK(r.rows.front().status == BENCHLAB_STATUS_CANNOT_RUN);
     CHECK_THAT(r.rows.front().reason, Catch::Contains("no dedicated memory"));
+  }
+}
+
+TEST_CASE("the memory gate learns the GPUs from the real nvml probe over a fake NVML") {
+  // The nvml probe plugin as built, finding a scripted libnvidia-ml.so.1 the way it finds
+  // the driver's: by dlopen through the library path the sampler workers inherit.
+  TempDir tmp;
+  const auto script = tmp.path() / "nvml-script";
+  struct Env {
+    const char* name;
+    std::optional<std::string> old;
+    Env(const char* n, const std::string& v) : name(n) {
+      if (const char* o = std::getenv(n)) old = o;
+      setenv(n, v.c_str(), 1);
+    }
+    ~Env() {
+      if (old)
+        setenv(name, old->c_str(), 1);
+      else
+        unsetenv(name);
+    }
+  } lib("LD_LIBRARY_PATH", FAKE_NVML_DIR), scr("FAKE_NVML_SCRIPT", script.string());
+  auto gate = [&](const std::string& nvml_script, const std::string& sysroot) {
+    {
+      std::ofstream f(script);
+      f << nvml_script;
+    }
+    const auto db = tmp.path() / (std::to_string(std::rand()) + ".db");
+    Harness h(db, {probe_run_plugin_dir().string(), BUILD_PLUGIN_DIR},
+              {probe_profile_dir().string()}, sysroot);
+    RunSpec spec;
+    spec.targets = {"gpu-70g"};
+    spec.probes = "nvml";
+    auto out = run(h, spec);
+    REQUIRE(out.rc == BENCHLAB_OK);
+    auto rows = results(h, out.run_id);
+    REQUIRE_FALSE(rows.empty());
+    return rows.front();
+  };
+  SECTION("a discrete 20 GiB GPU cannot hold 70 GiB") {
+    auto row = gate(
+        "driver 580.65.06\ngpus 1\ngpu0.name NVIDIA RTX 4000 Ada Generation\n"
+        "gpu0.memory.total 21474836480\ngpu0.memory.used 0\ngpu0.power 20000\n",
+        "");
+    CHECK(row.status == BENCHLAB_STATUS_CANNOT_RUN);
+    CHECK_THAT(row.reason, Catch::Contains("needs 70.0 GiB") &&
+                               Catch::Contains("NVIDIA RTX 4000 Ada Generation) has 20.0 GiB"));
+  }
+  SECTION("a unified GPU with 128 GiB of system memory can") {
+    auto row = gate("driver 580.95.05\ngpus 1\ngpu0.name NVIDIA GB10\n"
+                    "gpu0.memory.total NOT_SUPPORTED\ngpu0.power 30000\n",
+                    std::string(GPU_FIXTURES_DIR) + "/gb10");
+    CHECK(row.status == BENCHLAB_STATUS_OK);
   }
 }
 

@@ -120,7 +120,7 @@ TEST_CASE(
   CHECK(q.i64(2) == 1);
 }
 
-TEST_CASE("a schema 1 store is migrated to schema 2 with its runs, results and trials intact") {
+TEST_CASE("a schema 1 store is migrated to the current schema with its runs, results and trials intact") {
   TempDir t;
   std::int64_t run = 0, rid = 0;
   {
@@ -132,14 +132,20 @@ TEST_CASE("a schema 1 store is migrated to schema 2 with its runs, results and t
     s.add_trial(rid, a);
     // Back to what a schema 1 benchlab wrote: the columns schema 2 added are not there.
     s.exec("ALTER TABLE results DROP COLUMN plugin_sha256");
-    for (const char* c : {"error_output", "memory_peak_bytes", "containment"})
+    for (const char* c :
+         {"error_output", "memory_peak_bytes", "containment", "cooldown_ns", "throttled"})
       s.exec(std::string("ALTER TABLE trials DROP COLUMN ") + c);
+    // ... nor the tables and columns of schema 3.
+    s.exec("DROP TABLE probes; DROP TABLE idle_baselines; DROP TABLE trial_marks");
+    s.exec("ALTER TABLE channels DROP COLUMN limit_value");
     s.exec("PRAGMA user_version = 1");
   }
   Store s(t.path / "r.db");
   Stmt v(s.handle(), "PRAGMA user_version");
   REQUIRE(v.step());
-  CHECK(v.i64(0) == 2);
+  CHECK(v.i64(0) == kSchemaVersion);
+  CHECK(s.probes(run).empty());
+  CHECK(s.idle_baseline(run).empty());
   auto results = s.results(run);
   REQUIRE(results.size() == 1);
   CHECK(results[0].plugin_sha256.empty());
@@ -147,6 +153,8 @@ TEST_CASE("a schema 1 store is migrated to schema 2 with its runs, results and t
   REQUIRE(trials.size() == 1);
   CHECK(trials[0].values.at(0).second == 2.5);
   CHECK(trials[0].containment.empty());
+  CHECK(trials[0].throttled.empty());
+  CHECK(trials[0].cooldown_ns == 0);
 }
 
 TEST_CASE("a trial index is stored once: a duplicate fails and leaves no partial trial") {

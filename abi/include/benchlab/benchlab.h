@@ -380,7 +380,8 @@ BENCHLAB_API int32_t benchlab_probes_json(benchlab_ctx* ctx, const char* const* 
                                           char** out_json);
 
 /* [ctx] This machine's inventory (CPU clusters, memory, OS, kernel, compiler) as JSON.
-   Its "gpus" come from the probe plugins that report devices (the GPU probes).
+   Its "gpus" array is empty: GPUs come from the probe plugins, which this call does not
+   run (benchlab_probes_json() lists them; a run that needs GPU memory stores them).
    The document in *out_json is owned by the caller, freed with benchlab_free(); NULL on
    failure. */
 BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json);
