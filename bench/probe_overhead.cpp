@@ -168,8 +168,9 @@ int main(int argc, char** argv) {
     const auto t0 = monotonic_ns();
     // As samplers deliver them: batches of 10 rows (one second of one probe at 10 Hz).
     for (std::size_t i = 0; i < data.size(); i += 10)
-      w.add(ids, std::vector<SampleRow>(data.begin() + std::ptrdiff_t(i),
-                                        data.begin() + std::ptrdiff_t(std::min(i + 10, data.size()))));
+      w.add(ids,
+            std::vector<SampleRow>(data.begin() + std::ptrdiff_t(i),
+                                   data.begin() + std::ptrdiff_t(std::min(i + 10, data.size()))));
     w.flush();
     ours = double(monotonic_ns() - t0) / 1e9;
     fmt::print("SampleWriter: {} values in {:.3f} s ({} transactions): {:.0f} values/s\n",

@@ -161,16 +161,26 @@ void print_plugin_details(benchlab_ctx* ctx, uint32_t index, const benchlab_plug
 
 const char* quantity_unit(int64_t q) {
   switch (q) {
-    case 1: return "W";
-    case 2: return "J";
-    case 3: return "bytes";
-    case 4: return "°C";
-    case 5: return "Hz";
-    case 6: return "%";
-    case 7: return "V";
-    case 8: return "A";
-    case 9: return "throttle";
-    default: return "?";
+    case 1:
+      return "W";
+    case 2:
+      return "J";
+    case 3:
+      return "bytes";
+    case 4:
+      return "°C";
+    case 5:
+      return "Hz";
+    case 6:
+      return "%";
+    case 7:
+      return "V";
+    case 8:
+      return "A";
+    case 9:
+      return "throttle";
+    default:
+      return "?";
   }
 }
 
@@ -184,8 +194,8 @@ void print_probe_details(const boost::json::object& p, const std::string& indent
   for (const auto& d : p.at("devices").as_array()) {
     const auto& o = d.as_object();
     const double gib = double(o.at("memory_bytes").to_number<uint64_t>()) / (1024.0 * 1024 * 1024);
-    fmt::print("{}    device {}: {}, {:.1f} GiB {}{}\n", indent, std::string(o.at("id").as_string()),
-               std::string(o.at("name").as_string()), gib,
+    fmt::print("{}    device {}: {}, {:.1f} GiB {}{}\n", indent,
+               std::string(o.at("id").as_string()), std::string(o.at("name").as_string()), gib,
                o.at("unified").as_bool() ? "unified (system) memory" : "dedicated memory",
                o.at("driver").as_string().empty()
                    ? ""
@@ -205,7 +215,8 @@ void print_probe_details(const boost::json::object& p, const std::string& indent
     if (!o.at("parent").as_string().empty())
       extra += ", inside " + std::string(o.at("parent").as_string());
     if (!o.at("limit").is_null() && o.at("limit").to_number<double>() > 0)
-      extra += ", limit " + format_value(o.at("limit").to_number<double>()) + " " + quantity_unit(q);
+      extra +=
+          ", limit " + format_value(o.at("limit").to_number<double>()) + " " + quantity_unit(q);
     fmt::print("{}    {:<28} {:<16} {}{}\n", indent, std::string(o.at("id").as_string()), value,
                std::string(o.at("label").as_string()), extra);
   }

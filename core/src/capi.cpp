@@ -17,8 +17,8 @@
 #include "catalog.h"
 #include "inventory.h"
 #include "plan.h"
-#include "result_view.h"
 #include "probe_survey.h"
+#include "result_view.h"
 #include "runner.h"
 #include "sampling_options.h"
 #include "store.h"
@@ -233,7 +233,8 @@ SamplingOptions sampling_of(const benchlab_run_request& r) {
   if (r.probe_interval_ms) o.interval_ms = r.probe_interval_ms;
   for (const auto& kv : strings(r.probe_options)) {
     auto eq = kv.find('=');
-    o.probe_options.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+    o.probe_options.emplace_back(kv.substr(0, eq),
+                                 eq == std::string::npos ? "" : kv.substr(eq + 1));
   }
   o.idle_baseline_s = r.idle_baseline_s;
   o.cooldown_max_s = r.cooldown_max_s;
@@ -279,9 +280,12 @@ std::string settings_json(const benchlab_run_request& req, const OptionList& ove
   if (req.warmup == BENCHLAB_WARMUP_NONE) warmup = 0;
   if (req.warmup > 0) warmup = req.warmup;
   boost::json::object settings{
-      {"options", options_json(overrides)},  {"trials", count(req.trials)},
-      {"min_trials", count(req.min_trials)}, {"max_trials", count(req.max_trials)},
-      {"target_ci", number(req.target_ci)},  {"warmup", warmup},
+      {"options", options_json(overrides)},
+      {"trials", count(req.trials)},
+      {"min_trials", count(req.min_trials)},
+      {"max_trials", count(req.max_trials)},
+      {"target_ci", number(req.target_ci)},
+      {"warmup", warmup},
       {"timeout_s", number(req.timeout_s)},
       {"sampling", boost::json::parse(sampling_to_json(sampling_of(req)))}};
   return boost::json::serialize(settings);

@@ -19,10 +19,10 @@ std::vector<ProbeStatus> survey_probes(
     s.sysroot = sysroot;
     const std::string prefix = p.id + ".";
     for (const auto& [k, v] : options)
-      if (k.compare(0, prefix.size(), prefix) == 0) s.options.emplace_back(k.substr(prefix.size()), v);
-    pending.push_back(std::async(std::launch::async, [&worker, &p, s] {
-      return inspect_probe(worker, p, s);
-    }));
+      if (k.compare(0, prefix.size(), prefix) == 0)
+        s.options.emplace_back(k.substr(prefix.size()), v);
+    pending.push_back(
+        std::async(std::launch::async, [&worker, &p, s] { return inspect_probe(worker, p, s); }));
   }
   std::vector<ProbeStatus> out;
   for (auto& f : pending) out.push_back(f.get());

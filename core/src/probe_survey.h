@@ -15,10 +15,9 @@
 namespace benchlab {
 
 // `options`: "PROBE.KEY" = VALUE pairs; each probe gets its own, prefix removed.
-std::vector<ProbeStatus> survey_probes(const Catalog& catalog, const std::string& worker,
-                                       const std::string& sysroot,
-                                       const std::vector<std::pair<std::string, std::string>>&
-                                           options = {});
+std::vector<ProbeStatus> survey_probes(
+    const Catalog& catalog, const std::string& worker, const std::string& sysroot,
+    const std::vector<std::pair<std::string, std::string>>& options = {});
 
 // The GPUs among the devices, as the inventory lists them.
 std::vector<Inventory::Gpu> gpus_of(const std::vector<DeviceInfo>& devices);

@@ -22,11 +22,11 @@ std::string unmet_gpu_memory(const Requirement& r, const Inventory& inv, Hint wi
   const bool unified_ok = r.kind == BL_REQ_MEMORY_GPU_OR_UNIFIED;
   const char* what = unified_ok ? "GPU memory (dedicated or unified)" : "dedicated GPU memory";
   if (inv.gpus.empty())
-    return with_hint(fmt::format(
-        "needs {} of {}; no GPU is known to benchlab ({})", gib(r.amount), what,
-        inv.gpus_probed ? "no probe plugin reported one: is the GPU driver installed? "
-                          "`benchlab list probes -v` says why each probe is unavailable"
-                        : "no GPU probe was asked"));
+    return with_hint(
+        fmt::format("needs {} of {}; no GPU is known to benchlab ({})", gib(r.amount), what,
+                    inv.gpus_probed ? "no probe plugin reported one: is the GPU driver installed? "
+                                      "`benchlab list probes -v` says why each probe is unavailable"
+                                    : "no GPU probe was asked"));
   std::string have;
   for (const auto& g : inv.gpus) {
     if (g.unified && !unified_ok) {

@@ -1,11 +1,11 @@
 #include "result_view.h"
 
-#include "idle_baseline.h"
-
 #include <boost/json.hpp>
 #include <cmath>
 #include <string_view>
 #include <system_error>
+
+#include "idle_baseline.h"
 
 namespace benchlab {
 namespace json = boost::json;
@@ -56,8 +56,6 @@ double idle_uncertainty(double idle_sem_w, const std::vector<TrialRow>& trials) 
     }
   return n ? idle_sem_w * sum / n : 0;
 }
-
-
 
 }  // namespace
 

@@ -6,13 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
 #include <optional>
 
-#include <boost/json.hpp>
-
-#include "requirement_gate.h"
 #include "probe_survey.h"
+#include "requirement_gate.h"
 #include "sampling_session.h"
 #include "scratch_dir.h"
 #include "stats.h"
@@ -319,7 +318,8 @@ class Runner::ResultRun {
     TrialProbeValues pv = r_.sampling_->after_trial(t.window, o.marks, reported);
     t.throttled = pv.throttled;
     t.marks = o.marks;
-    for (const auto& note : pv.notes) t.log += (t.log.empty() || t.log.back() == '\n' ? "" : "\n") + note + "\n";
+    for (const auto& note : pv.notes)
+      t.log += (t.log.empty() || t.log.back() == '\n' ? "" : "\n") + note + "\n";
     if (!t.ok) return;
     for (const auto& v : pv.values) {
       t.values.emplace_back(v.name, v.value);
@@ -449,7 +449,8 @@ bool Runner::start_sampling(std::int64_t run_id) {
   SamplingOptions so;
   if (auto run = store_.run(run_id)) {
     const auto settings = boost::json::parse(run->settings_json);
-    if (const auto* s = settings.is_object() ? settings.as_object().if_contains("sampling") : nullptr;
+    if (const auto* s =
+            settings.is_object() ? settings.as_object().if_contains("sampling") : nullptr;
         s && s->is_object())
       so = sampling_from_json(boost::json::serialize(*s));
   }
@@ -459,7 +460,7 @@ bool Runner::start_sampling(std::int64_t run_id) {
       store_, catalog_, run_id, so, opts_.worker, opts_.sysroot.string(),
       [this, run_id](const std::string& line) { log(run_id, line); });
   if (!sampling_->active()) return true;
-  const double idle_s = so.idle_baseline_s > 0     ? so.idle_baseline_s
+  const double idle_s = so.idle_baseline_s > 0  ? so.idle_baseline_s
                         : so.cooldown_max_s > 0 ? kCooldownIdleSeconds
                                                 : 0;
   if (idle_s <= 0) return true;

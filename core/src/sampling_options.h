@@ -14,10 +14,10 @@ struct SamplingOptions {
   // "auto": every probe plugin that opens; "none": no sampling; else a comma-separated
   // list of probe ids, each of which must open.
   std::string probes = "auto";
-  std::uint32_t interval_ms = 100;                               // at least 10
+  std::uint32_t interval_ms = 100;                                 // at least 10
   std::vector<std::pair<std::string, std::string>> probe_options;  // ("wall.file", "/run/w")
-  double idle_baseline_s = 0;                                    // 0: none
-  double cooldown_max_s = 0;                                     // 0: no cool-down wait
+  double idle_baseline_s = 0;                                      // 0: none
+  double cooldown_max_s = 0;                                       // 0: no cool-down wait
 
   bool enabled() const { return probes != "none"; }
   // The explicitly named probes (empty for auto and none).

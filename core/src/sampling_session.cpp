@@ -62,14 +62,13 @@ struct SamplingSession::Probe {
   std::unique_ptr<ProbeSampler> sampler;
   std::vector<ChannelInfo> channels;
   std::shared_ptr<const std::vector<std::int64_t>> ids;  // store ids of channels
-  std::vector<std::deque<ChannelPoint>> points;  // per channel, NaN left out
+  std::vector<std::deque<ChannelPoint>> points;          // per channel, NaN left out
   bool stopped = false;
   std::string reason;
 };
 
 SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int64_t run_id,
-                                 SamplingOptions options, std::string worker,
-                                 std::string sysroot,
+                                 SamplingOptions options, std::string worker, std::string sysroot,
                                  std::function<void(const std::string&)> log)
     : store_(store), run_id_(run_id), opts_(std::move(options)), log_(std::move(log)) {
   if (!opts_.enabled()) return;
@@ -78,9 +77,10 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
   for (const auto& id : named) {
     const PluginInfo* p = catalog.plugin(id);
     if (!p || p->kind != BL_KIND_PROBE)
-      throw PlanError(fmt::format("there is no probe plugin '{}' (`benchlab list probes` lists "
-                                  "them)",
-                                  id));
+      throw PlanError(
+          fmt::format("there is no probe plugin '{}' (`benchlab list probes` lists "
+                      "them)",
+                      id));
     chosen.push_back(p);
   }
   if (named.empty())
@@ -96,8 +96,8 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
   if (chosen.empty()) return;
 
   std::vector<std::string> sampling, unavailable;  // for the summary line
-  writer_ = std::make_unique<SampleWriter>(store.path(),
-                                           [this](const std::string& line) { say(line); });
+  writer_ =
+      std::make_unique<SampleWriter>(store.path(), [this](const std::string& line) { say(line); });
   for (const PluginInfo* plugin : chosen) {
     ProbeSettings s;
     s.sysroot = sysroot;
@@ -119,8 +119,8 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
       }
       say(reason);
     };
-    ProbeRecord rec{plugin->id, plugin->version, plugin->path.string(), plugin->sha256,
-                    "unavailable", ""};
+    ProbeRecord rec{plugin->id,     plugin->version, plugin->path.string(),
+                    plugin->sha256, "unavailable",   ""};
     rec.interval_ns = std::uint64_t(opts_.interval_ms) * 1'000'000ull;
     try {
       probe->sampler = std::make_unique<ProbeSampler>(worker, *plugin, s, std::move(cb));
@@ -155,10 +155,9 @@ SamplingSession::SamplingSession(Store& store, const Catalog& catalog, std::int6
     for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
     return s;
   };
-  std::string line =
-      sampling.empty() ? "probes: none could be opened"
-                       : fmt::format("probes: sampling {} every {} ms", joined(sampling),
-                                     opts_.interval_ms);
+  std::string line = sampling.empty() ? "probes: none could be opened"
+                                      : fmt::format("probes: sampling {} every {} ms",
+                                                    joined(sampling), opts_.interval_ms);
   if (!unavailable.empty())
     line += fmt::format("; unavailable here: {} (`benchlab list probes -v` says why)",
                         joined(unavailable));
@@ -178,8 +177,12 @@ SamplingSession::~SamplingSession() {
 
 void SamplingSession::record_probes(const char* final_status) {
   for (auto& p : probes_) {
-    ProbeRecord rec{p->plugin->id, p->plugin->version, p->plugin->path.string(),
-                    p->plugin->sha256, p->stopped ? "failed" : final_status, p->reason};
+    ProbeRecord rec{p->plugin->id,
+                    p->plugin->version,
+                    p->plugin->path.string(),
+                    p->plugin->sha256,
+                    p->stopped ? "failed" : final_status,
+                    p->reason};
     rec.interval_ns = std::uint64_t(opts_.interval_ms) * 1'000'000ull;
     rec.samples = p->sampler->samples();
     rec.skipped = p->sampler->skipped();
@@ -273,8 +276,8 @@ bool SamplingSession::establish_idle(
     if (cancel && cancel->load()) return false;
     progress(double(now - begin) / double(end - begin),
              fmt::format("measuring idle power for {:.0f} s: leave the machine alone", seconds));
-    std::this_thread::sleep_for(std::chrono::milliseconds(
-        std::min<std::uint64_t>(250, (end - now) / 1'000'000ull + 1)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::min<std::uint64_t>(250, (end - now) / 1'000'000ull + 1)));
   }
   sync_all(end);
   const auto series = series_between(begin, end);
@@ -306,9 +309,10 @@ std::uint64_t SamplingSession::before_trial(
       std::string differs;
       for (const auto& d : state.differences) differs += (differs.empty() ? "" : ", ") + d;
       if (waited >= limit) {
-        log_(fmt::format("cool-down: still not near idle after {:.0f} s ({}); the trial starts "
-                         "anyway",
-                         double(waited) / 1e9, differs));
+        log_(
+            fmt::format("cool-down: still not near idle after {:.0f} s ({}); the trial starts "
+                        "anyway",
+                        double(waited) / 1e9, differs));
         break;
       }
       if (cancel && cancel->load()) break;

@@ -35,8 +35,8 @@ class SampleWriter;
 // What the probes add to one trial.
 struct TrialProbeValues {
   std::vector<TrialValue> values;  // energy.*, power.*, *.per_joule
-  std::string throttled;             // why it is flagged; "" when not
-  std::vector<std::string> notes;    // why a value is missing (coverage), for the log
+  std::string throttled;           // why it is flagged; "" when not
+  std::vector<std::string> notes;  // why a value is missing (coverage), for the log
 };
 
 class SamplingSession {
@@ -89,7 +89,7 @@ class SamplingSession {
   std::vector<std::unique_ptr<Probe>> probes_;
   std::optional<IdleBaseline> idle_;
   bool logged_total_ = false;  // the total set's description is logged once
-  mutable std::mutex mu_;  // guards each probe's series and the messages
+  mutable std::mutex mu_;      // guards each probe's series and the messages
   std::vector<std::string> messages_;
 };
 

@@ -643,14 +643,13 @@ std::vector<ResultRow> Store::results(std::int64_t run_id) const {
 }
 
 std::vector<TrialRow> Store::trials(std::int64_t result_id) const {
-  Stmt s(
-      db_,
-      "SELECT id, idx, warmup, status, COALESCE(reason, ''), COALESCE(wall_ns, 0), "
-      "COALESCE(user_ns, 0), "
-      "COALESCE(sys_ns, 0), COALESCE(max_rss_bytes, 0), COALESCE(begin_ns, 0), COALESCE(end_ns, "
-      "0), "
-      "COALESCE(memory_peak_bytes, 0), COALESCE(containment, ''), COALESCE(cooldown_ns, 0), "
-      "COALESCE(throttled, '') FROM trials WHERE result_id = ?1 ORDER BY idx");
+  Stmt s(db_,
+         "SELECT id, idx, warmup, status, COALESCE(reason, ''), COALESCE(wall_ns, 0), "
+         "COALESCE(user_ns, 0), "
+         "COALESCE(sys_ns, 0), COALESCE(max_rss_bytes, 0), COALESCE(begin_ns, 0), COALESCE(end_ns, "
+         "0), "
+         "COALESCE(memory_peak_bytes, 0), COALESCE(containment, ''), COALESCE(cooldown_ns, 0), "
+         "COALESCE(throttled, '') FROM trials WHERE result_id = ?1 ORDER BY idx");
   s.bind(1, result_id);
   Stmt v(db_, "SELECT metric, value FROM trial_values WHERE trial_id = ?1 ORDER BY rowid");
   std::vector<TrialRow> out;

@@ -66,8 +66,7 @@ RunSpec phases_with_sine(std::uint32_t trials = 2) {
 }
 
 SingleRun run_probes(const TempDir& tmp, const RunSpec& spec) {
-  return run_single(tmp, spec, {probe_run_plugin_dir().string()},
-                    {probe_profile_dir().string()});
+  return run_single(tmp, spec, {probe_run_plugin_dir().string()}, {probe_profile_dir().string()});
 }
 
 }  // namespace
@@ -165,8 +164,9 @@ TEST_CASE("an idle baseline gives idle-net energy whose interval carries the idl
   REQUIRE(r.run.rc == BENCHLAB_OK);
   Db db(tmp.path() / "results.db");
   REQUIRE(db.integer("SELECT COUNT(*) FROM idle_baselines WHERE channel = 'total'") == 1);
-  const auto idle = db.rows("SELECT mean, begin_ns, end_ns FROM idle_baselines WHERE channel = "
-                            "'total'");
+  const auto idle = db.rows(
+      "SELECT mean, begin_ns, end_ns FROM idle_baselines WHERE channel = "
+      "'total'");
   const double idle_w = std::stod(idle[0][0]);
   const double ib = std::stod(idle[0][1]) / 1e9, ie = std::stod(idle[0][2]) / 1e9;
   // The mean of both channels' exact power over the idle window.
@@ -277,9 +277,10 @@ TEST_CASE("the memory gate learns the GPUs from the real nvml probe over a fake 
                                Catch::Contains("NVIDIA RTX 4000 Ada Generation) has 20.0 GiB"));
   }
   SECTION("a unified GPU with 128 GiB of system memory can") {
-    auto row = gate("driver 580.95.05\ngpus 1\ngpu0.name NVIDIA GB10\n"
-                    "gpu0.memory.total NOT_SUPPORTED\ngpu0.power 30000\n",
-                    std::string(GPU_FIXTURES_DIR) + "/gb10");
+    auto row = gate(
+        "driver 580.95.05\ngpus 1\ngpu0.name NVIDIA GB10\n"
+        "gpu0.memory.total NOT_SUPPORTED\ngpu0.power 30000\n",
+        std::string(GPU_FIXTURES_DIR) + "/gb10");
     CHECK(row.status == BENCHLAB_STATUS_OK);
   }
 }
@@ -303,10 +304,10 @@ TEST_CASE("a named probe that does not exist refuses the run before any trial") 
 TEST_CASE("kill -9 of benchlab during sampling loses no committed trial") {
   TempDir tmp;
   const auto db_file = tmp.path() / "results.db";
-  const pid_t pid = start_cli({"run", "phases", "-n", "40", "--warmup", "0", "--probes", "sine",
-                               "--probe-interval", "10", "--db", db_file.string(),
-                               "--plugin-dir", probe_run_plugin_dir().string()},
-                              tmp.path() / "log");
+  const pid_t pid = start_cli(
+      {"run", "phases", "-n", "40", "--warmup", "0", "--probes", "sine", "--probe-interval", "10",
+       "--db", db_file.string(), "--plugin-dir", probe_run_plugin_dir().string()},
+      tmp.path() / "log");
   REQUIRE(wait_until(
       [&] {
         try {

@@ -65,9 +65,17 @@ static const bl_workload kWorkload = {
     NULL,
 };
 
-static const bl_plugin kPlugin = {sizeof(bl_plugin), BL_ABI_MAJOR, BL_ABI_MINOR, BL_KIND_WORKLOAD,
-                                  "phases", "1.0.0", "marks prefill and decode",
-                                  "benchlab tests", &kWorkload, NULL, NULL};
+static const bl_plugin kPlugin = {sizeof(bl_plugin),
+                                  BL_ABI_MAJOR,
+                                  BL_ABI_MINOR,
+                                  BL_KIND_WORKLOAD,
+                                  "phases",
+                                  "1.0.0",
+                                  "marks prefill and decode",
+                                  "benchlab tests",
+                                  &kWorkload,
+                                  NULL,
+                                  NULL};
 
 BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t lo, uint32_t hi) {
   return lo <= BL_ABI_MAJOR && BL_ABI_MAJOR <= hi ? &kPlugin : NULL;

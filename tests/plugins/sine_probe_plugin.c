@@ -104,12 +104,21 @@ static const void* sine_extension(const char* id) {
   return strcmp(id, BL_EXT_PROBE_DEVICES) == 0 ? &kDevices : NULL;
 }
 
-static const bl_probe kProbe = {sizeof(bl_probe), sine_open, sine_close, sine_channels,
-                                sine_sample, sizeof kOptions / sizeof kOptions[0], kOptions};
+static const bl_probe kProbe = {sizeof(bl_probe), sine_open,   sine_close,
+                                sine_channels,    sine_sample, sizeof kOptions / sizeof kOptions[0],
+                                kOptions};
 
-static const bl_plugin kPlugin = {sizeof(bl_plugin), BL_ABI_MAJOR, BL_ABI_MINOR, BL_KIND_PROBE,
-                                  "sine", "1.0.0", "test probe with readings in closed form",
-                                  "benchlab tests", NULL, &kProbe, sine_extension};
+static const bl_plugin kPlugin = {sizeof(bl_plugin),
+                                  BL_ABI_MAJOR,
+                                  BL_ABI_MINOR,
+                                  BL_KIND_PROBE,
+                                  "sine",
+                                  "1.0.0",
+                                  "test probe with readings in closed form",
+                                  "benchlab tests",
+                                  NULL,
+                                  &kProbe,
+                                  sine_extension};
 
 BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t lo, uint32_t hi) {
   return lo <= BL_ABI_MAJOR && BL_ABI_MAJOR <= hi ? &kPlugin : NULL;

@@ -32,10 +32,21 @@ RunWithChannels make_run(Store& s) {
   RunWithChannels r;
   r.run = s.create_run(s.upsert_system("box", "{}"), "t", "{}", "{}", "0.2.0");
   std::vector<ChannelInfo> ch(2);
-  ch[0] = {"rapl", "package-0", "Package", BL_QUANTITY_ENERGY, BL_DOMAIN_PACKAGE,
-           BL_CHANNEL_COUNTER, 262143.0, "", "cpu0", 125.0};
-  ch[1] = {"rapl", "package-0.core", "Core", BL_QUANTITY_ENERGY, BL_DOMAIN_CORE,
-           BL_CHANNEL_COUNTER, 262143.0, "package-0", "cpu0", 0};
+  ch[0] = {"rapl",
+           "package-0",
+           "Package",
+           BL_QUANTITY_ENERGY,
+           BL_DOMAIN_PACKAGE,
+           BL_CHANNEL_COUNTER,
+           262143.0,
+           "",
+           "cpu0",
+           125.0};
+  ch[1] = {"rapl",         "package-0.core",
+           "Core",         BL_QUANTITY_ENERGY,
+           BL_DOMAIN_CORE, BL_CHANNEL_COUNTER,
+           262143.0,       "package-0",
+           "cpu0",         0};
   r.ids = std::make_shared<const std::vector<std::int64_t>>(s.add_channels(r.run, ch));
   return r;
 }
@@ -108,7 +119,8 @@ TEST_CASE("the idle baseline and marks are stored with the run and the trial") {
   TempDir t;
   Store s(t.path / "r.db");
   auto r = make_run(s);
-  s.set_idle_baseline(r.run, {{"rapl.package-0", 5.0, 0.1, 9, 1, 2, 30}, {"total", 7.5, 0.2, 9, 1, 2, 30}});
+  s.set_idle_baseline(
+      r.run, {{"rapl.package-0", 5.0, 0.1, 9, 1, 2, 30}, {"total", 7.5, 0.2, 9, 1, 2, 30}});
   auto idle = s.idle_baseline(r.run);
   REQUIRE(idle.size() == 2);
   CHECK(idle[0].channel == "total");  // first
@@ -141,7 +153,8 @@ TEST_CASE("sampling settings round-trip through the run's settings and refuse ba
   auto back = sampling_from_json(sampling_to_json(o));
   CHECK(back.named() == std::vector<std::string>{"rapl", "nvml"});
   CHECK(back.interval_ms == 50);
-  CHECK(back.options_of("wall") == std::vector<std::pair<std::string, std::string>>{{"file", "/run/w"}});
+  CHECK(back.options_of("wall") ==
+        std::vector<std::pair<std::string, std::string>>{{"file", "/run/w"}});
   CHECK(back.idle_baseline_s == 30);
   CHECK(back.cooldown_max_s == 120);
   CHECK(back.invalid().empty());

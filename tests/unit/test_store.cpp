@@ -120,7 +120,8 @@ TEST_CASE(
   CHECK(q.i64(2) == 1);
 }
 
-TEST_CASE("a schema 1 store is migrated to the current schema with its runs, results and trials intact") {
+TEST_CASE(
+    "a schema 1 store is migrated to the current schema with its runs, results and trials intact") {
   TempDir t;
   std::int64_t run = 0, rid = 0;
   {

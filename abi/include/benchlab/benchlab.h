@@ -288,18 +288,18 @@ typedef struct benchlab_run_request {
   benchlab_event_fn on_event;      /* NULL: no events */
   void* user;                      /* handed to on_event */
   /* ---- appended in 0.2: probes (docs/probes.md) ---- */
-  const char* probes;                   /* NULL or "auto": every probe plugin that opens;
-                                           "none": no sampling; else "ID,ID,...": those,
-                                           each must open (E_INVALID names the one that
-                                           does not, and why) */
-  uint32_t probe_interval_ms;           /* sampling interval; 0: 100 ms; at least 10 */
-  const char* const* probe_options;     /* NULL-terminated "PROBE.KEY=VALUE"; NULL: none */
-  double idle_baseline_s;               /* > 0: measure idle power this long before the
-                                           first test, for idle-net energy; 0: none */
-  double cooldown_max_s;                /* > 0: before each trial, wait up to this long
-                                           for temperatures and power to come back near
-                                           idle (an idle baseline of 10 s is taken when
-                                           none was asked); 0: no wait */
+  const char* probes;               /* NULL or "auto": every probe plugin that opens;
+                                       "none": no sampling; else "ID,ID,...": those,
+                                       each must open (E_INVALID names the one that
+                                       does not, and why) */
+  uint32_t probe_interval_ms;       /* sampling interval; 0: 100 ms; at least 10 */
+  const char* const* probe_options; /* NULL-terminated "PROBE.KEY=VALUE"; NULL: none */
+  double idle_baseline_s;           /* > 0: measure idle power this long before the
+                                       first test, for idle-net energy; 0: none */
+  double cooldown_max_s;            /* > 0: before each trial, wait up to this long
+                                       for temperatures and power to come back near
+                                       idle (an idle baseline of 10 s is taken when
+                                       none was asked); 0: no wait */
 } benchlab_run_request;
 
 /* [ctx] Runs a plan to the end, committing every trial as it finishes. *out_run_id (may
@@ -346,9 +346,9 @@ typedef struct benchlab_result {
                                 "cgroup", "subreaper", "cgroup, subreaper" when it changed
                                 between trials, or "" when not recorded */
   /* ---- appended in 0.2 ---- */
-  uint32_t throttled;   /* measured trials during which a probe saw throttling */
-  int32_t derived;      /* 1 when the metric was derived from probe samples (energy.*,
-                           power.*, *.per_joule), 0 when the workload reported it */
+  uint32_t throttled; /* measured trials during which a probe saw throttling */
+  int32_t derived;    /* 1 when the metric was derived from probe samples (energy.*,
+                         power.*, *.per_joule), 0 when the workload reported it */
 } benchlab_result;
 
 typedef struct benchlab_cursor benchlab_cursor;
