@@ -57,7 +57,7 @@ double python_executemany(const std::string& db, std::size_t rows, std::size_t c
   // NORMAL) and the same rows, generated in Python before the clock starts.
   const std::string script = fmt::format(R"py(
 import math, sqlite3, time
-con = sqlite3.connect({db!r}, isolation_level=None)
+con = sqlite3.connect('{db}', isolation_level=None)
 con.execute("PRAGMA foreign_keys = ON"); con.execute("PRAGMA journal_mode = WAL")
 con.execute("PRAGMA synchronous = NORMAL")
 rows = [({first} + c, 1000000000 + i * 100000000, 40.0 + 10.0 * math.sin(i * 0.01 + c))
@@ -116,10 +116,12 @@ int main(int argc, char** argv) {
   for (const auto& p : catalog.plugins) {
     if (p.kind != BL_KIND_PROBE) continue;
     start(p, "/", p.id + " (this machine)");
-    if (p.id == "rapl" || p.id == "hwmon" || p.id == "cpufreq" || p.id == "memory")
-      for (const auto& fixture : fs::directory_iterator(BENCH_SYSFS_FIXTURES))
-        start(p, fixture.path().string(),
-              fmt::format("{} ({})", p.id, fixture.path().filename().string()));
+    // The fixture trees made for this probe (rapl-*, hwmon-*, cpufreq-*, memory).
+    for (const auto& fixture : fs::directory_iterator(BENCH_SYSFS_FIXTURES)) {
+      const std::string name = fixture.path().filename().string();
+      if (name.rfind(p.id, 0) == 0 && name != "rapl-unreadable")
+        start(p, fixture.path().string(), fmt::format("{} ({})", p.id, name));
+    }
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   double total_cpu = 0;

@@ -58,6 +58,8 @@ class Stmt {
     while (step()) {
     }
   }
+  // Ready to run again with the same bindings (each rebound before the next run).
+  void rewind() { sqlite3_reset(st_); }
   void reset() {
     sqlite3_reset(st_);
     sqlite3_clear_bindings(st_);
