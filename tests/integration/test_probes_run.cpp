@@ -285,6 +285,33 @@ TEST_CASE("the memory gate learns the GPUs from the real nvml probe over a fake 
   }
 }
 
+TEST_CASE(
+    "a probe that crashes or hangs while sampling stops alone; the run and the other probes go "
+    "on") {
+  for (const std::string mode : {"crash", "hang"}) {
+    DYNAMIC_SECTION("faultprobe mode " << mode) {
+      TempDir tmp;
+      auto spec = phases_with_sine(3);
+      spec.probes = "sine,faultprobe";
+      spec.probe_options = {"faultprobe.mode=" + mode, "faultprobe.after=5"};
+      if (mode == "hang") spec.options = {"decode_ms=2500"};  // outlast the 5 s hang limit
+      auto r = run_single(tmp, spec, {probe_run_plugin_dir().string(), PROBE_TEST_PLUGIN_DIR},
+                          {probe_profile_dir().string()});
+      REQUIRE(r.run.rc == BENCHLAB_OK);
+      Db db(tmp.path() / "results.db");
+      CHECK(db.text("SELECT status FROM probes WHERE probe = 'faultprobe'") == "failed");
+      CHECK_THAT(db.text("SELECT reason FROM probes WHERE probe = 'faultprobe'"),
+                 Catch::Contains(mode == "crash" ? "sample() crashed: SIGSEGV"
+                                                 : "sample() has not returned") &&
+                     Catch::Contains("sampling stopped, trials go on"));
+      CHECK(db.text("SELECT status FROM probes WHERE probe = 'sine'") == "stopped");
+      for (const auto& t : measured_trials(db, r.run.run_id))
+        CHECK(trial_value(db, t.id, "energy.sine.power") ==
+              Approx(package_joules(t.b, t.e)).epsilon(0.005));
+    }
+  }
+}
+
 TEST_CASE("a named probe that does not exist refuses the run before any trial") {
   TempDir tmp;
   Harness h(tmp.path() / "results.db", {probe_run_plugin_dir().string()},
