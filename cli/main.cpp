@@ -569,10 +569,13 @@ int main(int argc, char** argv) {
                   "show idle-net energy (energy.total.net)")
       ->type_name("SECONDS")
       ->check(finite_number(0, "a number of seconds"));
-  run->add_flag("--cooldown{120}", ra.cooldown,
-                "Before each trial wait until temperatures and power are back near idle, up to "
-                "120 s (--cooldown=SECONDS for another limit); measures a 10 s idle baseline "
-                "when --idle-baseline is not given. The wait is stored with the trial")
+  run->add_option("--cooldown", ra.cooldown,
+                  "Before each trial wait until temperatures and power are back near idle, up to "
+                  "120 s (--cooldown=SECONDS for another limit); measures a 10 s idle baseline "
+                  "when --idle-baseline is not given. The wait is stored with the trial")
+      ->type_name("[=MAX_SECONDS]")
+      ->expected(0, 1)
+      ->default_str("120")
       ->check(finite_number(0, "a number of seconds"));
   run->add_flag("--json", ra.json, "Print the run's results as JSON on stdout");
   run->add_flag("-q,--quiet", ra.quiet, "No progress output");
