@@ -5,7 +5,7 @@
 #include <benchlab/ext/probe_devices.h>
 
 #include <benchlab/plugin.hpp>
-#include <benchlab_common/sysroot_path.hpp>
+#include <benchlab_common/sysroot.hpp>
 #include <cstring>
 #include <memory>
 #include <string>

@@ -3,7 +3,7 @@
 // "wall". The plugin file only glues a wall::Meter to the ABI. See docs/probes/wall.md.
 #include <benchlab/plugin.hpp>
 #include <benchlab_common/channel_table.hpp>
-#include <benchlab_common/sysroot_path.hpp>
+#include <benchlab_common/sysroot.hpp>
 #include <iterator>
 #include <limits>
 #include <memory>
@@ -61,7 +61,7 @@ int32_t open(const bl_host* host, void** out_instance) noexcept {
         {.invalid = "wall: option max_age_ms is '{value}': give milliseconds from {min} to "
                     "{max} (0: never stale)",
          .missing = nullptr}));
-    settings.sysroot = benchlab::common::sysroot_of(host);
+    settings.sysroot = benchlab::common::under_sysroot(benchlab::common::sysroot_of(host), "");
 
     auto instance = std::make_unique<Instance>();
     instance->meter = wall::open_meter(settings, [host](int level, const std::string& line) {

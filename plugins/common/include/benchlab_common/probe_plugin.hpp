@@ -1,6 +1,7 @@
 // The C++ glue every probe plugin repeats, in the manner of benchlab/plugin.hpp's
 // entry_points for workloads: the bl_probe calls for an instance type, the descriptor, and
-// what a probe reads from its host (sysroot, logging). Header-only, hidden visibility.
+// what a probe reads from its host (logging; sysroot_of is sysroot.hpp's, included here).
+// Header-only, hidden visibility.
 //
 // An Instance provides:
 //   explicit Instance(const bl_host* host);  // [main] throws sdk::failure(BL_UNSUPPORTED,
@@ -14,6 +15,7 @@
 
 #include <benchlab/plugin.hpp>
 #include <benchlab_common/sysfs_file.hpp>
+#include <benchlab_common/sysroot.hpp>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -22,12 +24,6 @@
 #include <vector>
 
 namespace benchlab::common {
-
-// [any] The host's sysroot: "/" for a host older than ABI 1.2 or one that left it NULL.
-inline const char* sysroot_of(const bl_host* host) noexcept {
-  if (host->struct_size < offsetof(bl_host, sysroot) + sizeof host->sysroot) return "/";
-  return host->sysroot && *host->sysroot ? host->sysroot : "/";
-}
 
 // [any] host->log() with a std::string; nothing when the host gives no log function.
 inline void log(const bl_host* host, int32_t level, const std::string& message) noexcept {
