@@ -11,6 +11,7 @@
 //                                                // where there is no reading; thread-safe
 #pragma once
 
+#include <benchlab/ext/probe_devices.h>
 #include <benchlab/plugin.h>
 
 #include <benchlab/plugin.hpp>
@@ -19,6 +20,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -91,10 +93,34 @@ struct probe_entry_points {
   }
 };
 
+// The extension "benchlab.probe.devices/1" (ext/probe_devices.h) for an Instance that also
+// provides
+//   const DeviceTable& devices() const noexcept;  // device_table.hpp; or any table with
+//                                                 // data() and size()
+// get_extension goes into probe_plugin's descriptor.
+template <class Instance>
+struct probe_devices_entry_points {
+  // [main]
+  static int32_t devices(void* instance, const bl_device_desc** out, uint32_t* count) noexcept {
+    if (instance == nullptr || out == nullptr || count == nullptr) return BL_INVALID_ARGUMENT;
+    const auto& table = static_cast<const Instance*>(instance)->devices();
+    *out = table.data();
+    *count = static_cast<uint32_t>(table.size());
+    return BL_OK;
+  }
+  static constexpr bl_probe_devices_ext table{sizeof(bl_probe_devices_ext), devices};
+  // [any]
+  static const void* get_extension(const char* id) noexcept {
+    if (id != nullptr && std::strcmp(id, BL_EXT_PROBE_DEVICES) == 0) return &table;
+    return nullptr;
+  }
+};
+
 // [any] A probe plugin's descriptor, as sdk::workload_plugin is a workload's; every pointer
-// static.
+// static. `get_extension` may be NULL (no extension).
 constexpr bl_plugin probe_plugin(const char* id, const char* version, const char* description,
-                                 const char* vendor, const bl_probe& probe) noexcept {
+                                 const char* vendor, const bl_probe& probe,
+                                 const void* (*get_extension)(const char*) = nullptr) noexcept {
   bl_plugin plugin{};
   plugin.struct_size = sizeof(bl_plugin);
   plugin.abi_major = BL_ABI_MAJOR;
@@ -105,6 +131,7 @@ constexpr bl_plugin probe_plugin(const char* id, const char* version, const char
   plugin.description = description;
   plugin.vendor = vendor;
   plugin.probe = &probe;
+  plugin.get_extension = get_extension;
   return plugin;
 }
 
