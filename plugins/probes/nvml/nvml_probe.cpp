@@ -12,7 +12,7 @@ namespace nvml {
 namespace {
 
 namespace sdk = benchlab::sdk;
-using benchlab::common::Channel;
+using benchlab::common::ChannelSpec;
 using DeviceInfo = benchlab::common::Device;
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -59,6 +59,7 @@ Probe::Probe(const std::string& meminfo_path, const Log& log) {
                        "NVML lists " + std::to_string(count) +
                            " GPU(s) but none could be opened (see the log): check that "
                            "nvidia-smi can read them");
+  channels_.describe();
 }
 
 void Probe::describe_gpu(unsigned index, const std::string& driver, const std::string& meminfo_path,
@@ -192,15 +193,13 @@ void Probe::describe_gpu(unsigned index, const std::string& driver, const std::s
 }
 
 void Probe::add(const std::string& gpu, nvml::Device device, Reading reading, int type,
-                Channel channel) {
+                ChannelSpec channel) {
   channel.device = gpu;
-  channels_.add(std::move(channel));
-  readers_.push_back({device, reading, type});
+  channels_.add(std::move(channel), {device, reading, type});
 }
 
-void Probe::sample(double* values, std::uint32_t count) const noexcept {
-  for (std::uint32_t i = 0; i < count; ++i)
-    values[i] = i < readers_.size() ? read(readers_[i]) : nan;
+void Probe::sample(double* values) const noexcept {
+  channels_.sample(values, [this](const Reader& reader) { return read(reader); });
 }
 
 double Probe::read(const Reader& r) const noexcept {

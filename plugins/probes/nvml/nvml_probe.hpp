@@ -3,7 +3,7 @@
 // in the constructor, by asking NVML for each reading: NOT_SUPPORTED leaves it out.
 #pragma once
 
-#include <benchlab_common/channel_table.hpp>
+#include <benchlab_common/channel_readers.hpp>
 #include <benchlab_common/device_table.hpp>
 #include <cstdint>
 #include <functional>
@@ -24,12 +24,12 @@ class Probe {
   // unavailable or lists no GPU.
   Probe(const std::string& meminfo_path, const Log& log);
 
-  const benchlab::common::ChannelTable& channels() const noexcept { return channels_; }
+  const std::vector<bl_channel_desc>& channels() const noexcept { return channels_.channels(); }
   const benchlab::common::DeviceTable& devices() const noexcept { return devices_; }
 
-  // [any] Reads the first `count` channels into values (NaN where NVML answers an error
-  // now), NaN past the last channel. Thread-safe: NVML is, and nothing here changes.
-  void sample(double* values, std::uint32_t count) const noexcept;
+  // [any] Reads every channel into values (NaN where NVML answers an error now). Thread-safe: NVML
+  // is, and nothing here changes.
+  void sample(double* values) const noexcept;
 
   // The clock-event reasons that count as throttling: a power cap or a thermal limit
   // slowing the clocks (software or hardware), or the external power brake.
@@ -59,14 +59,13 @@ class Probe {
                     const Log& log);
   // Channel `channel` of the GPU `gpu` ("gpu0"), filled by `reading`.
   void add(const std::string& gpu, Device device, Reading reading, int type,
-           benchlab::common::Channel channel);
+           benchlab::common::ChannelSpec channel);
   // [any] One reading; NaN on any NVML error.
   double read(const Reader& reader) const noexcept;
 
   Session session_;
-  benchlab::common::ChannelTable channels_;
+  benchlab::common::ChannelReaders<Reader> channels_;
   benchlab::common::DeviceTable devices_;
-  std::vector<Reader> readers_;  // readers_[i] fills channel i
 };
 
 }  // namespace nvml

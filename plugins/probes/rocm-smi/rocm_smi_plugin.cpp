@@ -2,18 +2,16 @@
 // utilisation through ROCm SMI, loaded at run time (rocm_smi_session.hpp), and the GPUs
 // themselves through the extension "benchlab.probe.devices/1". The plugin file only glues
 // rsmi::Probe to the ABI. See docs/probes/rocm-smi.md.
-#include <benchlab/ext/probe_devices.h>
-
 #include <benchlab/plugin.hpp>
-#include <cstring>
+#include <benchlab_common/probe_plugin.hpp>
 #include <iterator>
-#include <memory>
 #include <string>
 
 #include "rocm_smi_probe.hpp"
 
 namespace {
 
+namespace common = benchlab::common;
 namespace sdk = benchlab::sdk;
 
 constexpr const char* unified_values[] = {"auto", "yes", "no", nullptr};
@@ -24,74 +22,29 @@ constexpr bl_option_desc options[] = {
      "carve-out); yes for an APU with a larger carve-out; no to count VRAM only"},
 };
 
-struct Instance {
-  std::unique_ptr<rsmi::Probe> probe;
+// [main] The operator's option "unified".
+rsmi::UnifiedSetting unified_option(const bl_host* host) {
+  return static_cast<rsmi::UnifiedSetting>(
+      sdk::option_enum(host, "unified", unified_values,
+                       {.invalid = "rocm-smi: option unified is '{value}': give one of {allowed}",
+                        .missing = nullptr}));
+}
+
+// rsmi::Probe over the host: its option "unified", and its log at INFO.
+class RocmSmiProbe : public rsmi::Probe {
+ public:
+  explicit RocmSmiProbe(const bl_host* host)
+      : rsmi::Probe(unified_option(host),
+                    [host](const std::string& line) { common::log(host, BL_LOG_INFO, line); }) {}
 };
 
-int32_t open(const bl_host* host, void** out_instance) noexcept {
-  if (out_instance == nullptr) return BL_INVALID_ARGUMENT;
-  *out_instance = nullptr;
-  if (host == nullptr) return BL_INVALID_ARGUMENT;
-  return sdk::guarded(host, [&]() -> int32_t {
-    const auto unified = static_cast<rsmi::UnifiedSetting>(
-        sdk::option_enum(host, "unified", unified_values,
-                         {.invalid = "rocm-smi: option unified is '{value}': give one of {allowed}",
-                          .missing = nullptr}));
-    auto instance = std::make_unique<Instance>();
-    instance->probe = std::make_unique<rsmi::Probe>(
-        unified, [host](const std::string& line) { host->log(host, BL_LOG_INFO, line.c_str()); });
-    *out_instance = instance.release();
-    return BL_OK;
-  });
-}
-
-void close(void* instance) noexcept { delete static_cast<Instance*>(instance); }
-
-int32_t channels(void* instance, const bl_channel_desc** out, uint32_t* count) noexcept {
-  if (instance == nullptr || out == nullptr || count == nullptr) return BL_INVALID_ARGUMENT;
-  const auto& table = static_cast<Instance*>(instance)->probe->channels();
-  *out = table.data();
-  *count = table.size();
-  return BL_OK;
-}
-
-int32_t sample(void* instance, double* values, uint32_t count) noexcept {
-  if (instance == nullptr || (values == nullptr && count > 0)) return BL_INVALID_ARGUMENT;
-  static_cast<Instance*>(instance)->probe->sample(values, count);
-  return BL_OK;
-}
-
-int32_t devices(void* instance, const bl_device_desc** out, uint32_t* count) noexcept {
-  if (instance == nullptr || out == nullptr || count == nullptr) return BL_INVALID_ARGUMENT;
-  const auto& table = static_cast<Instance*>(instance)->probe->devices();
-  *out = table.data();
-  *count = table.size();
-  return BL_OK;
-}
-
-constexpr bl_probe_devices_ext devices_ext{sizeof(bl_probe_devices_ext), devices};
-
-const void* get_extension(const char* id) noexcept {
-  if (id != nullptr && std::strcmp(id, BL_EXT_PROBE_DEVICES) == 0) return &devices_ext;
-  return nullptr;
-}
-
-constexpr bl_probe probe{sizeof(bl_probe),   open,   close, channels, sample,
-                         std::size(options), options};
-
-constexpr bl_plugin plugin{
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_PROBE,
-    "rocm-smi",
-    "1.0.0",
-    "AMD GPUs through ROCm SMI: power, VRAM and GTT use, temperatures, utilisation",
-    "benchlab",
-    nullptr,
-    &probe,
-    get_extension,
-};
+using entry = common::probe_entry_points<RocmSmiProbe>;
+using devices = common::probe_devices_entry_points<RocmSmiProbe>;
+constexpr bl_probe probe = entry::table(std::size(options), options);
+constexpr bl_plugin plugin = common::probe_plugin(
+    "rocm-smi", "1.0.0",
+    "AMD GPUs through ROCm SMI: power, VRAM and GTT use, temperatures, utilisation", "benchlab",
+    probe, devices::get_extension);
 
 }  // namespace
 

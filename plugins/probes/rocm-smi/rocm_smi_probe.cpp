@@ -8,7 +8,7 @@ namespace rsmi {
 namespace {
 
 namespace sdk = benchlab::sdk;
-using benchlab::common::Channel;
+using benchlab::common::ChannelSpec;
 using DeviceInfo = benchlab::common::Device;
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -51,6 +51,7 @@ Probe::Probe(UnifiedSetting unified, const Log& log) {
     if (session_.version_str_get(SW_COMP_DRIVER, text, text_size) == STATUS_SUCCESS) driver = text;
   }
   for (std::uint32_t index = 0; index < count; ++index) describe_gpu(index, driver, unified, log);
+  channels_.describe();
 }
 
 void Probe::describe_gpu(std::uint32_t index, const std::string& driver, UnifiedSetting unified,
@@ -148,15 +149,13 @@ void Probe::describe_gpu(std::uint32_t index, const std::string& driver, Unified
 }
 
 void Probe::add(const std::string& gpu, std::uint32_t index, Reading reading, std::uint32_t type,
-                Channel channel) {
+                ChannelSpec channel) {
   channel.device = gpu;
-  channels_.add(std::move(channel));
-  readers_.push_back({index, reading, type});
+  channels_.add(std::move(channel), {index, reading, type});
 }
 
-void Probe::sample(double* values, std::uint32_t count) const noexcept {
-  for (std::uint32_t i = 0; i < count; ++i)
-    values[i] = i < readers_.size() ? read(readers_[i]) : nan;
+void Probe::sample(double* values) const noexcept {
+  channels_.sample(values, [this](const Reader& reader) { return read(reader); });
 }
 
 double Probe::read(const Reader& r) const noexcept {

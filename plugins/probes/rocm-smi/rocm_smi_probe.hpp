@@ -3,7 +3,7 @@
 // once, in the constructor, by asking ROCm SMI for each reading: an error leaves it out.
 #pragma once
 
-#include <benchlab_common/channel_table.hpp>
+#include <benchlab_common/channel_readers.hpp>
 #include <benchlab_common/device_table.hpp>
 #include <cstdint>
 #include <functional>
@@ -25,12 +25,12 @@ class Probe {
   // monitors no GPU.
   Probe(UnifiedSetting unified, const Log& log);
 
-  const benchlab::common::ChannelTable& channels() const noexcept { return channels_; }
+  const std::vector<bl_channel_desc>& channels() const noexcept { return channels_.channels(); }
   const benchlab::common::DeviceTable& devices() const noexcept { return devices_; }
 
-  // [any] Reads the first `count` channels into values (NaN where ROCm SMI answers an
-  // error now), NaN past the last channel. ROCm SMI guards its calls with its own lock.
-  void sample(double* values, std::uint32_t count) const noexcept;
+  // [any] Reads every channel into values (NaN where ROCm SMI answers an error now).
+  // ROCm SMI guards its calls with its own lock.
+  void sample(double* values) const noexcept;
 
  private:
   enum class Reading : std::uint8_t {
@@ -49,13 +49,12 @@ class Probe {
   void describe_gpu(std::uint32_t index, const std::string& driver, UnifiedSetting unified,
                     const Log& log);
   void add(const std::string& gpu, std::uint32_t index, Reading reading, std::uint32_t type,
-           benchlab::common::Channel channel);
+           benchlab::common::ChannelSpec channel);
   double read(const Reader& reader) const noexcept;
 
   Session session_;
-  benchlab::common::ChannelTable channels_;
+  benchlab::common::ChannelReaders<Reader> channels_;
   benchlab::common::DeviceTable devices_;
-  std::vector<Reader> readers_;  // readers_[i] fills channel i
 };
 
 }  // namespace rsmi

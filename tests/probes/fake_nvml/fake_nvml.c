@@ -5,7 +5,7 @@
  * by dlopen("libnvidia-ml.so.1") as it finds the driver's.
  *
  * The script is the file FAKE_NVML_SCRIPT names, read by nvmlInit_v2 when no session is
- * open. One "KEY VALUE" per line; '#' starts a comment. Keys:
+ * open (fake_script.h: one "KEY VALUE" per line, '#' starts a comment). Keys:
  *   init CODE                 what nvmlInit_v2 answers (default: success)
  *   driver TEXT               nvmlSystemGetDriverVersion
  *   gpus N                    nvmlDeviceGetCount_v2
@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fake_script.h"
 #define API __attribute__((visibility("default")))
 
 typedef int nvmlReturn_t;
@@ -78,29 +79,16 @@ static const struct error_name errors[] = {
     {999, "UNKNOWN", "Unknown Error"},
 };
 
-#define MAX_ENTRIES 512
 #define MAX_GPUS 16
-struct entry {
-  char key[64];
-  char value[128];
-};
-static struct entry entries[MAX_ENTRIES];
-static int entry_count;
 static int sessions; /* nvmlInit_v2 minus nvmlShutdown */
 static unsigned long long energy_now[MAX_GPUS];
 static int energy_started[MAX_GPUS];
 static struct nvmlDevice_st { unsigned index; } devices[MAX_GPUS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const char* lookup(const char* key) {
-  for (int i = 0; i < entry_count; ++i)
-    if (strcmp(entries[i].key, key) == 0) return entries[i].value;
-  return NULL;
-}
-
 static const char* device_key(nvmlDevice_t d, const char* rest, char* buf, size_t size) {
   snprintf(buf, size, "gpu%u.%s", d->index, rest);
-  return lookup(buf);
+  return script_lookup(buf);
 }
 
 /* The error a value names, or -1 when it is a plain value. */
@@ -127,33 +115,7 @@ static nvmlReturn_t device_number(nvmlDevice_t d, const char* rest, unsigned lon
 }
 
 static int read_script(void) {
-  const char* path = getenv("FAKE_NVML_SCRIPT");
-  if (path == NULL) {
-    fprintf(stderr, "fake NVML: FAKE_NVML_SCRIPT is not set\n");
-    return 0;
-  }
-  FILE* f = fopen(path, "r");
-  if (f == NULL) {
-    fprintf(stderr, "fake NVML: cannot open FAKE_NVML_SCRIPT=%s\n", path);
-    return 0;
-  }
-  char line[256];
-  entry_count = 0;
-  while (fgets(line, sizeof line, f) != NULL && entry_count < MAX_ENTRIES) {
-    char* hash = strchr(line, '#');
-    if (hash != NULL) *hash = '\0';
-    char* end = line + strlen(line);
-    while (end > line && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t')) *--end = '\0';
-    char* key = line + strspn(line, " \t");
-    if (*key == '\0') continue;
-    char* value = key + strcspn(key, " \t");
-    if (*value != '\0') *value++ = '\0';
-    value += strspn(value, " \t");
-    snprintf(entries[entry_count].key, sizeof entries[0].key, "%s", key);
-    snprintf(entries[entry_count].value, sizeof entries[0].value, "%s", value);
-    ++entry_count;
-  }
-  fclose(f);
+  if (!script_read("FAKE_NVML_SCRIPT", "fake NVML")) return 0;
   memset(energy_started, 0, sizeof energy_started);
   return 1;
 }
@@ -164,8 +126,8 @@ API nvmlReturn_t nvmlInit_v2(void) {
   if (sessions == 0) {
     if (!read_script()) {
       rc = ERROR_UNKNOWN;
-    } else if (lookup("init") != NULL) {
-      const int error = error_of(lookup("init"));
+    } else if (script_lookup("init") != NULL) {
+      const int error = error_of(script_lookup("init"));
       rc = error >= 0 ? error : ERROR_UNKNOWN;
     }
   }
@@ -190,7 +152,7 @@ API const char* nvmlErrorString(nvmlReturn_t result) {
 
 API nvmlReturn_t nvmlSystemGetDriverVersion(char* version, unsigned int length) {
   if (sessions == 0) return ERROR_UNINITIALIZED;
-  const char* value = lookup("driver");
+  const char* value = script_lookup("driver");
   if (value == NULL) return ERROR_NOT_SUPPORTED;
   if (strlen(value) + 1 > length) return ERROR_INSUFFICIENT_SIZE;
   strcpy(version, value);
@@ -200,7 +162,7 @@ API nvmlReturn_t nvmlSystemGetDriverVersion(char* version, unsigned int length) 
 API nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int* count) {
   if (sessions == 0) return ERROR_UNINITIALIZED;
   if (count == NULL) return ERROR_INVALID_ARGUMENT;
-  const char* value = lookup("gpus");
+  const char* value = script_lookup("gpus");
   *count = value != NULL ? (unsigned)atoi(value) : 0;
   if (*count > MAX_GPUS) *count = MAX_GPUS;
   return SUCCESS;

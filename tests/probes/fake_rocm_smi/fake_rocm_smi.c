@@ -5,7 +5,7 @@
  * probe finds it by dlopen as it finds ROCm's.
  *
  * The script is the file FAKE_ROCM_SMI_SCRIPT names, read by rsmi_init when no session is
- * open. One "KEY VALUE" per line; '#' starts a comment. Keys:
+ * open (fake_script.h: one "KEY VALUE" per line, '#' starts a comment). Keys:
  *   init STATUS                 what rsmi_init answers (default: success)
  *   driver TEXT                 rsmi_version_str_get(RSMI_SW_COMP_DRIVER)
  *   gpus N                      rsmi_num_monitor_devices
@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_script.h"
 #define API __attribute__((visibility("default")))
 
 typedef uint32_t rsmi_status_t;
@@ -70,22 +71,9 @@ static const struct status_name statuses[] = {
     {0xFFFFFFFFu, "UNKNOWN_ERROR", "RSMI_STATUS_UNKNOWN_ERROR: An unknown error occurred"},
 };
 
-#define MAX_ENTRIES 512
 #define MAX_GPUS 16
-struct entry {
-  char key[64];
-  char value[128];
-};
-static struct entry entries[MAX_ENTRIES];
-static int entry_count;
 static int sessions;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-static const char* lookup(const char* key) {
-  for (int i = 0; i < entry_count; ++i)
-    if (strcmp(entries[i].key, key) == 0) return entries[i].value;
-  return NULL;
-}
 
 /* The status a value names, or -1 when it is a plain value. */
 static int64_t status_of(const char* value) {
@@ -96,7 +84,7 @@ static int64_t status_of(const char* value) {
 }
 
 static unsigned gpu_count(void) {
-  const char* value = lookup("gpus");
+  const char* value = script_lookup("gpus");
   unsigned n = value != NULL ? (unsigned)atoi(value) : 0;
   return n > MAX_GPUS ? MAX_GPUS : n;
 }
@@ -107,7 +95,7 @@ static rsmi_status_t device_text(uint32_t dv, const char* rest, const char** out
   if (sessions == 0) return INIT_ERROR;
   if (dv >= gpu_count()) return INVALID_ARGS;
   snprintf(key, sizeof key, "gpu%u.%s", dv, rest);
-  const char* value = lookup(key);
+  const char* value = script_lookup(key);
   if (value == NULL) return NOT_SUPPORTED;
   const int64_t status = status_of(value);
   if (status >= 0) return (rsmi_status_t)status;
@@ -124,33 +112,7 @@ static rsmi_status_t device_number(uint32_t dv, const char* rest, uint64_t* out)
 }
 
 static int read_script(void) {
-  const char* path = getenv("FAKE_ROCM_SMI_SCRIPT");
-  if (path == NULL) {
-    fprintf(stderr, "fake ROCm SMI: FAKE_ROCM_SMI_SCRIPT is not set\n");
-    return 0;
-  }
-  FILE* f = fopen(path, "r");
-  if (f == NULL) {
-    fprintf(stderr, "fake ROCm SMI: cannot open FAKE_ROCM_SMI_SCRIPT=%s\n", path);
-    return 0;
-  }
-  char line[256];
-  entry_count = 0;
-  while (fgets(line, sizeof line, f) != NULL && entry_count < MAX_ENTRIES) {
-    char* hash = strchr(line, '#');
-    if (hash != NULL) *hash = '\0';
-    char* end = line + strlen(line);
-    while (end > line && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t')) *--end = '\0';
-    char* key = line + strspn(line, " \t");
-    if (*key == '\0') continue;
-    char* value = key + strcspn(key, " \t");
-    if (*value != '\0') *value++ = '\0';
-    value += strspn(value, " \t");
-    snprintf(entries[entry_count].key, sizeof entries[0].key, "%s", key);
-    snprintf(entries[entry_count].value, sizeof entries[0].value, "%s", value);
-    ++entry_count;
-  }
-  fclose(f);
+  if (!script_read("FAKE_ROCM_SMI_SCRIPT", "fake ROCm SMI")) return 0;
   return 1;
 }
 
@@ -161,8 +123,8 @@ API rsmi_status_t rsmi_init(uint64_t init_flags) {
   if (sessions == 0) {
     if (!read_script()) {
       rc = INIT_ERROR;
-    } else if (lookup("init") != NULL) {
-      const int64_t status = status_of(lookup("init"));
+    } else if (script_lookup("init") != NULL) {
+      const int64_t status = status_of(script_lookup("init"));
       rc = status >= 0 ? (rsmi_status_t)status : UNKNOWN_ERROR;
     }
   }
@@ -199,7 +161,7 @@ API rsmi_status_t rsmi_num_monitor_devices(uint32_t* num_devices) {
 API rsmi_status_t rsmi_version_str_get(int component, char* text, uint32_t len) {
   if (sessions == 0) return INIT_ERROR;
   if (component != 0 || text == NULL || len == 0) return INVALID_ARGS;
-  const char* value = lookup("driver");
+  const char* value = script_lookup("driver");
   if (value == NULL) return NOT_SUPPORTED;
   if (strlen(value) + 1 > len) return INSUFFICIENT_SIZE;
   strcpy(text, value);

@@ -24,7 +24,8 @@ struct Device {
 
 class DeviceTable {
  public:
-  // [main] Appends a device; as ChannelTable::add, all of them before devices() is asked.
+  // [main] Appends a device. Its strings never move (deque storage); the array data()
+  // returns does, so a probe adds every device before devices() is asked.
   void add(Device device) {
     const Device& kept = devices_.emplace_back(std::move(device));
     bl_device_desc d{};

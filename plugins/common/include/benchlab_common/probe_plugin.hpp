@@ -1,6 +1,7 @@
 // The C++ glue every probe plugin repeats, in the manner of benchlab/plugin.hpp's
 // entry_points for workloads: the bl_probe calls for an instance type, the descriptor, and
-// what a probe reads from its host (sysroot, logging). Header-only, hidden visibility.
+// what a probe reads from its host (logging; sysroot_of is sysroot.hpp's, included here).
+// Header-only, hidden visibility.
 //
 // An Instance provides:
 //   explicit Instance(const bl_host* host);  // [main] throws sdk::failure(BL_UNSUPPORTED,
@@ -10,24 +11,21 @@
 //                                                // where there is no reading; thread-safe
 #pragma once
 
+#include <benchlab/ext/probe_devices.h>
 #include <benchlab/plugin.h>
 
 #include <benchlab/plugin.hpp>
 #include <benchlab_common/sysfs_file.hpp>
+#include <benchlab_common/sysroot.hpp>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace benchlab::common {
-
-// [any] The host's sysroot: "/" for a host older than ABI 1.2 or one that left it NULL.
-inline const char* sysroot_of(const bl_host* host) noexcept {
-  if (host->struct_size < offsetof(bl_host, sysroot) + sizeof host->sysroot) return "/";
-  return host->sysroot && *host->sysroot ? host->sysroot : "/";
-}
 
 // [any] host->log() with a std::string; nothing when the host gives no log function.
 inline void log(const bl_host* host, int32_t level, const std::string& message) noexcept {
@@ -95,10 +93,34 @@ struct probe_entry_points {
   }
 };
 
+// The extension "benchlab.probe.devices/1" (ext/probe_devices.h) for an Instance that also
+// provides
+//   const DeviceTable& devices() const noexcept;  // device_table.hpp; or any table with
+//                                                 // data() and size()
+// get_extension goes into probe_plugin's descriptor.
+template <class Instance>
+struct probe_devices_entry_points {
+  // [main]
+  static int32_t devices(void* instance, const bl_device_desc** out, uint32_t* count) noexcept {
+    if (instance == nullptr || out == nullptr || count == nullptr) return BL_INVALID_ARGUMENT;
+    const auto& table = static_cast<const Instance*>(instance)->devices();
+    *out = table.data();
+    *count = static_cast<uint32_t>(table.size());
+    return BL_OK;
+  }
+  static constexpr bl_probe_devices_ext table{sizeof(bl_probe_devices_ext), devices};
+  // [any]
+  static const void* get_extension(const char* id) noexcept {
+    if (id != nullptr && std::strcmp(id, BL_EXT_PROBE_DEVICES) == 0) return &table;
+    return nullptr;
+  }
+};
+
 // [any] A probe plugin's descriptor, as sdk::workload_plugin is a workload's; every pointer
-// static.
+// static. `get_extension` may be NULL (no extension).
 constexpr bl_plugin probe_plugin(const char* id, const char* version, const char* description,
-                                 const char* vendor, const bl_probe& probe) noexcept {
+                                 const char* vendor, const bl_probe& probe,
+                                 const void* (*get_extension)(const char*) = nullptr) noexcept {
   bl_plugin plugin{};
   plugin.struct_size = sizeof(bl_plugin);
   plugin.abi_major = BL_ABI_MAJOR;
@@ -109,6 +131,7 @@ constexpr bl_plugin probe_plugin(const char* id, const char* version, const char
   plugin.description = description;
   plugin.vendor = vendor;
   plugin.probe = &probe;
+  plugin.get_extension = get_extension;
   return plugin;
 }
 

@@ -3,11 +3,22 @@
 // in the order people expect (hwmon2 before hwmon10).
 #pragma once
 
+#include <benchlab/plugin.h>
+
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace benchlab::common {
+
+// [any] The host's sysroot: "/" for a host older than ABI 1.2 or one that left it NULL or
+// empty. Give it to under_sysroot (under_sysroot(sysroot_of(host), "") is the root without
+// a trailing '/', "" for "/").
+inline const char* sysroot_of(const bl_host* host) noexcept {
+  if (host->struct_size < offsetof(bl_host, sysroot) + sizeof host->sysroot) return "/";
+  return host->sysroot && *host->sysroot ? host->sysroot : "/";
+}
 
 // [any] `absolute_path` (starting with '/') under `sysroot`: unchanged when sysroot is
 // NULL, "" or "/"; else sysroot without trailing '/' followed by the path.
