@@ -4,35 +4,11 @@
 
 #include <string>
 
+#include "plugin_status.h"
 #include "subprocess.h"
 
 namespace benchlab::worker {
-namespace {
-
-const char* status_name(int32_t s) {
-  switch (s) {
-    case BL_OK:
-      return "BL_OK";
-    case BL_ERROR:
-      return "BL_ERROR";
-    case BL_CANNOT_RUN:
-      return "BL_CANNOT_RUN";
-    case BL_CANCELLED:
-      return "BL_CANCELLED";
-    case BL_INVALID_ARGUMENT:
-      return "BL_INVALID_ARGUMENT";
-    case BL_UNSUPPORTED:
-      return "BL_UNSUPPORTED";
-    case BL_NO_MEMORY:
-      return "BL_NO_MEMORY";
-    case BL_TIMEOUT:
-      return "BL_TIMEOUT";
-    default:
-      return "an unknown status";
-  }
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void run_phase_process(const PluginInfo& plugin, const bl_workload& w, int frame_fd,
                        const WorkerPhase& phase, const std::atomic<bool>& cancel) {
@@ -43,7 +19,7 @@ void run_phase_process(const PluginInfo& plugin, const bl_workload& w, int frame
   auto finish = [&](int32_t st) {
     const std::string why = host.error();
     std::string msg;
-    if (st != BL_OK) msg = call + " returned " + status_name(st) + (why.empty() ? "" : ": " + why);
+    if (st != BL_OK) msg = returned(call, st, why);
     if (st == BL_CANNOT_RUN) msg = why.empty() ? call + " said it cannot run here" : why;
     // A failed report_metric() fails the phase even when the plugin went on regardless.
     if (const std::string failed = host.metric_failure(); !failed.empty() && st != BL_CANNOT_RUN) {

@@ -29,6 +29,7 @@
 
 #include "frame_channel.h"
 #include "plugin_loader.h"
+#include "plugin_status.h"
 #include "probe_host.h"
 #include "subprocess.h"
 #include "worker_protocol.h"
@@ -43,36 +44,13 @@ constexpr std::size_t kMaxRowsPerFrame = 256;
 constexpr std::uint64_t kFlushNs = 250'000'000;      // rows wait at most this long
 constexpr std::uint64_t kHeartbeatNs = 500'000'000;  // an empty batch when nothing else went
 
-const char* status_name(int32_t s) {
-  switch (s) {
-    case BL_OK:
-      return "BL_OK";
-    case BL_ERROR:
-      return "BL_ERROR";
-    case BL_CANNOT_RUN:
-      return "BL_CANNOT_RUN";
-    case BL_CANCELLED:
-      return "BL_CANCELLED";
-    case BL_INVALID_ARGUMENT:
-      return "BL_INVALID_ARGUMENT";
-    case BL_UNSUPPORTED:
-      return "BL_UNSUPPORTED";
-    case BL_NO_MEMORY:
-      return "BL_NO_MEMORY";
-    case BL_TIMEOUT:
-      return "BL_TIMEOUT";
-    default:
-      return "an unknown status";
-  }
-}
-
 std::string str(const char* s) { return s ? std::string(s) : std::string(); }
 
 // "call() returned STATUS: why", or the plugin's reason alone for BL_UNSUPPORTED, which
 // is how a probe says it is unavailable.
 std::string failure(const char* call, int32_t status, const std::string& why) {
   if (status == BL_UNSUPPORTED && !why.empty()) return why;
-  return std::string(call) + " returned " + status_name(status) + (why.empty() ? "" : ": " + why);
+  return returned(call, status, why);
 }
 
 std::uint64_t cpu_ns() {
