@@ -126,7 +126,7 @@ TEST_CASE("cpufreq: without cpufreq the probe is unavailable, with the fix", "[p
 }
 
 TEST_CASE("cpufreq: running out of file descriptors is an error, not missing CPUs",
-          "[probes][cpufreq]") {
+          "[probes][cpufreq][fd-exhaustion]") {
   // In a child process: the limit is lowered there only.
   const pid_t child = fork();
   REQUIRE(child >= 0);
