@@ -23,6 +23,8 @@
  * bl_host.sysroot, bl_channel_desc.limit, BL_QUANTITY_THROTTLE and bl_probe's options;
  * its host and probe services are extensions, one header each under benchlab/ext/
  * (probe_devices.h: the devices a probe sees; mark.h: phases marked inside a trial).
+ * 1.3 appended the host extension values.h: many values of one metric per trial
+ * (latency distributions), stored as rows and summarised as pooled percentiles.
  *
  * Tags in the comments: [main] = the worker's main thread, during the call named;
  * [sampler] = the host's sampler thread; [any] = any thread, must be thread-safe.
@@ -42,7 +44,7 @@ extern "C" {
 #endif
 
 #define BL_ABI_MAJOR 1
-#define BL_ABI_MINOR 2
+#define BL_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define BL_EXPORT __attribute__((visibility("default")))
