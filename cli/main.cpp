@@ -355,7 +355,11 @@ int print_results(benchlab_ctx* ctx, int64_t run_id, bool json, bool verbose = f
           "--json` says when and why for each trial.\n");
       break;
     }
-  if (verbose) fmt::print("\n{}", render_provenance(rows));
+  if (std::string d = render_distributions(rows); !d.empty()) fmt::print("\n{}", d);
+  if (verbose) {
+    if (std::string m = render_definitions(rows); !m.empty()) fmt::print("\n{}", m);
+    fmt::print("\n{}", render_provenance(rows));
+  }
   return 0;
 }
 

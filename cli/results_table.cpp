@@ -83,6 +83,12 @@ std::vector<Row> read_rows(benchlab_cursor* cur) {
     row.cov = r.cov;
     row.min = r.min;
     row.max = r.max;
+    row.description = r.description ? r.description : "";
+    row.dist_n = r.dist_n;
+    row.dist_mean = r.dist_mean;
+    row.dist_p50 = r.dist_p50;
+    row.dist_p90 = r.dist_p90;
+    row.dist_p99 = r.dist_p99;
     rows.push_back(std::move(row));
   }
   return rows;
@@ -116,7 +122,63 @@ bool headline(const Row& r) {
          r.metric == "power.total.mean" || r.metric == "power.total.peak" || ends(".per_joule");
 }
 
+// Columns padded to their widest cell, a rule under the header row; columns first_number
+// to last_number align right.
+std::string render_cells(const std::vector<std::vector<std::string>>& cells,
+                         std::size_t first_number, std::size_t last_number) {
+  std::vector<std::size_t> w(cells[0].size(), 0);
+  for (const auto& row : cells)
+    for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], width(row[i]));
+  std::string out;
+  for (std::size_t ri = 0; ri < cells.size(); ++ri) {
+    std::string line;
+    for (std::size_t i = 0; i < cells[ri].size(); ++i) {
+      const std::string& c = cells[ri][i];
+      bool right = i >= first_number && i <= last_number;
+      std::string pad(w[i] - width(c), ' ');
+      line += right ? pad + c : c + (i + 1 < cells[ri].size() ? pad : "");
+      if (i + 1 < cells[ri].size()) line += "  ";
+    }
+    out += line + "\n";
+    if (ri == 0) {
+      std::size_t total = 0;
+      for (auto x : w) total += x + 2;
+      out += std::string(total - 2, '-') + "\n";
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string render_distributions(const std::vector<Row>& rows) {
+  std::vector<std::vector<std::string>> cells;
+  cells.push_back({"Test", "Options", "Metric", "n", "p50", "p90", "p99", "Mean"});
+  for (const auto& r : rows) {
+    if (r.dist_n == 0) continue;
+    cells.push_back({r.test, truncate(r.options, 32),
+                     r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]"),
+                     std::to_string(r.dist_n), format_value(r.dist_p50),
+                     format_value(r.dist_p90), format_value(r.dist_p99),
+                     format_value(r.dist_mean)});
+  }
+  if (cells.size() == 1) return {};
+  return "Distributions (every value of every measured trial, pooled):\n" +
+         render_cells(cells, 3, 7);
+}
+
+std::string render_definitions(const std::vector<Row>& rows) {
+  std::string out;
+  std::vector<std::string> seen;
+  for (const auto& r : rows) {
+    if (r.description.empty() || r.metric.empty()) continue;
+    if (std::find(seen.begin(), seen.end(), r.metric) != seen.end()) continue;
+    seen.push_back(r.metric);
+    out += "  " + r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]") + ": " + r.description +
+           "\n";
+  }
+  return out.empty() ? out : "Metrics:\n" + out;
+}
 
 std::string render_table(const std::vector<Row>& rows, bool all_derived) {
   std::vector<std::vector<std::string>> cells;
@@ -142,26 +204,7 @@ std::string render_table(const std::vector<Row>& rows, bool all_derived) {
     std::string note = r.reason.rfind(r.test + ": ", 0) == 0 ? r.reason : r.test + ": " + r.reason;
     if (!r.reason.empty() && (notes.empty() || notes.back() != note)) notes.push_back(note);
   }
-  std::vector<std::size_t> w(cells[0].size(), 0);
-  for (const auto& row : cells)
-    for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], width(row[i]));
-  std::string out;
-  for (std::size_t ri = 0; ri < cells.size(); ++ri) {
-    std::string line;
-    for (std::size_t i = 0; i < cells[ri].size(); ++i) {
-      const std::string& c = cells[ri][i];
-      bool right = i >= 3 && i <= 6;  // numbers align right
-      std::string pad(w[i] - width(c), ' ');
-      line += right ? pad + c : c + (i + 1 < cells[ri].size() ? pad : "");
-      if (i + 1 < cells[ri].size()) line += "  ";
-    }
-    out += line + "\n";
-    if (ri == 0) {
-      std::size_t total = 0;
-      for (auto x : w) total += x + 2;
-      out += std::string(total - 2, '-') + "\n";
-    }
-  }
+  std::string out = render_cells(cells, 3, 6);
   for (const auto& n : notes) out += "  " + n + "\n";
   return out;
 }

@@ -706,6 +706,12 @@ BENCHLAB_API int32_t benchlab_cursor_next(benchlab_cursor* cur, benchlab_result*
   r.containment = l.containment.c_str();
   r.throttled = l.throttled;
   r.derived = l.derived ? 1 : 0;
+  r.description = l.description.c_str();
+  r.dist_n = l.distribution.n;
+  r.dist_mean = l.distribution.mean;
+  r.dist_p50 = l.distribution.p50;
+  r.dist_p90 = l.distribution.p90;
+  r.dist_p99 = l.distribution.p99;
   copy_out(out, r);
   return BENCHLAB_OK;
 }

@@ -5,7 +5,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <benchlab/ext/values.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 
 #include "mark_name.h"
 #include "worker_process.h"
@@ -119,6 +123,7 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
   bool ended = false, have_done = false, stop_sent = false;
   protocol::Done done{};
   protocol::PhaseEnd end;
+  std::size_t value_count = 0;  // values frames' values so far
   std::optional<ExitInfo> worker_exit;
   const std::uint64_t limit = static_cast<std::uint64_t>((req_.timeout + req_.kill_grace).count());
   std::uint64_t give_up = req_.timeout.count() > 0 ? t0 + limit + kWorkerSlackNs : 0;
@@ -156,6 +161,22 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
               protocol_error = "a mark frame the worker would not have sent";
             else
               out.marks.push_back({std::move(x.name), x.t_ns});
+          } else if constexpr (std::is_same_v<T, protocol::Values>) {
+            // The worker checked the metric, the values and the total; the core checks
+            // what it must not trust: the total (memory) and finiteness (the store).
+            value_count += x.values.size();
+            bool finite = true;
+            for (double v : x.values) finite = finite && std::isfinite(v);
+            if (value_count > BL_VALUES_MAX_PER_TRIAL || !finite || x.name.empty()) {
+              protocol_error = "a values frame the worker would not have sent";
+              return;
+            }
+            auto it = std::find_if(out.values.begin(), out.values.end(),
+                                   [&](const auto& e) { return e.first == x.name; });
+            if (it == out.values.end())
+              out.values.emplace_back(std::move(x.name), std::move(x.values));
+            else
+              it->second.insert(it->second.end(), x.values.begin(), x.values.end());
           } else if constexpr (std::is_same_v<T, protocol::Done>) {
             if (!have_done) {
               done = x;

@@ -48,6 +48,9 @@ struct PhaseOutcome {
   MeasuredWindow window;     // run(): the measured window, taken in the phase's process
   std::vector<Mark> marks;   // run(): the phases the workload marked (benchlab/ext/mark.h),
                              // in the order marked, each inside `window`
+  // run()/parse(): many values of one metric each (benchlab/ext/values.h), in metric order
+  // of first report, values in report order
+  std::vector<std::pair<std::string, std::vector<double>>> values;
   ExitInfo exit;
   std::uint64_t memory_peak_bytes = 0;  // the phase's cgroup memory.peak; 0 when unknown
   std::string containment;              // "cgroup" or "subreaper": what held the phase's

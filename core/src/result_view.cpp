@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <map>
 #include <string_view>
 #include <system_error>
 
@@ -19,6 +20,21 @@ json::object summary_json(const Summary& s) {
   return json::object{{"n", s.n},          {"mean", num(s.mean)}, {"median", num(s.median)},
                       {"sd", num(s.sd)},   {"cov", num(s.cov)},   {"ci95", num(s.ci95)},
                       {"min", num(s.min)}, {"max", num(s.max)},   {"outliers", s.outliers}};
+}
+
+json::value distribution_json(const Distribution& d) {
+  if (d.n == 0) return nullptr;
+  return json::object{{"n", d.n},         {"mean", num(d.mean)}, {"min", num(d.min)},
+                      {"p50", num(d.p50)}, {"p90", num(d.p90)},   {"p99", num(d.p99)},
+                      {"max", num(d.max)}};
+}
+
+// The pooled distributions of a result's metrics that have one, by metric name.
+std::map<std::string, Distribution> distributions(const Store& store, std::int64_t result_id) {
+  std::map<std::string, Distribution> out;
+  for (const auto& metric : store.distribution_metrics(result_id))
+    out[metric] = summarize_distribution(store.distribution(result_id, metric));
+  return out;
 }
 
 }  // namespace
@@ -92,6 +108,7 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
       base.throttled += (!t.warmup && !t.throttled.empty()) ? 1 : 0;
     }
     base.containment = containment_text(trials);
+    const auto dists = distributions(store, r.id);
     bool any = false;
     for (const auto& m : r.metrics) {
       std::vector<double> v;
@@ -104,7 +121,9 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
       ResultLine line = base;
       line.metric = m.name;
       line.unit = m.unit;
+      line.description = m.description;
       line.direction = m.direction;
+      if (auto d = dists.find(m.name); d != dists.end()) line.distribution = d->second;
       line.derived = is_derived_metric(m.name);
       line.summary = summarize(v);
       if (m.name == kNetEnergyMetric) {
@@ -232,6 +251,7 @@ json::object run_document(const Store& store, const RunRow& run) {
     auto trials = store.trials(r.id);
     unsigned throttled = 0;
     for (const auto& t : trials) throttled += (!t.warmup && !t.throttled.empty()) ? 1 : 0;
+    const auto dists = distributions(store, r.id);
     json::array metrics;
     for (const auto& m : r.metrics) {
       std::vector<double> v;
@@ -245,8 +265,11 @@ json::object run_document(const Store& store, const RunRow& run) {
       json::object metric{{"name", m.name},
                           {"unit", m.unit},
                           {"direction", m.direction > 0 ? "higher" : "lower"},
+                          {"description", text_or_null(m.description)},
                           {"derived", is_derived_metric(m.name)},
                           {"values", std::move(values)}};
+      const auto d = dists.find(m.name);
+      metric["distribution"] = distribution_json(d == dists.end() ? Distribution{} : d->second);
       if (m.name == kNetEnergyMetric) {
         const double u = idle_uncertainty(idle.sem, trials);
         stats.ci95 = combined_ci95(stats.ci95, u, idle.dof);

@@ -20,6 +20,7 @@ struct ResultLine {
   std::string plugin_path, plugin_sha256;  // the file the result ran and its content's hash
   std::string containment;                 // of its trials: "cgroup", "subreaper" or both
   std::string metric, unit;                // empty when the result has no metric values
+  std::string description;                 // what the metric measures, by which definition
   int direction = 1;
   std::string status, reason;  // status: pending, ok, partial, failed, cannot_run
   unsigned failed = 0;         // failed measured trials
@@ -30,6 +31,9 @@ struct ResultLine {
   // summary.ci95; 0 for every other metric.
   double idle_uncertainty = 0;
   Summary summary;
+  // The metric's many values (benchlab/ext/values.h) over all measured trials, pooled;
+  // n == 0 when the workload reported none.
+  Distribution distribution;
 };
 
 // Whether a metric name is one the host derives from probe samples (energy.*, power.*,

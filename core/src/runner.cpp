@@ -58,6 +58,17 @@ struct Tally {
   }
 };
 
+// A metric the trial gave many values of (benchlab/ext/values.h) and no value of its own
+// has the mean of its values as the trial's value (values.h says so).
+void add_value_means(PhaseOutcome& o) {
+  for (const auto& [name, values] : o.values) {
+    if (values.empty()) continue;
+    bool reported = false;
+    for (const auto& [k, v] : o.metrics) reported = reported || k == name;
+    if (!reported) o.metrics.emplace_back(name, summarize_distribution(values).mean);
+  }
+}
+
 // The first metric this successful trial should have reported and did not: every metric
 // of the descriptor not flagged optional, and every metric the trial declared itself.
 std::string unreported_metric(const PhaseOutcome& o, const PluginInfo& plugin) {
@@ -262,6 +273,7 @@ class Runner::ResultRun {
     t.warmup = warm;
     t.ok = o.kind == PhaseOutcome::Kind::ok;
     if (t.ok) {
+      add_value_means(o);
       if (std::string missing = unreported_metric(o, *plugin_); !missing.empty()) {
         t.ok = false;
         t.reason = fmt::format("{}: metric \"{}\" declared but not reported", res_.plugin, missing);
@@ -282,8 +294,11 @@ class Runner::ResultRun {
     t.output = std::move(o.output);
     t.error_output = std::move(o.error_output);
     t.log = std::move(o.log);
-    if (t.ok) t.values = o.metrics;
-    for (const auto& d : o.declared) t.metrics.push_back({d.name, d.unit, d.direction});
+    if (t.ok) {
+      t.values = o.metrics;
+      t.distributions = std::move(o.values);
+    }
+    for (const auto& d : o.declared) t.metrics.push_back({d.name, d.unit, d.direction, ""});
     return t;
   }
 
@@ -323,7 +338,7 @@ class Runner::ResultRun {
     if (!t.ok) return;
     for (const auto& v : pv.values) {
       t.values.emplace_back(v.name, v.value);
-      t.metrics.push_back({v.name, v.unit, v.direction});
+      t.metrics.push_back({v.name, v.unit, v.direction, ""});
     }
   }
 
@@ -382,7 +397,7 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
                     item.options, item.profile ? item.profile->path.string() : "",
                     policy_to_json(item.policy, item.requirements, data_dir)});
     std::vector<MetricDecl> m;
-    for (const auto& x : info.metrics) m.push_back({x.name, x.unit, x.direction});
+    for (const auto& x : info.metrics) m.push_back({x.name, x.unit, x.direction, x.description});
     metrics.push_back(std::move(m));
   }
   run_id = store_.create_planned_run(system, targets, settings_json, inv, BENCHLAB_VERSION, rows,

@@ -57,6 +57,28 @@ MeanSd mean_sd(std::span<const double> values, double shift) {
 
 }  // namespace
 
+double sorted_quantile(std::span<const double> sorted, double p) {
+  assert(!sorted.empty() && p >= 0 && p <= 1);
+  const double h = static_cast<double>(sorted.size() - 1) * p;
+  const auto lo = static_cast<std::size_t>(h);
+  if (lo + 1 >= sorted.size()) return sorted.back();
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[lo + 1] - sorted[lo]);
+}
+
+Distribution summarize_distribution(std::vector<double> values) {
+  Distribution d;
+  if (values.empty()) return d;
+  std::sort(values.begin(), values.end());
+  d.n = values.size();
+  d.mean = mean_sd(values, sorted_median(values)).mean;
+  d.min = values.front();
+  d.max = values.back();
+  d.p50 = sorted_quantile(values, 0.50);
+  d.p90 = sorted_quantile(values, 0.90);
+  d.p99 = sorted_quantile(values, 0.99);
+  return d;
+}
+
 double student_t_quantile(double p, double df) {
   if (!(p > 0 && p < 1)) {
     throw std::invalid_argument(fmt::format(

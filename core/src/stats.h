@@ -22,6 +22,19 @@ struct Summary {
 // Summary of `values` (any order). Empty input gives n == 0 and zeros.
 Summary summarize(std::span<const double> values);
 
+// The spread of many values of one metric (every request's latency of every trial,
+// benchlab/ext/values.h), pooled: percentiles by linear interpolation between order
+// statistics (Hyndman & Fan type 7, numpy's default): the p-quantile of sorted x[0..n-1]
+// is x[floor(h)] + (h - floor(h)) (x[floor(h)+1] - x[floor(h)]) with h = (n - 1) p.
+struct Distribution {
+  std::size_t n = 0;  // 0: no values, every figure 0
+  double mean = 0, min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+Distribution summarize_distribution(std::vector<double> values);
+
+// The p-quantile (0 <= p <= 1) of sorted, non-empty `sorted`, as above.
+double sorted_quantile(std::span<const double> sorted, double p);
+
 // Rosner's generalized extreme studentized deviate test for up to `max_outliers` outliers
 // at significance level `alpha` (docs/statistics.md). Step i removes the value farthest
 // from the mean of those left; `outliers` is the largest i whose statistic R_i exceeds its

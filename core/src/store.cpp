@@ -156,6 +156,20 @@ ALTER TABLE trials ADD COLUMN cooldown_ns INTEGER;  -- waited for idle before th
 ALTER TABLE trials ADD COLUMN throttled TEXT;       -- why the trial is flagged; NULL not
 )sql";
 
+// Schema 4: distributions. Many values of one metric per trial (benchlab/ext/values.h),
+// e.g. every request's time to first token, and what each metric measures (a metric's
+// definition, e.g. which TPOT, travels with the results).
+const char* kMigrationTo4 = R"sql(
+CREATE TABLE trial_distributions (
+  trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+  metric TEXT NOT NULL,
+  seq INTEGER NOT NULL,                 -- report order within the trial and metric
+  value REAL NOT NULL,
+  PRIMARY KEY (trial_id, metric, seq)
+) WITHOUT ROWID;
+ALTER TABLE result_metrics ADD COLUMN description TEXT;  -- bl_metric_desc.description
+)sql";
+
 std::string now_utc() {
   auto now = std::chrono::system_clock::now();
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(now));
@@ -402,6 +416,7 @@ void Store::migrate() {
   if (v < 1) exec(kSchemaV1);
   if (v < 2) exec(kMigrationTo2);
   if (v < 3) exec(kMigrationTo3);
+  if (v < 4) exec(kMigrationTo4);
   exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
   tx.commit();
 }
@@ -463,8 +478,8 @@ std::vector<std::int64_t> Store::insert_results(
            "INSERT INTO results(run_id, seq, test, plugin, plugin_version, plugin_path, options, "
            "profile_path, policy, plugin_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   Stmt met(db_,
-           "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES "
-           "(?1, ?2, ?3, ?4, ?5)");
+           "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction, "
+           "description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   std::vector<std::int64_t> ids;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const auto& p = plan[i];
@@ -486,6 +501,7 @@ std::vector<std::int64_t> Store::insert_results(
     for (const auto& m : i < metrics.size() ? metrics[i] : std::vector<MetricDecl>{}) {
       met.reset();
       met.bind(1, id).bind(2, seq++).bind(3, m.name).bind(4, m.unit).bind(5, m.direction);
+      met.bind_text_or_null(6, m.description);
       met.run();
     }
   }
@@ -507,11 +523,12 @@ std::int64_t Store::add_trial(std::int64_t result_id, const TrialRecord& t) {
     next.step();
     std::int64_t seq = next.i64(0);
     Stmt met(db_,
-             "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction) VALUES "
-             "(?1, ?2, ?3, ?4, ?5)");
+             "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction, "
+             "description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     for (const auto& m : t.metrics) {
       met.reset();
       met.bind(1, result_id).bind(2, seq).bind(3, m.name).bind(4, m.unit).bind(5, m.direction);
+      met.bind_text_or_null(6, m.description);
       met.run();
       if (sqlite3_changes(db_) > 0) ++seq;
     }
@@ -561,6 +578,7 @@ std::int64_t Store::add_trial(std::int64_t result_id, const TrialRecord& t) {
     mk.bind(4, t.marks[i].t_ns);
     mk.run();
   }
+  insert_distributions(id, t.distributions);
   Stmt v(db_, "INSERT OR REPLACE INTO trial_values(trial_id, metric, value) VALUES (?1, ?2, ?3)");
   for (const auto& [name, value] : t.values) {
     v.reset();
@@ -617,7 +635,9 @@ std::vector<ResultRow> Store::results(std::int64_t run_id) const {
          "policy, status, COALESCE(reason, ''), options, COALESCE(plugin_sha256, '') FROM results "
          "WHERE run_id = ?1 ORDER BY seq");
   s.bind(1, run_id);
-  Stmt m(db_, "SELECT name, unit, direction FROM result_metrics WHERE result_id = ?1 ORDER BY seq");
+  Stmt m(db_,
+         "SELECT name, unit, direction, COALESCE(description, '') FROM result_metrics "
+         "WHERE result_id = ?1 ORDER BY seq");
   std::vector<ResultRow> out;
   while (s.step()) {
     ResultRow r;
@@ -636,7 +656,8 @@ std::vector<ResultRow> Store::results(std::int64_t run_id) const {
     r.plugin_sha256 = s.text(12);
     m.reset();
     m.bind(1, r.id);
-    while (m.step()) r.metrics.push_back({m.text(0), m.text(1), static_cast<int>(m.i64(2))});
+    while (m.step())
+      r.metrics.push_back({m.text(0), m.text(1), static_cast<int>(m.i64(2)), m.text(3)});
     out.push_back(std::move(r));
   }
   return out;
@@ -817,6 +838,58 @@ std::vector<Mark> Store::marks(std::int64_t trial_id) const {
   s.bind(1, trial_id);
   std::vector<Mark> out;
   while (s.step()) out.push_back({s.text(0), static_cast<std::uint64_t>(s.i64(1))});
+  return out;
+}
+
+// A serving trial gives thousands of values: one statement binds kRows of them, so the
+// insert costs a statement step per kRows values rather than per value.
+void Store::insert_distributions(
+    std::int64_t trial_id,
+    const std::vector<std::pair<std::string, std::vector<double>>>& distributions) {
+  constexpr std::size_t kRows = 128;  // 4 parameters a row, under SQLite's 32766
+  std::string sql = "INSERT INTO trial_distributions(trial_id, metric, seq, value) VALUES ";
+  for (std::size_t i = 0; i < kRows; ++i) sql += i ? ",(?,?,?,?)" : "(?,?,?,?)";
+  std::optional<Stmt> batch;
+  Stmt one(db_, "INSERT INTO trial_distributions(trial_id, metric, seq, value) VALUES (?,?,?,?)");
+  for (const auto& [metric, values] : distributions) {
+    std::size_t i = 0;
+    for (; i + kRows <= values.size(); i += kRows) {
+      if (!batch) batch.emplace(db_, sql);
+      batch->reset();
+      for (std::size_t r = 0; r < kRows; ++r) {
+        const int p = static_cast<int>(4 * r);
+        batch->bind(p + 1, trial_id).bind(p + 2, metric);
+        batch->bind(p + 3, static_cast<std::int64_t>(i + r)).bind(p + 4, values[i + r]);
+      }
+      batch->run();
+    }
+    for (; i < values.size(); ++i) {
+      one.reset();
+      one.bind(1, trial_id).bind(2, metric).bind(3, static_cast<std::int64_t>(i));
+      one.bind(4, values[i]);
+      one.run();
+    }
+  }
+}
+
+std::vector<double> Store::distribution(std::int64_t result_id, const std::string& metric) const {
+  Stmt s(db_,
+         "SELECT d.value FROM trial_distributions d JOIN trials t ON t.id = d.trial_id "
+         "WHERE t.result_id = ?1 AND d.metric = ?2 AND t.warmup = 0 AND t.status = 'ok' "
+         "ORDER BY t.idx, d.seq");
+  s.bind(1, result_id).bind(2, metric);
+  std::vector<double> out;
+  while (s.step()) out.push_back(s.f64(0));
+  return out;
+}
+
+std::vector<std::string> Store::distribution_metrics(std::int64_t result_id) const {
+  Stmt s(db_,
+         "SELECT DISTINCT d.metric FROM trial_distributions d JOIN trials t ON t.id = d.trial_id "
+         "WHERE t.result_id = ?1");
+  s.bind(1, result_id);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
   return out;
 }
 

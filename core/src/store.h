@@ -23,7 +23,7 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // PRAGMA application_id of every benchlab store ("BLAB"), set when the store is created:
 // a file with another id is another program's database, never written to.
@@ -53,6 +53,7 @@ struct ResultPlan {  // one option combination of one test, planned before it ru
 struct MetricDecl {
   std::string name, unit;
   int direction = 1;
+  std::string description;  // what it measures and by which definition; may be empty
 };
 
 struct TrialRecord {
@@ -72,6 +73,8 @@ struct TrialRecord {
   std::uint64_t cooldown_ns = 0;    // waited for the machine to cool down before it
   std::string throttled;            // why probes saw throttling in it; empty when not
   std::vector<Mark> marks;          // phases the workload marked inside it
+  // many values of one metric each (benchlab/ext/values.h), e.g. every request's latency
+  std::vector<std::pair<std::string, std::vector<double>>> distributions;
 };
 
 struct RunRow {
@@ -178,12 +181,20 @@ class Store {
   void set_idle_baseline(std::int64_t run_id, const std::vector<IdleRecord>& rows);
   std::vector<IdleRecord> idle_baseline(std::int64_t run_id) const;  // "total" first
   std::vector<Mark> marks(std::int64_t trial_id) const;
+  // Every value of `metric` the measured (not warm-up), successful trials of a result
+  // gave with report_values(), pooled, in trial then report order.
+  std::vector<double> distribution(std::int64_t result_id, const std::string& metric) const;
+  // The metrics of a result with values in trial_distributions.
+  std::vector<std::string> distribution_metrics(std::int64_t result_id) const;
 
   // Runs `sql` (no parameters) and returns nothing; for PRAGMAs and tests.
   void exec(const std::string& sql);
 
  private:
   void migrate();
+  void insert_distributions(
+      std::int64_t trial_id,
+      const std::vector<std::pair<std::string, std::vector<double>>>& distributions);
   void open_handle(int flags);
   // Whether the open file is a benchlab store; throws StoreError when it is not.
   void check_application(bool read_only);

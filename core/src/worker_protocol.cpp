@@ -248,6 +248,18 @@ Message decode_payload(Type t, std::string_view payload) {
       m = std::move(k);
       break;
     }
+    case Type::values: {
+      Values v;
+      v.name = r.str();
+      const std::uint32_t n = r.u32();
+      // Checked before allocating: exactly the values the header announces.
+      if (n > kMaxValuesPerFrame || std::uint64_t(n) * 8 != r.remaining())
+        throw Malformed("values frame size does not match its count");
+      v.values.resize(n);
+      for (double& x : v.values) x = r.f64();
+      m = std::move(v);
+      break;
+    }
     default:
       throw Malformed("unknown frame type " + std::to_string(static_cast<int>(t)));
   }
@@ -359,6 +371,11 @@ std::string encode(const Message& m) {
           w.str(x.name);
           w.u64(x.t_ns);
           return Type::mark;
+        } else if constexpr (std::is_same_v<T, Values>) {
+          w.str(x.name);
+          w.u32(static_cast<std::uint32_t>(x.values.size()));
+          for (double v : x.values) w.f64(v);
+          return Type::values;
         } else {
           static_assert(std::is_same_v<T, PhaseEnd>);
           w.i32(x.exit_code);

@@ -64,7 +64,14 @@ enum class Type : std::uint8_t {
   probe_error = 17,
   // phase process -> core, during run(): string name, u64 t_ns (benchlab/ext/mark.h)
   mark = 18,
+  // phase process -> core, during run() or parse(): string name, u32 n, n x f64, many
+  // values of one metric (benchlab/ext/values.h); a long report comes as several frames
+  // of at most kMaxValuesPerFrame values, in order
+  values = 19,
 };
+
+// Values in one values frame: the frame stays well under kMaxPayload.
+inline constexpr std::uint32_t kMaxValuesPerFrame = 65536;
 
 struct Hello {
   std::uint32_t abi_major, abi_minor;
@@ -142,10 +149,14 @@ struct Mark {
   std::string name;
   std::uint64_t t_ns;
 };
+struct Values {
+  std::string name;
+  std::vector<double> values;
+};
 
 using Message = std::variant<Hello, Log, DeclareMetric, Metric, Progress, Output, Window, Done,
                              ErrorOutput, RunPhase, Stop, PhaseProcess, PhaseEnd, ProbeOpen,
-                             Samples, SampleNow, ProbeError, Mark>;
+                             Samples, SampleNow, ProbeError, Mark, Values>;
 
 // The size of a samples frame's payload with `rows` rows of `channels` values.
 constexpr std::size_t samples_payload_size(std::size_t channels, std::size_t rows) {

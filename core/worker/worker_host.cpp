@@ -1,8 +1,10 @@
 #include "worker_host.h"
 
 #include <benchlab/ext/mark.h>
+#include <benchlab/ext/values.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -122,12 +124,16 @@ std::string WorkerHost::metric_failure() const {
 
 // Remembers the first failed report: a plugin that ignores the status must not turn a
 // metric it could not report into a successful trial without it.
-int32_t WorkerHost::metric_failed(const char* name, const std::string& why) {
-  std::string text = "report_metric(" + (name ? "\"" + clipped(name) + "\"" : std::string("NULL")) +
-                     ") failed: " + why;
+void WorkerHost::report_failed(const std::string& call, const std::string& why) {
+  std::string text = call + " failed: " + why;
   send(protocol::Log{BL_LOG_ERROR, text});
   std::lock_guard lock(mu_);
   if (metric_failure_.empty()) metric_failure_ = std::move(text);
+}
+
+int32_t WorkerHost::metric_failed(const char* name, const std::string& why) {
+  report_failed(
+      "report_metric(" + (name ? "\"" + clipped(name) + "\"" : std::string("NULL")) + ")", why);
   return BL_INVALID_ARGUMENT;
 }
 
@@ -319,7 +325,9 @@ uint64_t WorkerHost::now_ns_cb(const bl_host*) { return monotonic_ns(); }
 
 const void* WorkerHost::get_extension_cb(const bl_host*, const char* id) {
   static const bl_host_mark_ext mark{sizeof(bl_host_mark_ext), mark_cb};
+  static const bl_host_values_ext values{sizeof(bl_host_values_ext), report_values_cb};
   if (id && std::strcmp(id, BL_EXT_HOST_MARK) == 0) return &mark;
+  if (id && std::strcmp(id, BL_EXT_HOST_VALUES) == 0) return &values;
   return nullptr;
 }
 
@@ -348,6 +356,51 @@ int32_t WorkerHost::mark_cb(const bl_host* h, const char* name) {
   // Held like metrics: it counts once the trial is done, and waking the core now would
   // disturb what is measured.
   s.hold(protocol::Mark{name, t});
+  return BL_OK;
+}
+
+// Refused calls fail the trial like a refused report_metric() (the first one is the
+// reason), and return BL_INVALID_ARGUMENT, as values.h promises.
+int32_t WorkerHost::report_values_cb(const bl_host* h, const char* name, const double* values,
+                                     uint32_t count) {
+  auto& s = self(h);
+  const std::string call =
+      "report_values(" + (name ? "\"" + clipped(name) + "\"" : std::string("NULL")) + ")";
+  auto refuse = [&](const std::string& why) {
+    s.report_failed(call, why);
+    set_error_cb(h, (call + " failed: " + why).c_str());
+    return BL_INVALID_ARGUMENT;
+  };
+  if (!name) return refuse("no metric name");
+  if (s.phase_.phase != BL_PHASE_RUN) return refuse("only run() and parse() report values");
+  if (count == 0) return BL_OK;
+  if (!values) return refuse("values is NULL");
+  bool known = s.plugin_.metric(name) != nullptr;
+  if (!known) {
+    std::lock_guard lock(s.mu_);
+    known = s.declared_.count(name) > 0;
+  }
+  if (!known)
+    return refuse(
+        "no such metric: declare it in the plugin's descriptor, or with declare_metric() first");
+  for (uint32_t i = 0; i < count; ++i)
+    if (!std::isfinite(values[i]))
+      return refuse("value " + std::to_string(i) + " is " +
+                    (std::isnan(values[i]) ? "NaN" : "infinite"));
+  bool fits;
+  {
+    std::lock_guard lock(s.mu_);
+    fits = count <= BL_VALUES_MAX_PER_TRIAL - s.values_;
+    if (fits) s.values_ += count;
+  }
+  if (!fits)
+    return refuse("more than " + std::to_string(BL_VALUES_MAX_PER_TRIAL) + " values in one trial");
+  // Held like metrics: they count once the trial is done. A long report is cut into
+  // frames the core accepts.
+  for (uint32_t at = 0; at < count; at += protocol::kMaxValuesPerFrame) {
+    const uint32_t n = std::min(count - at, protocol::kMaxValuesPerFrame);
+    s.hold(protocol::Values{name, std::vector<double>(values + at, values + at + n)});
+  }
   return BL_OK;
 }
 

@@ -1,6 +1,7 @@
 // The host side of the plugin ABI inside a phase process of benchlab-worker: the bl_host
 // table a plugin instance receives, backed by this class, which forwards metrics, logs,
-// progress, the two raw output streams and marks (benchlab/ext/mark.h) to the core as
+// progress, the two raw output streams, marks (benchlab/ext/mark.h) and values
+// (benchlab/ext/values.h) to the core as
 // protocol frames.
 #pragma once
 
@@ -73,10 +74,12 @@ class WorkerHost {
   static uint64_t now_ns_cb(const bl_host*);
   static const void* get_extension_cb(const bl_host*, const char*);
   static int32_t mark_cb(const bl_host*, const char*);
+  static int32_t report_values_cb(const bl_host*, const char*, const double*, uint32_t);
 
   int32_t spawn(const bl_spawn& req, bl_spawn_result& res);
   void write_all(const std::string& bytes);  // with mu_ held; _exits when it cannot
-  int32_t metric_failed(const char* name, const std::string& why);
+  void report_failed(const std::string& call, const std::string& why);
+  int32_t metric_failed(const char* name, const std::string& why);  // BL_INVALID_ARGUMENT
   // Appends to one of the raw streams: kept for parse (16 MiB), streamed to the core as
   // it comes up to the stored 1 MiB, so a crash later still leaves it.
   template <class Frame>
@@ -98,6 +101,7 @@ class WorkerHost {
   std::uint64_t last_progress_ns_ = 0;
   std::atomic<bool> in_run_{false};
   std::size_t marks_ = 0;              // marks this trial, under mu_
+  std::size_t values_ = 0;             // values reported this trial, under mu_
   std::string spawn_out_, spawn_err_;  // storage behind bl_spawn_result
 };
 

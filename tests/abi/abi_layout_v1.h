@@ -11,6 +11,7 @@
 #include <benchlab/benchlab.h>
 #include <benchlab/ext/mark.h>
 #include <benchlab/ext/probe_devices.h>
+#include <benchlab/ext/values.h>
 #include <benchlab/plugin.h>
 #include <stddef.h>
 
@@ -210,6 +211,10 @@ BL_PIN_OFFSET(bl_host_mark_ext, struct_size, 0);
 BL_PIN_OFFSET(bl_host_mark_ext, mark, 8);
 BL_PIN_SIZE(bl_host_mark_ext, 16);
 
+BL_PIN_OFFSET(bl_host_values_ext, struct_size, 0); /* 1.3 */
+BL_PIN_OFFSET(bl_host_values_ext, report_values, 8);
+BL_PIN_SIZE(bl_host_values_ext, 16);
+
 BL_PIN_OFFSET(bl_plugin, struct_size, 0);
 BL_PIN_OFFSET(bl_plugin, abi_major, 4);
 BL_PIN_OFFSET(bl_plugin, abi_minor, 8);
@@ -347,7 +352,13 @@ BL_PIN_OFFSET(benchlab_result, plugin_sha256, 176);
 BL_PIN_OFFSET(benchlab_result, containment, 184);
 BL_PIN_OFFSET(benchlab_result, throttled, 192); /* 0.2 */
 BL_PIN_OFFSET(benchlab_result, derived, 196);
-BL_PIN_SIZE(benchlab_result, 200);
+BL_PIN_OFFSET(benchlab_result, description, 200); /* 0.3 */
+BL_PIN_OFFSET(benchlab_result, dist_n, 208);
+BL_PIN_OFFSET(benchlab_result, dist_mean, 216);
+BL_PIN_OFFSET(benchlab_result, dist_p50, 224);
+BL_PIN_OFFSET(benchlab_result, dist_p90, 232);
+BL_PIN_OFFSET(benchlab_result, dist_p99, 240);
+BL_PIN_SIZE(benchlab_result, 248);
 
 #endif /* LP64 x86-64 / aarch64 */
 

@@ -172,6 +172,12 @@ std::vector<ResultRow> results(const Harness& h, std::int64_t run_id) {
     x.outliers = r.outliers;
     x.throttled = r.throttled;
     x.derived = r.derived != 0;
+    x.description = r.description ? r.description : "";
+    x.dist_n = r.dist_n;
+    x.dist_mean = r.dist_mean;
+    x.dist_p50 = r.dist_p50;
+    x.dist_p90 = r.dist_p90;
+    x.dist_p99 = r.dist_p99;
     x.mean = r.mean;
     x.median = r.median;
     x.sd = r.sd;

@@ -93,6 +93,9 @@ struct ResultRow {
   std::uint32_t n = 0, failed = 0, outliers = 0, throttled = 0;
   bool derived = false;
   double mean = 0, median = 0, sd = 0, cov = 0, ci95 = 0, min = 0, max = 0;
+  std::string description;
+  std::uint64_t dist_n = 0;
+  double dist_mean = 0, dist_p50 = 0, dist_p90 = 0, dist_p99 = 0;
 };
 
 std::vector<ResultRow> results(const Harness& h, std::int64_t run_id);

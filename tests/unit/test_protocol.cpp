@@ -291,3 +291,27 @@ TEST_CASE("malformed sampler frames are errors, before anything is allocated for
     refused(f + "x", "trailing bytes");
   }
 }
+
+TEST_CASE("a values frame survives a round trip; a count that does not match is refused") {
+  Values v{"ttft", {12.5, 0.25, 1e9, -3}};
+  Values empty{"itl", {}};
+  std::string stream = encode(v) + encode(empty);
+  Decoder d;
+  for (char ch : stream) d.feed(std::string_view(&ch, 1));
+  auto out = decode_all(d);
+  REQUIRE(d.error().empty());
+  REQUIRE(out.size() == 2);
+  CHECK(std::get<Values>(out[0]).name == "ttft");
+  CHECK(std::get<Values>(out[0]).values == v.values);
+  CHECK(std::get<Values>(out[1]).values.empty());
+
+  std::string f = encode(v);
+  std::uint32_t n = 5;  // one more than the frame holds; after the header and "ttft"
+  std::memcpy(f.data() + 5 + 4 + 4, &n, 4);
+  Decoder bad;
+  bad.feed(f);
+  CHECK_FALSE(bad.next());
+  CHECK_THAT(bad.error(), Catch::Contains("values frame size does not match its count"));
+  // The most values a frame carries fit in one frame.
+  CHECK(4 + 32 + 4 + 8ull * kMaxValuesPerFrame <= kMaxPayload);
+}

@@ -18,6 +18,8 @@ using benchlab::precision_reached;
 using benchlab::student_t_quantile;
 using benchlab::summarize;
 using benchlab::Summary;
+using benchlab::Distribution;
+using benchlab::summarize_distribution;
 
 namespace {
 
@@ -315,4 +317,27 @@ TEST_CASE("a zero mean reaches precision only with zero spread", "[stats][precis
   CHECK(summarize(symmetric).cov == 0.0);  // defined as 0, not infinity
   const std::vector<double> zeros = {0, 0, 0};
   CHECK(precision_reached(summarize(zeros), 0.01));
+}
+
+TEST_CASE("distribution percentiles interpolate between order statistics (type 7)",
+          "[stats][distribution]") {
+  // numpy.percentile([15, 20, 35, 40, 50], [50, 90, 99]) = 35, 46, 49.6
+  const Distribution d = summarize_distribution({50, 15, 40, 20, 35});
+  CHECK(d.n == 5);
+  CHECK(d.min == 15);
+  CHECK(d.max == 50);
+  CHECK(d.mean == Approx(32));
+  CHECK(d.p50 == Approx(35));
+  CHECK(d.p90 == Approx(46));
+  CHECK(d.p99 == Approx(49.6));
+  // 1..1000: p99 = 1 + 0.99 * 999 = 990.01
+  std::vector<double> v;
+  for (int i = 1000; i >= 1; --i) v.push_back(i);
+  const Distribution e = summarize_distribution(v);
+  CHECK(e.p50 == Approx(500.5));
+  CHECK(e.p90 == Approx(900.1));
+  CHECK(e.p99 == Approx(990.01));
+  const Distribution one = summarize_distribution({7});
+  CHECK((one.p50 == 7 && one.p99 == 7 && one.min == 7 && one.max == 7));
+  CHECK(summarize_distribution({}).n == 0);
 }

@@ -1,5 +1,6 @@
 // The SQLite store: schema, one transaction per trial, migrations refusing a newer file,
 // and text stored verbatim whatever it contains.
+#include <algorithm>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -28,7 +29,7 @@ std::int64_t plan_one(Store& s, std::int64_t& run) {
                {{"resolution", "1080p"}},
                "",
                "{}"};
-  return s.add_results(run, {p}, {{{"seconds", "s", -1}}}).at(0);
+  return s.add_results(run, {p}, {{{"seconds", "s", -1, ""}}}).at(0);
 }
 
 }  // namespace
@@ -60,7 +61,7 @@ TEST_CASE("trials, their values and dynamic metrics are stored and read back in 
   b.idx = 1;
   b.ok = true;
   b.values = {{"seconds", 1.5}, {"rays", 7.0}};
-  b.metrics = {{"rays", "Mrays/s", 1}};
+  b.metrics = {{"rays", "Mrays/s", 1, ""}};
   b.max_rss_bytes = 1234;
   s.add_trial(rid, b);
   TrialRecord c;
@@ -139,6 +140,9 @@ TEST_CASE(
     // ... nor the tables and columns of schema 3.
     s.exec("DROP TABLE probes; DROP TABLE idle_baselines; DROP TABLE trial_marks");
     s.exec("ALTER TABLE channels DROP COLUMN limit_value");
+    // ... nor those of schema 4.
+    s.exec("DROP TABLE trial_distributions");
+    s.exec("ALTER TABLE result_metrics DROP COLUMN description");
     s.exec("PRAGMA user_version = 1");
   }
   Store s(t.path / "r.db");
@@ -156,6 +160,61 @@ TEST_CASE(
   CHECK(trials[0].containment.empty());
   CHECK(trials[0].throttled.empty());
   CHECK(trials[0].cooldown_ns == 0);
+  CHECK(results[0].metrics.at(0).description.empty());
+  CHECK(s.distribution(rid, "seconds").empty());
+}
+
+TEST_CASE("a trial's distributions are stored in order and pooled over measured, successful "
+          "trials only") {
+  TempDir t;
+  Store s(t.path / "r.db");
+  std::int64_t run;
+  const auto rid = plan_one(s, run);
+  auto trial = [&](int idx, bool warm, bool ok, std::size_t n, double base) {
+    TrialRecord r;
+    r.idx = idx;
+    r.warmup = warm;
+    r.ok = ok;
+    r.values = {{"seconds", base}};
+    std::vector<double> v;
+    for (std::size_t i = 0; i < n; ++i) v.push_back(base + double(i));
+    // 300 values cross the 128-row statement twice and leave a tail of single rows.
+    r.distributions = {{"seconds", v}, {"other", {base}}};
+    s.add_trial(rid, r);
+  };
+  trial(0, true, true, 5, 1000);    // warm-up: not pooled
+  trial(1, false, true, 300, 0);    // pooled
+  trial(2, false, false, 7, 5000);  // failed: not pooled
+  trial(3, false, true, 2, 10000);  // pooled, after trial 1's values
+  const auto v = s.distribution(rid, "seconds");
+  REQUIRE(v.size() == 302);
+  for (std::size_t i = 0; i < 300; ++i) CHECK(v[i] == double(i));
+  CHECK(v[300] == 10000);
+  CHECK(v[301] == 10001);
+  auto metrics = s.distribution_metrics(rid);
+  std::sort(metrics.begin(), metrics.end());
+  CHECK(metrics == std::vector<std::string>{"other", "seconds"});
+  Stmt c(s.handle(), "SELECT COUNT(*) FROM trial_distributions");
+  REQUIRE(c.step());
+  CHECK(c.i64(0) == 5 + 1 + 300 + 1 + 7 + 1 + 2 + 1);
+}
+
+TEST_CASE("a metric's description is stored with the result") {
+  TempDir t;
+  Store s(t.path / "r.db");
+  const auto sys = s.upsert_system("box", "{}");
+  const auto run = s.create_run(sys, "t", "{}", "{}", "0.3.0");
+  ResultPlan p;
+  p.seq = 1;
+  p.test = p.plugin = "serve";
+  const auto rid =
+      s.add_results(run, {p}, {{{"tpot", "ms", -1, "vLLM's definition"}, {"x", "", 1, ""}}}).at(0);
+  const auto rows = s.results(run);
+  REQUIRE(rows.size() == 1);
+  REQUIRE(rows[0].metrics.size() == 2);
+  CHECK(rows[0].metrics[0].description == "vLLM's definition");
+  CHECK(rows[0].metrics[1].description.empty());
+  CHECK(rid > 0);
 }
 
 TEST_CASE("a trial index is stored once: a duplicate fails and leaves no partial trial") {

@@ -46,14 +46,14 @@ extern "C" {
  * library of this version hosts. A program compares these with benchlab_library_version()
  * to learn what it loaded. */
 #define BENCHLAB_VERSION_MAJOR 0
-#define BENCHLAB_VERSION_MINOR 2
+#define BENCHLAB_VERSION_MINOR 3
 #define BENCHLAB_VERSION_PATCH 0
-#define BENCHLAB_VERSION_STRING "0.2.0"
+#define BENCHLAB_VERSION_STRING "0.3.0"
 /* MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons: 0.1.0 is 1000. */
 #define BENCHLAB_VERSION_NUMBER \
   (BENCHLAB_VERSION_MAJOR * 1000000 + BENCHLAB_VERSION_MINOR * 1000 + BENCHLAB_VERSION_PATCH)
 #define BENCHLAB_PLUGIN_ABI_MAJOR 1
-#define BENCHLAB_PLUGIN_ABI_MINOR 2
+#define BENCHLAB_PLUGIN_ABI_MINOR 3
 
 /* ---- Status codes ---- */
 #define BENCHLAB_OK 0
@@ -349,6 +349,13 @@ typedef struct benchlab_result {
   uint32_t throttled; /* measured trials during which a probe saw throttling */
   int32_t derived;    /* 1 when the metric was derived from probe samples (energy.*,
                          power.*, *.per_joule), 0 when the workload reported it */
+  /* ---- appended in 0.3: distributions (benchlab/ext/values.h) ---- */
+  const char* description; /* what the metric measures and by which definition; "" none */
+  uint64_t dist_n;         /* values the workload gave one by one (e.g. every request's
+                              latency) over all measured trials, pooled; 0: none, and the
+                              figures below are 0 */
+  double dist_mean, dist_p50, dist_p90, dist_p99; /* of those values; percentiles by linear
+                                                     interpolation (docs/statistics.md) */
 } benchlab_result;
 
 typedef struct benchlab_cursor benchlab_cursor;
