@@ -158,9 +158,8 @@ std::string render_distributions(const std::vector<Row>& rows) {
     if (r.dist_n == 0) continue;
     cells.push_back({r.test, truncate(r.options, 32),
                      r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]"),
-                     std::to_string(r.dist_n), format_value(r.dist_p50),
-                     format_value(r.dist_p90), format_value(r.dist_p99),
-                     format_value(r.dist_mean)});
+                     std::to_string(r.dist_n), format_value(r.dist_p50), format_value(r.dist_p90),
+                     format_value(r.dist_p99), format_value(r.dist_mean)});
   }
   if (cells.size() == 1) return {};
   return "Distributions (every value of every measured trial, pooled):\n" +
@@ -174,8 +173,8 @@ std::string render_definitions(const std::vector<Row>& rows) {
     if (r.description.empty() || r.metric.empty()) continue;
     if (std::find(seen.begin(), seen.end(), r.metric) != seen.end()) continue;
     seen.push_back(r.metric);
-    out += "  " + r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]") + ": " + r.description +
-           "\n";
+    out +=
+        "  " + r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]") + ": " + r.description + "\n";
   }
   return out.empty() ? out : "Metrics:\n" + out;
 }

@@ -16,7 +16,7 @@ struct Row {
   unsigned n = 0, failed = 0, outliers = 0, throttled = 0;
   bool derived = false;  // from probe samples (energy.*, power.*, *.per_joule)
   double mean = 0, ci95 = 0, cov = 0, min = 0, max = 0;
-  std::string description;  // the metric's definition
+  std::string description;   // the metric's definition
   std::uint64_t dist_n = 0;  // pooled values given one by one; 0: none
   double dist_mean = 0, dist_p50 = 0, dist_p90 = 0, dist_p99 = 0;
 };

@@ -1,11 +1,10 @@
 #include "phase_runner.h"
 
+#include <benchlab/ext/values.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <benchlab/ext/values.h>
 
 #include <algorithm>
 #include <cerrno>

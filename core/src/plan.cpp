@@ -204,14 +204,41 @@ struct Expander {
     const PluginInfo& info = *item.plugin;
     for (const auto& r : info.requirements)
       item.requirements.push_back({r.kind, r.name, r.amount, r.hint});
-    item.options = resolve_options(info, *given, overrides_for(req.overrides, id, info.id), id);
     // Most specific last: a suite is the context a reusable profile runs in (`quick`
     // wants fewer trials than the profile's own), and the operator has the final word.
     if (item.profile) apply(item.policy, item.profile->policy);
     for (const Suite* s : suites) apply(item.policy, s->policy);
     apply(item.policy, req.policy);
     if (item.policy.max_trials == 0) throw PlanError(id + ": the trial count must be at least 1");
-    items.push_back(std::move(item));
+    const OptionList overrides = overrides_for(req.overrides, id, info.id);
+    for (const OptionList& options : sweep_combinations(*given, item.profile, overrides)) {
+      PlanItem one = item;
+      one.options = resolve_options(info, options, overrides, id);
+      items.push_back(std::move(one));
+    }
+  }
+
+  // The profile's options once per combination of its swept values (the first sweep
+  // outermost), each swept option placed where its <sweep> was; just `given` without
+  // sweeps. An option the operator set (-o users=4) is not swept: the operator has the
+  // final word, and one value makes one result.
+  static std::vector<OptionList> sweep_combinations(const OptionList& given, const Profile* profile,
+                                                    const OptionList& overrides) {
+    std::vector<OptionList> out{given};
+    if (!profile) return out;
+    for (const auto& [name, values] : profile->sweeps) {
+      const bool overridden = std::any_of(overrides.begin(), overrides.end(),
+                                          [&](const auto& kv) { return kv.first == name; });
+      if (overridden) continue;
+      std::vector<OptionList> next;
+      for (const OptionList& base : out)
+        for (const std::string& v : values) {
+          next.push_back(base);
+          next.back().emplace_back(name, v);
+        }
+      out = std::move(next);
+    }
+    return out;
   }
 };
 

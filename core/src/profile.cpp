@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <benchlab_common/text.hpp>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -493,6 +494,21 @@ Requirement parse_requirement(const XmlFile& f, pugi::xml_node node) {
   return req;
 }
 
+// The words of `text`, separated by runs of whitespace.
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text + ' ') {
+    if (!std::isspace(static_cast<unsigned char>(c))) {
+      word += c;
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  return words;
+}
+
 void parse_workload(const XmlFile& f, pugi::xml_node node, Profile& profile) {
   check_attributes(f, node, {"plugin"});
   profile.plugin = required_id(f, node, "plugin", "<workload plugin=\"raytrace\">");
@@ -501,17 +517,44 @@ void parse_workload(const XmlFile& f, pugi::xml_node node, Profile& profile) {
       reject_text(f, child, "only <option name=\"...\">value</option> elements");
       continue;
     }
-    if (std::string_view(child.name()) != "option")
+    const std::string_view element = child.name();
+    if (element != "option" && element != "sweep")
       f.fail(child,
-             "unknown element inside <workload>; expected <option name=\"...\">value</option>");
+             "unknown element inside <workload>; expected <option name=\"...\">value</option> "
+             "or <sweep name=\"...\">value value ...</sweep>");
     check_attributes(f, child, {"name"});
     const auto name = required_attribute(f, child, "name", "<option name=\"resolution\">");
     if (!is_option_name(name))
       f.fail(child, fmt::format("name={} is not a valid option name; expected lowercase letters, "
                                 "digits, '_', '.' or '-' (e.g. name=\"resolution\")",
                                 quoted(name)));
-    profile.options.emplace_back(std::string(name), text_only(f, child));
+    if (element == "option") {
+      profile.options.emplace_back(std::string(name), text_only(f, child));
+      continue;
+    }
+    std::vector<std::string> values;
+    for (const std::string& w : split_words(text_only(f, child))) {
+      if (std::find(values.begin(), values.end(), w) != values.end())
+        f.fail(child, fmt::format("<sweep name={}> lists {} twice", quoted(name),
+                                  quoted(std::string_view(w))));
+      values.push_back(w);
+    }
+    if (values.empty())
+      f.fail(child, fmt::format("<sweep name={}> has no values; expected values separated by "
+                                "spaces, e.g. <sweep name=\"users\">1 2 4 8</sweep>",
+                                quoted(name)));
+    for (const auto& [swept, unused] : profile.sweeps)
+      if (swept == name)
+        f.fail(child, fmt::format("option {} is swept twice; list every value in one <sweep>",
+                                  quoted(name)));
+    profile.sweeps.emplace_back(std::string(name), std::move(values));
   }
+  for (const auto& [swept, unused] : profile.sweeps)
+    for (const auto& [given, value] : profile.options)
+      if (given == swept)
+        f.fail(node, fmt::format("option {} is both given (<option>) and swept (<sweep>); keep "
+                                 "one",
+                                 quoted(std::string_view(swept))));
 }
 
 // Fails unless the root element is `expected`, with a clear word when it is the other kind.

@@ -41,6 +41,9 @@ struct Profile {
   std::string title, description;
   std::string plugin;                                        // workload plugin id
   std::vector<std::pair<std::string, std::string>> options;  // in file order, repeats kept
+  // <sweep name="users">1 2 4 8</sweep>: one result per value (per combination of values
+  // when several options sweep, the first sweep outermost), in file order
+  std::vector<std::pair<std::string, std::vector<std::string>>> sweeps;
   TrialPolicy policy;
   std::vector<Requirement> requirements;
   std::filesystem::path path;  // the file

@@ -24,7 +24,7 @@ json::object summary_json(const Summary& s) {
 
 json::value distribution_json(const Distribution& d) {
   if (d.n == 0) return nullptr;
-  return json::object{{"n", d.n},         {"mean", num(d.mean)}, {"min", num(d.min)},
+  return json::object{{"n", d.n},          {"mean", num(d.mean)}, {"min", num(d.min)},
                       {"p50", num(d.p50)}, {"p90", num(d.p90)},   {"p99", num(d.p99)},
                       {"max", num(d.max)}};
 }

@@ -132,8 +132,8 @@ void WorkerHost::report_failed(const std::string& call, const std::string& why) 
 }
 
 int32_t WorkerHost::metric_failed(const char* name, const std::string& why) {
-  report_failed(
-      "report_metric(" + (name ? "\"" + clipped(name) + "\"" : std::string("NULL")) + ")", why);
+  report_failed("report_metric(" + (name ? "\"" + clipped(name) + "\"" : std::string("NULL")) + ")",
+                why);
   return BL_INVALID_ARGUMENT;
 }
 

@@ -1,6 +1,7 @@
 // Mistakes in what the operator asks for are refused before anything runs: the message
 // names the test and the option and lists what is valid, and no run is stored.
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "harness_fixture.h"
 
@@ -115,4 +116,41 @@ TEST_CASE("TEST:KEY=VALUE sets an option of that test only", "[plan][integration
   auto msg = plan_error(spec({"noop"}, {"crash:how=segv"}));
   CHECK_THAT(msg, Contains("no test or plugin 'crash'"));
   CHECK_THAT(msg, Contains("'how'"));
+}
+
+TEST_CASE("a profile's sweep makes one result per value, and an operator's value replaces it",
+          "[plan][sweep][integration]") {
+  TempDir tmp;
+  const fs::path profiles = tmp.path() / "profiles";
+  fs::create_directories(profiles);
+  {
+    std::ofstream(profiles / "it-sweep.xml") << R"(<profile id="it-sweep">
+  <workload plugin="noop">
+    <sweep name="sleep_ms">0 1 2</sweep>
+    <sweep name="label">a b</sweep>
+  </workload>
+  <trials count="1"/>
+</profile>)";
+  }
+  RunSpec s = spec({"it-sweep"});
+  auto one = run_single(tmp, s, {test_plugin_dir().string()}, {profiles.string()});
+  INFO(one.run.message);
+  REQUIRE(one.run.rc == BENCHLAB_OK);
+  std::vector<std::string> options;
+  for (const auto& r : one.rows)
+    if (options.empty() || options.back() != r.options) options.push_back(r.options);
+  REQUIRE(options.size() == 6);  // 3 x 2, the first sweep outermost
+  CHECK_THAT(options[0], Contains("sleep_ms=0") && Contains("label=a"));
+  CHECK_THAT(options[1], Contains("sleep_ms=0") && Contains("label=b"));
+  CHECK_THAT(options[5], Contains("sleep_ms=2") && Contains("label=b"));
+
+  TempDir tmp2;
+  s.options = {"sleep_ms=5"};
+  auto two = run_single(tmp2, s, {test_plugin_dir().string()}, {profiles.string()});
+  REQUIRE(two.run.rc == BENCHLAB_OK);
+  std::vector<std::string> options2;
+  for (const auto& r : two.rows)
+    if (options2.empty() || options2.back() != r.options) options2.push_back(r.options);
+  REQUIRE(options2.size() == 2);  // label still swept; sleep_ms is the operator's
+  for (const auto& o : options2) CHECK_THAT(o, Contains("sleep_ms=5"));
 }

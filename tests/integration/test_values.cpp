@@ -3,9 +3,9 @@
 // results give pooled percentiles over all measured trials (not an average of per-trial
 // percentiles) in the C API's rows, the JSON document and the CLI's table. What the
 // header forbids fails the trial with the refusal as its reason, as report_metric does.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <algorithm>
 #include <string>
 
 #include "harness_fixture.h"

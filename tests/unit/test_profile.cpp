@@ -339,3 +339,35 @@ TEST_CASE("every profile and suite shipped with benchlab loads", "[profile][ship
   }
   CHECK(files > 0);  // the link to profiles/ is in place and the examples are there
 }
+
+TEST_CASE("a sweep lists one value per result, in file order", "[profile][sweep]") {
+  const auto p = load_profile(write_temp("sweep.xml", R"(<profile id="serve">
+  <workload plugin="serve-load">
+    <option name="rate">2</option>
+    <sweep name="users">1 2
+      4 8</sweep>
+    <sweep name="endpoint">chat completions</sweep>
+  </workload>
+</profile>)"));
+  REQUIRE(p.sweeps.size() == 2);
+  CHECK(p.sweeps[0].first == "users");
+  CHECK(p.sweeps[0].second == std::vector<std::string>{"1", "2", "4", "8"});
+  CHECK(p.sweeps[1].second == std::vector<std::string>{"chat", "completions"});
+  REQUIRE(p.options.size() == 1);  // swept options are not plain options
+}
+
+TEST_CASE("a malformed sweep is refused with its line and what to write", "[profile][sweep]") {
+  auto error = [](const std::string& body) {
+    const fs::path f = write_temp("bad-sweep.xml", "<profile id=\"x\">\n<workload plugin=\"p\">\n" +
+                                                       body + "\n</workload>\n</profile>");
+    return profile_error([&] { load_profile(f); });
+  };
+  CHECK_THAT(error(R"(<sweep name="users"> </sweep>)"),
+             Contains(":3: <sweep>: <sweep name=\"users\"> has no values"));
+  CHECK_THAT(error(R"(<sweep name="users">1 2 1</sweep>)"), Contains("lists \"1\" twice"));
+  CHECK_THAT(error("<sweep name=\"users\">1</sweep>\n<sweep name=\"users\">2</sweep>"),
+             Contains(":4: <sweep>: option \"users\" is swept twice"));
+  CHECK_THAT(error("<option name=\"users\">1</option>\n<sweep name=\"users\">2 4</sweep>"),
+             Contains("option \"users\" is both given (<option>) and swept (<sweep>)"));
+  CHECK_THAT(error(R"(<sweep>1 2</sweep>)"), Contains("name"));
+}

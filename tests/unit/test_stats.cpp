@@ -14,12 +14,12 @@
 
 #include "stats.h"
 
+using benchlab::Distribution;
 using benchlab::precision_reached;
 using benchlab::student_t_quantile;
 using benchlab::summarize;
-using benchlab::Summary;
-using benchlab::Distribution;
 using benchlab::summarize_distribution;
+using benchlab::Summary;
 
 namespace {
 

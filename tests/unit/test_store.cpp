@@ -1,8 +1,8 @@
 // The SQLite store: schema, one transaction per trial, migrations refusing a newer file,
 // and text stored verbatim whatever it contains.
-#include <algorithm>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -164,8 +164,9 @@ TEST_CASE(
   CHECK(s.distribution(rid, "seconds").empty());
 }
 
-TEST_CASE("a trial's distributions are stored in order and pooled over measured, successful "
-          "trials only") {
+TEST_CASE(
+    "a trial's distributions are stored in order and pooled over measured, successful "
+    "trials only") {
   TempDir t;
   Store s(t.path / "r.db");
   std::int64_t run;

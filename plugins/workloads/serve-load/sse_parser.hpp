@@ -26,8 +26,7 @@ class SseParser {
  public:
   enum class Status { ok, line_too_long, event_too_large };
 
-  explicit SseParser(std::size_t max_line_bytes = 1u << 20,
-                     std::size_t max_event_bytes = 4u << 20);
+  explicit SseParser(std::size_t max_line_bytes = 1u << 20, std::size_t max_event_bytes = 4u << 20);
 
   // Feeds the next bytes of the body; appends the data of every event completed by them
   // to `events` (in order). Once an error is returned, every later call returns it too
