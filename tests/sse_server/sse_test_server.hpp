@@ -48,8 +48,8 @@ struct ServerConfig {
   unsigned tokens = 16;
   std::string mode = "ok";
   std::string model = "test-model";
-  unsigned threads = 1;      // io_context threads
-  unsigned short port = 0;   // 0: ephemeral
+  unsigned threads = 1;     // io_context threads
+  unsigned short port = 0;  // 0: ephemeral
 };
 
 class Server {

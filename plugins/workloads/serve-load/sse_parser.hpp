@@ -26,8 +26,7 @@ class SseParser {
  public:
   enum class Status { ok, line_too_long, event_too_large };
 
-  explicit SseParser(std::size_t max_line_bytes = 1u << 20,
-                     std::size_t max_event_bytes = 4u << 20);
+  explicit SseParser(std::size_t max_line_bytes = 1u << 20, std::size_t max_event_bytes = 4u << 20);
 
   // Feeds the next bytes of the body; appends the data of every event completed by them
   // to `events` (in order). Once an error is returned, every later call returns it too
@@ -39,8 +38,15 @@ class SseParser {
   bool at_event_boundary() const;
 
   Status status() const { return status_; }
+  std::size_t max_line_bytes() const { return max_line_; }
+  std::size_t max_event_bytes() const { return max_event_; }
+  // Bytes held for the incomplete line and event: at most max_line_bytes() plus
+  // max_event_bytes(), whatever the server sends.
+  std::size_t buffered_bytes() const { return line_.size() + data_.size(); }
 
  private:
+  void take_line(std::string_view line, std::vector<std::string>& events);
+
   // Implementation state (the current line, the current event's data, a pending CR).
   std::size_t max_line_;
   std::size_t max_event_;

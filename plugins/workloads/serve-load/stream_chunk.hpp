@@ -30,7 +30,7 @@ enum class Endpoint { completions, chat };
 struct StreamChunk {
   enum class Kind { data, done, error };
   Kind kind = Kind::data;
-  std::size_t content_bytes = 0;  // bytes of non-empty content in this chunk (all choices)
+  std::size_t content_bytes = 0;     // bytes of non-empty content in this chunk (all choices)
   std::uint32_t content_pieces = 0;  // choices that carried non-empty content
   std::optional<std::uint64_t> completion_tokens;  // from usage
   std::optional<std::uint64_t> prompt_tokens;      // from usage
