@@ -63,8 +63,7 @@ sse_test::ServerConfig config(const std::string& mode = "ok", unsigned tokens = 
 // A port on 127.0.0.1 that nothing listens on: bound, then released.
 unsigned short closed_port() {
   boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor acceptor(
-      ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
   const unsigned short port = acceptor.local_endpoint().port();
   acceptor.close();
   return port;
@@ -127,8 +126,8 @@ TEST_CASE("serve-load: schedules are seeded per user; constant arrivals are even
   const auto user0 = arrival_offsets_ns(Arrival::constant, 4, 5, 0, 0, 2);
   const auto user1 = arrival_offsets_ns(Arrival::constant, 4, 5, 0, 1, 2);
   CHECK(user0 == std::vector<std::uint64_t>{0, 250000000, 500000000, 750000000, 1000000000});
-  CHECK(user1 == std::vector<std::uint64_t>{125000000, 375000000, 625000000, 875000000,
-                                            1125000000});
+  CHECK(user1 ==
+        std::vector<std::uint64_t>{125000000, 375000000, 625000000, 875000000, 1125000000});
 }
 
 // ---- parts ----
@@ -314,10 +313,14 @@ TEST_CASE("serve-load: the open loop sends on schedule over more connections whe
 
 TEST_CASE("serve-load: every failure mode is counted under its reason", "[serve-load]") {
   const std::map<std::string, std::string> reasons{
-      {"http_500", "http_500"},         {"http_429", "http_429"},
-      {"http_404", "http_404"},         {"no_done", "no_done"},
-      {"endless_line", "malformed_event"}, {"bad_json", "malformed_event"},
-      {"reset", "reset"},               {"error_event", "server_error"},
+      {"http_500", "http_500"},
+      {"http_429", "http_429"},
+      {"http_404", "http_404"},
+      {"no_done", "no_done"},
+      {"endless_line", "malformed_event"},
+      {"bad_json", "malformed_event"},
+      {"reset", "reset"},
+      {"error_event", "server_error"},
   };
   for (const auto& [mode, reason] : reasons) {
     CAPTURE(mode);
@@ -327,7 +330,8 @@ TEST_CASE("serve-load: every failure mode is counted under its reason", "[serve-
     const TrialSummary s = summarise(run_load(spec), {});
     CHECK(s.succeeded == 0);
     CHECK(s.failures == std::map<std::string, std::uint32_t>{{reason, 4}});
-    if (reason.rfind("http_", 0) == 0) CHECK_THAT(s.failure_text(), Contains("HTTP " + reason.substr(5)));
+    if (reason.rfind("http_", 0) == 0)
+      CHECK_THAT(s.failure_text(), Contains("HTTP " + reason.substr(5)));
   }
   {
     sse_test::Server server(config("garbage", 6));
@@ -384,7 +388,9 @@ TEST_CASE("serve-load: the load stops promptly when cancelled", "[serve-load]") 
   spec.timeout_s = 60;
   const auto start = std::chrono::steady_clock::now();
   LoadMonitor monitor;
-  monitor.cancelled = [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(300); };
+  monitor.cancelled = [&] {
+    return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(300);
+  };
   const LoadResult load = run_load(spec, monitor);
   CHECK(load.cancelled);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
@@ -451,8 +457,9 @@ class PickyServer {
         }
         http::response<http::string_body> r{http::status::ok, 11};
         r.set(http::field::content_type, "text/event-stream");
-        r.body() = "data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: "
-                   "{\"choices\":[{\"text\":\"b\"}]}\n\ndata: [DONE]\n\n";
+        r.body() =
+            "data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: "
+            "{\"choices\":[{\"text\":\"b\"}]}\n\ndata: [DONE]\n\n";
         r.prepare_payload();
         http::write(socket, r, ec);
       }
@@ -501,21 +508,267 @@ TEST_CASE("serve-load: a server that exits or never answers fails with its log's
   {
     ServerProcess process(split_command("sh -c 'echo loading; echo fatal: no GPU >&2; exit 3'"),
                           dir.path / "a.log");
-    CHECK_THROWS_WITH(wait_until_ready(process, url, std::chrono::seconds(10), "",
-                                       dir.path / "a.log", {}),
-                      Contains("exit status 3") && Contains("fatal: no GPU"));
+    CHECK_THROWS_WITH(
+        wait_until_ready(process, url, std::chrono::seconds(10), "", dir.path / "a.log", {}),
+        Contains("exit status 3") && Contains("fatal: no GPU"));
   }
   {
     const auto start = std::chrono::steady_clock::now();
     ServerProcess process(split_command("sh -c 'echo still loading; exec sleep 30'"),
                           dir.path / "b.log");
-    CHECK_THROWS_WITH(wait_until_ready(process, url, std::chrono::milliseconds(600), "",
-                                       dir.path / "b.log", {}),
-                      Contains("within 0.6 s") && Contains("still loading"));
+    CHECK_THROWS_WITH(
+        wait_until_ready(process, url, std::chrono::milliseconds(600), "", dir.path / "b.log", {}),
+        Contains("within 0.6 s") && Contains("still loading"));
     process.stop();
     CHECK(process.ended() == std::optional<std::string>("signal 15"));
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
   }
   CHECK_THROWS_WITH(ServerProcess({"no-such-server-program"}, dir.path / "c.log"),
                     Contains("no-such-server-program"));
+}
+
+// ---- the plugin through its C ABI ----
+namespace {
+
+struct PluginHost {
+  bl_host host{};
+  const bl_plugin* plugin = nullptr;
+  std::map<std::string, std::string> options;
+  std::map<std::string, double> metrics;
+  std::map<std::string, std::vector<double>> values;
+  std::vector<std::string> declared, marks, logs;
+  std::string error, output, scratch;
+  bool offer_values = true;
+  bl_host_values_ext values_ext{};
+
+  static PluginHost& self(const bl_host* h) { return *static_cast<PluginHost*>(h->host_data); }
+
+  PluginHost(const bl_plugin* p, const std::string& scratch_dir) : plugin(p), scratch(scratch_dir) {
+    host.struct_size = sizeof(bl_host);
+    host.abi_major = BL_ABI_MAJOR;
+    host.abi_minor = BL_ABI_MINOR;
+    host.phase = BL_PHASE_RUN;
+    host.cpu_count = 2;
+    host.scratch_dir = scratch.c_str();
+    host.cache_dir = scratch.c_str();
+    host.host_data = this;
+    host.log = [](const bl_host* h, int32_t, const char* msg) { self(h).logs.emplace_back(msg); };
+    host.set_error = [](const bl_host* h, const char* msg) { self(h).error = msg; };
+    host.option = [](const bl_host* h, const char* name) -> const char* {
+      auto& me = self(h);
+      if (auto it = me.options.find(name); it != me.options.end()) return it->second.c_str();
+      const bl_workload* w = me.plugin->workload;
+      for (uint32_t i = 0; i < w->option_count; ++i)
+        if (std::string(w->options[i].name) == name) return w->options[i].default_value;
+      return nullptr;
+    };
+    host.declare_metric = [](const bl_host* h, const char* name, const char*, int32_t) -> int32_t {
+      self(h).declared.emplace_back(name);
+      return BL_OK;
+    };
+    host.report_metric = [](const bl_host* h, const char* name, double value) -> int32_t {
+      if (!std::isfinite(value)) return BL_INVALID_ARGUMENT;
+      self(h).metrics[name] = value;
+      return BL_OK;
+    };
+    host.progress = [](const bl_host*, double, const char*) {};
+    host.append_output = [](const bl_host* h, const char* data, size_t size) -> int32_t {
+      self(h).output.append(data, size);
+      return BL_OK;
+    };
+    host.is_cancelled = [](const bl_host*) -> int32_t { return 0; };
+    host.now_ns = [](const bl_host*) -> uint64_t { return monotonic_ns(); };
+    host.get_extension = [](const bl_host* h, const char* id) -> const void* {
+      auto& me = self(h);
+      if (std::string(id) == BL_EXT_HOST_VALUES && me.offer_values) return &me.values_ext;
+      return nullptr;
+    };
+    values_ext.struct_size = sizeof values_ext;
+    values_ext.report_values = [](const bl_host* h, const char* name, const double* v,
+                                  uint32_t n) -> int32_t {
+      auto& into = self(h).values[name];
+      into.insert(into.end(), v, v + n);
+      return BL_OK;
+    };
+  }
+
+  int32_t run() {
+    void* instance = nullptr;
+    int32_t status = plugin->workload->create(&host, &instance);
+    if (status != BL_OK) return status;
+    status = plugin->workload->run(instance);
+    plugin->workload->destroy(instance);
+    return status;
+  }
+  // Everything the plugin said or kept, for checks that a text appears nowhere.
+  std::string everything() const {
+    std::string all = error + output;
+    for (const auto& l : logs) all += l;
+    return all;
+  }
+};
+
+struct LoadedPlugin {
+  LoadedPlugin() {
+    handle = dlopen(SERVE_LOAD_PLUGIN, RTLD_NOW | RTLD_LOCAL);
+    INFO((handle ? "" : dlerror()));
+    REQUIRE(handle != nullptr);
+    const auto entry = reinterpret_cast<bl_entry_fn>(dlsym(handle, BL_ENTRY_SYMBOL));
+    REQUIRE(entry != nullptr);
+    plugin = entry(1, 1);
+    REQUIRE(plugin != nullptr);
+  }
+  ~LoadedPlugin() { dlclose(handle); }
+  void* handle = nullptr;
+  const bl_plugin* plugin = nullptr;
+};
+
+}  // namespace
+
+TEST_CASE("serve-load.so reports distributions through the values extension, and means without it",
+          "[serve-load][plugin]") {
+  LoadedPlugin so;
+  CHECK(std::string(so.plugin->id) == "serve-load");
+  CHECK(so.plugin->workload->flags & BL_WORKLOAD_DYNAMIC_METRICS);
+  auto c = config("ok", 5);
+  c.first_token_delay_ms = 3;
+  sse_test::Server server(c);
+  unit::TempDir scratch;
+  for (const bool offer : {true, false}) {
+    CAPTURE(offer);
+    PluginHost host(so.plugin, scratch.path.string());
+    host.offer_values = offer;
+    host.options = {{"base_url", server.base_url()},
+                    {"users", "2"},
+                    {"prompts_per_user", "3"},
+                    {"rate", "0"},
+                    {"ttft_slo_ms", "1000"}};
+    REQUIRE(host.run() == BL_OK);
+    INFO(host.error);
+    for (const char* name :
+         {"ttft", "tpot", "itl", "e2e_latency", "request_throughput", "output_throughput",
+          "goodput", "successful_requests", "failed_requests"})
+      CHECK(host.metrics.count(name) == 1);
+    CHECK(host.metrics["successful_requests"] == 6);
+    CHECK(host.metrics["failed_requests"] == 0);
+    CHECK(host.metrics["goodput"] == Approx(host.metrics["request_throughput"]));
+    CHECK(host.metrics["ttft"] >= 3.0);
+    // The model came from GET /v1/models; the endpoint is in the output.
+    CHECK_THAT(host.output,
+               Contains("endpoint: " + server.base_url() + "/v1/completions model test-model"));
+    if (offer) {
+      CHECK(host.values["ttft"].size() == 6);
+      CHECK(host.values["e2e_latency"].size() == 6);
+      CHECK(host.values["tpot"].size() == 6);
+      CHECK(host.values["itl"].size() == 6 * 4);
+      CHECK(mean_of(host.values["ttft"]) == Approx(host.metrics["ttft"]));
+    } else {
+      CHECK(host.values.empty());
+    }
+    CHECK(host.declared.empty());
+  }
+}
+
+TEST_CASE("serve-load.so counts failures as failed.REASON and fails a trial with no success",
+          "[serve-load][plugin]") {
+  LoadedPlugin so;
+  unit::TempDir scratch;
+  {
+    sse_test::Server server(config("http_500", 4));
+    PluginHost host(so.plugin, scratch.path.string());
+    host.options = {{"base_url", server.base_url()},
+                    {"model", "m"},
+                    {"users", "2"},
+                    {"prompts_per_user", "2"},
+                    {"rate", "0"}};
+    CHECK(host.run() == BL_ERROR);
+    CHECK_THAT(host.error, Contains("all 4 requests failed: 4 http_500 (HTTP 500"));
+  }
+  const std::string port = std::to_string(closed_port());
+  PluginHost host(so.plugin, scratch.path.string());
+  host.options = {{"base_url", "http://127.0.0.1:" + port},
+                  {"model", "m"},
+                  {"users", "2"},
+                  {"prompts_per_user", "2"},
+                  {"rate", "0"}};
+  CHECK(host.run() == BL_ERROR);
+  CHECK(host.error ==
+        "all 4 requests failed: 4 refused (connect to 127.0.0.1:" + port + ": Connection refused)");
+
+  // Some failed, some not: the trial stands, with the reasons as metrics.
+  sse_test::Server server(config("ok", 4));
+  PluginHost mixed(so.plugin, scratch.path.string());
+  unit::TempDir files;
+  std::ofstream(files.path / "p.jsonl") << "{\"prompt\": \"fine\"}\n"
+                                        << "{\"prompt\": \"[[mode=http_503]] not fine\"}\n";
+  mixed.options = {{"base_url", server.base_url()},
+                   {"model", "m"},
+                   {"users", "1"},
+                   {"prompts_per_user", "4"},
+                   {"rate", "0"},
+                   {"prompts", (files.path / "p.jsonl").string()}};
+  REQUIRE(mixed.run() == BL_OK);
+  CHECK(mixed.declared == std::vector<std::string>{"failed.http_503"});
+  CHECK(mixed.metrics["failed.http_503"] == 2);
+  CHECK(mixed.metrics["failed_requests"] == 2);
+  CHECK(mixed.metrics["successful_requests"] == 2);
+}
+
+TEST_CASE("serve-load.so sends the API key from the named variable and never shows it",
+          "[serve-load][plugin]") {
+  LoadedPlugin so;
+  PickyServer server;
+  unit::TempDir scratch;
+  const std::string key = "sk-secret-" + std::to_string(getpid());
+  REQUIRE(setenv("SERVE_LOAD_TEST_KEY", key.c_str(), 1) == 0);
+  PluginHost host(so.plugin, scratch.path.string());
+  host.options = {{"base_url", server.base_url()},
+                  {"api_key_env", "SERVE_LOAD_TEST_KEY"},
+                  {"users", "1"},
+                  {"prompts_per_user", "2"},
+                  {"rate", "0"}};
+  REQUIRE(host.run() == BL_OK);
+  for (const std::string& seen : server.authorizations()) CHECK(seen == "Bearer " + key);
+  CHECK(host.everything().find(key) == std::string::npos);
+  CHECK_THAT(host.output, Contains("model picky-model"));
+
+  PluginHost unset(so.plugin, scratch.path.string());
+  unset.options = {{"base_url", server.base_url()}, {"api_key_env", "SERVE_LOAD_NO_SUCH_VAR"}};
+  CHECK(unset.run() == BL_INVALID_ARGUMENT);
+  CHECK_THAT(unset.error, Contains("SERVE_LOAD_NO_SUCH_VAR") && Contains("not set"));
+  unsetenv("SERVE_LOAD_TEST_KEY");
+}
+
+// ---- the benchlab command against the sse-test-server program ----
+
+TEST_CASE("benchlab run serve-load against sse-test-server stores TTFT and throughput",
+          "[serve-load][cli]") {
+  namespace bp = boost::process;
+  bp::ipstream out;
+  bp::child server(SSE_TEST_SERVER, "--first-token-delay-ms", "5", "--tokens", "6",
+                   bp::std_out > out);
+  std::string port;
+  REQUIRE(std::getline(out, port));
+  while (!port.empty() && (port.back() == '\n' || port.back() == '\r')) port.pop_back();
+  REQUIRE(!port.empty());
+  unit::TempDir home;
+  const auto run = unit::benchlab_cli(
+      home.path, {"run",    "serve-load", "-o",       "base_url=http://127.0.0.1:" + port,
+                  "-o",     "users=2",    "-o",       "prompts_per_user=4",
+                  "-o",     "rate=20",    "-o",       "max_tokens=16",
+                  "-n",     "2",          "--warmup", "0",
+                  "--json", "-q",         "--db",     (home.path / "r.db").string()});
+  server.terminate();
+  INFO("stderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto result = unit::only_result(run);
+  CHECK(result.at("status").as_string() == "ok");
+  for (const char* metric :
+       {"ttft", "tpot", "itl", "e2e_latency", "request_throughput", "output_throughput"}) {
+    CAPTURE(metric);
+    CHECK(unit::first_value(result, metric) > 0);
+  }
+  CHECK(unit::first_value(result, "ttft") >= 5.0);
+  CHECK(unit::first_value(result, "successful_requests") == 8);
+  CHECK(unit::first_value(result, "failed_requests") == 0);
 }

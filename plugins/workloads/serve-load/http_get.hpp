@@ -12,9 +12,9 @@
 namespace serve_load {
 
 struct HttpAnswer {
-  int status = 0;      // 0 when no response was read
-  std::string body;    // at most 1 MiB
-  std::string error;   // why no response was read ("connect: Connection refused", "timed out")
+  int status = 0;     // 0 when no response was read
+  std::string body;   // at most 1 MiB
+  std::string error;  // why no response was read ("connect: Connection refused", "timed out")
 };
 
 // GET base + path; `api_key` (may be empty) is sent as a Bearer token. Never throws for

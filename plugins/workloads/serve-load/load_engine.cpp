@@ -2,6 +2,8 @@
 // one streamed request.
 #include "serve-load/load_engine.hpp"
 
+#include <time.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -16,6 +18,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -25,7 +28,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <time.h>
 
 #include "serve-load/sse_parser.hpp"
 
@@ -46,10 +48,10 @@ std::uint64_t monotonic_ns() {
 
 namespace {
 
-constexpr std::size_t kReadChunk = 16 * 1024;          // bytes per read of a response body
-constexpr std::size_t kErrorBodyKept = 64 * 1024;      // of a non-200 body
-constexpr std::size_t kPlainBodyLimit = 16 << 20;      // a non-streamed completion
-constexpr std::size_t kDetailBytes = 200;              // of a body quoted in a failure
+constexpr std::size_t kReadChunk = 16 * 1024;      // bytes per read of a response body
+constexpr std::size_t kErrorBodyKept = 64 * 1024;  // of a non-200 body
+constexpr std::size_t kPlainBodyLimit = 16 << 20;  // a non-streamed completion
+constexpr std::size_t kDetailBytes = 200;          // of a body quoted in a failure
 
 // Printable ASCII of the first bytes of `text`, for failure details and logs.
 std::string excerpt(std::string_view text, std::size_t bytes = kDetailBytes) {
@@ -116,7 +118,7 @@ struct User {
   std::vector<std::shared_ptr<Connection>> idle;
   std::vector<std::uint64_t> offsets_ns;  // open loop: when each request leaves
   std::uint32_t prompt_offset = 0;
-  std::uint32_t next = 0;  // the next request to send
+  std::uint32_t next = 0;                     // the next request to send
   std::unique_ptr<asio::steady_timer> timer;  // open loop: the schedule
 };
 
@@ -335,21 +337,21 @@ void Request::on_timer(const error_code& ec, unsigned generation) {
 
 void Request::connect() {
   if (timed_out_) return finish(Failure::timeout, "no connection within the timeout");
-  asio::async_connect(conn_->socket, engine_.endpoints(),
-                      [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
-                        if (self->timed_out_)
-                          return self->finish(Failure::timeout, "no connection within the timeout");
-                        if (ec) {
-                          const ServerUrl& s = self->engine_.spec().server;
-                          return self->finish(ec == asio::error::connection_refused
-                                                  ? Failure::refused
-                                                  : Failure::unreachable,
-                                              "connect to " + s.host_header() + ": " + ec.message());
-                        }
-                        error_code ignored;
-                        self->conn_->socket.set_option(tcp::no_delay(true), ignored);
-                        self->write();
-                      });
+  asio::async_connect(
+      conn_->socket, engine_.endpoints(),
+      [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
+        if (self->timed_out_)
+          return self->finish(Failure::timeout, "no connection within the timeout");
+        if (ec) {
+          const ServerUrl& s = self->engine_.spec().server;
+          return self->finish(
+              ec == asio::error::connection_refused ? Failure::refused : Failure::unreachable,
+              "connect to " + s.host_header() + ": " + ec.message());
+        }
+        error_code ignored;
+        self->conn_->socket.set_option(tcp::no_delay(true), ignored);
+        self->write();
+      });
 }
 
 void Request::write() {
@@ -365,10 +367,9 @@ void Request::write() {
   if (!spec.api_key.empty()) request_.set(http::field::authorization, "Bearer " + spec.api_key);
   request_.body() = engine_.body(user_, index_, include_usage_);
   request_.prepare_payload();
-  http::async_write(conn_->socket, request_,
-                    [self = shared_from_this()](const error_code& ec, std::size_t) {
-                      self->on_write(ec);
-                    });
+  http::async_write(
+      conn_->socket, request_,
+      [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_write(ec); });
 }
 
 Failure Request::io_failure() const { return timed_out_ ? Failure::timeout : Failure::reset; }
@@ -392,10 +393,9 @@ void Request::on_write(const error_code& ec) {
   record_.written_ns = monotonic_ns();
   parser_.emplace();
   parser_->body_limit(boost::none);  // bounded by the SSE parser's limits and the timeout
-  http::async_read_header(conn_->socket, conn_->buffer, *parser_,
-                          [self = shared_from_this()](const error_code& ec, std::size_t) {
-                            self->on_header(ec);
-                          });
+  http::async_read_header(
+      conn_->socket, conn_->buffer, *parser_,
+      [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_header(ec); });
 }
 
 void Request::on_header(const error_code& ec) {
@@ -417,9 +417,9 @@ void Request::on_header(const error_code& ec) {
   } else if (engine_.spec().stream) {
     const std::string_view type = response[http::field::content_type];
     if (type.find("text/event-stream") == std::string_view::npos)
-      return finish(Failure::malformed_event,
-                    "expected a text/event-stream response, got Content-Type '" +
-                        excerpt(type, 60) + "'");
+      return finish(
+          Failure::malformed_event,
+          "expected a text/event-stream response, got Content-Type '" + excerpt(type, 60) + "'");
     sse_.emplace();
   }
   read_body();
@@ -429,10 +429,9 @@ void Request::read_body() {
   if (parser_->is_done()) return end_of_response(monotonic_ns());
   parser_->get().body().data = read_buffer_.data();
   parser_->get().body().size = read_buffer_.size();
-  http::async_read_some(conn_->socket, conn_->buffer, *parser_,
-                        [self = shared_from_this()](error_code ec, std::size_t) {
-                          self->on_body(ec);
-                        });
+  http::async_read_some(
+      conn_->socket, conn_->buffer, *parser_,
+      [self = shared_from_this()](error_code ec, std::size_t) { self->on_body(ec); });
 }
 
 void Request::on_body(error_code ec) {
@@ -487,7 +486,7 @@ void Request::on_events(std::uint64_t t) {
       case StreamChunk::Kind::error:
         events_.clear();
         return finish(chunk.error.rfind("server error", 0) == 0 ? Failure::server_error
-                                                                 : Failure::malformed_event,
+                                                                : Failure::malformed_event,
                       chunk.error, t);
       case StreamChunk::Kind::data:
         if (chunk.content_bytes > 0) {
@@ -510,10 +509,12 @@ void Request::end_of_response(std::uint64_t t) {
     error_code ec;
     const boost::json::value value = boost::json::parse(body_, ec);
     if (ec || !value.is_object())
-      return finish(Failure::malformed_event, "the completion is not a JSON object: " + excerpt(body_, 60), t);
+      return finish(Failure::malformed_event,
+                    "the completion is not a JSON object: " + excerpt(body_, 60), t);
     const boost::json::object& object = value.as_object();
     if (object.contains("error"))
-      return finish(Failure::server_error, "server error: " + excerpt(boost::json::serialize(object.at("error"))), t);
+      return finish(Failure::server_error,
+                    "server error: " + excerpt(boost::json::serialize(object.at("error"))), t);
     const auto* choices = object.if_contains("choices");
     if (choices == nullptr || !choices->is_array() || choices->as_array().empty())
       return finish(Failure::malformed_event, "the completion has no choices", t);
@@ -534,7 +535,8 @@ void Request::end_of_response(std::uint64_t t) {
                       : "the stream ended without data: [DONE]",
                   t);
   if (record_.content_chunks == 0)
-    return finish(Failure::no_content, "the stream ended with [DONE] but carried no content", done_ns_);
+    return finish(Failure::no_content, "the stream ended with [DONE] but carried no content",
+                  done_ns_);
   finish(Failure::none, {}, done_ns_);
 }
 

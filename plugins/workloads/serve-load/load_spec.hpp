@@ -17,19 +17,19 @@ namespace serve_load {
 struct LoadSpec {
   ServerUrl server;
   Endpoint endpoint = Endpoint::completions;
-  std::string model;              // must be set: the glue asks /v1/models when empty
+  std::string model;  // must be set: the glue asks /v1/models when empty
   std::uint32_t users = 1;
   std::uint32_t prompts_per_user = 20;
-  double rate = 0;                // requests/s per user; 0: closed loop
+  double rate = 0;  // requests/s per user; 0: closed loop
   Arrival arrival = Arrival::poisson;
   std::uint32_t max_tokens = 256;
   bool ignore_eos = false;
   bool stream = true;
-  bool include_usage = true;      // ask for stream_options.include_usage
-  std::vector<Prompt> prompts;    // not empty
+  bool include_usage = true;    // ask for stream_options.include_usage
+  std::vector<Prompt> prompts;  // not empty
   std::uint64_t seed = 0;
-  std::string api_key;            // empty: no Authorization header
-  double timeout_s = 120;         // per request, connect to end of stream
+  std::string api_key;     // empty: no Authorization header
+  double timeout_s = 120;  // per request, connect to end of stream
   unsigned io_threads = 1;
 
   std::uint32_t total_requests() const { return users * prompts_per_user; }

@@ -131,7 +131,8 @@ std::vector<Prompt> load_prompts(const std::filesystem::path& file) {
     }
     prompts.push_back(std::move(prompt));
   }
-  if (prompts.empty()) throw std::runtime_error("prompts file " + file.string() + " has no prompts");
+  if (prompts.empty())
+    throw std::runtime_error("prompts file " + file.string() + " has no prompts");
   return prompts;
 }
 

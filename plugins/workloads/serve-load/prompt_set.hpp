@@ -13,7 +13,7 @@ namespace serve_load {
 
 // One prompt: a text, or a chat conversation (an array of {"role","content"} objects).
 struct Prompt {
-  std::string text;          // set when the line gave "prompt"
+  std::string text;             // set when the line gave "prompt"
   boost::json::array messages;  // set when it gave "messages"
   bool is_chat() const { return !messages.empty(); }
 };

@@ -28,15 +28,15 @@ struct RequestRecord {
   std::uint32_t user = 0;
   bool finished = false;
   Failure failure = Failure::none;
-  int http_status = 0;   // the response's status, when one was read
-  std::string detail;    // what failed: the error, or the first bytes of an error body
+  int http_status = 0;  // the response's status, when one was read
+  std::string detail;   // what failed: the error, or the first bytes of an error body
   // CLOCK_MONOTONIC nanoseconds, 0 when not reached.
-  std::uint64_t start_ns = 0;        // the send began (connect or write)
-  std::uint64_t written_ns = 0;      // the request was fully written
-  std::uint64_t first_content_ns = 0;  // the read that brought the first content
-  std::uint64_t end_ns = 0;          // [DONE], end of the response, or the failure
+  std::uint64_t start_ns = 0;             // the send began (connect or write)
+  std::uint64_t written_ns = 0;           // the request was fully written
+  std::uint64_t first_content_ns = 0;     // the read that brought the first content
+  std::uint64_t end_ns = 0;               // [DONE], end of the response, or the failure
   std::vector<std::uint64_t> content_ns;  // each content chunk's read time (for ITL)
-  std::uint64_t content_chunks = 0;  // chunks with non-empty content
+  std::uint64_t content_chunks = 0;       // chunks with non-empty content
   std::uint64_t usage_completion_tokens = 0;
   bool usage_seen = false;
   bool retried_without_usage = false;  // the server refused stream_options with 400

@@ -20,8 +20,8 @@ constexpr const char* kArrivals[] = {"poisson", "constant", nullptr};
 constexpr bl_option_desc option(const char* name, int32_t type, const char* default_value,
                                 double min, double max, const char* description,
                                 const char* const* allowed = nullptr) {
-  return bl_option_desc{sizeof(bl_option_desc), name, type, 0, default_value, allowed,
-                        min, max, description};
+  return bl_option_desc{
+      sizeof(bl_option_desc), name, type, 0, default_value, allowed, min, max, description};
 }
 
 }  // namespace
@@ -55,10 +55,8 @@ const std::array<bl_option_desc, kOptionCount> kOptionDescriptors{
     option("timeout", BL_OPTION_FLOAT, "600", 0.001, 86400,
            "seconds per request, from connect to the end of its stream; past it the request "
            "fails as timeout"),
-    option("ttft_slo_ms", BL_OPTION_FLOAT, "0", 0, 1e9,
-           "TTFT objective for goodput, ms; 0: none"),
-    option("tpot_slo_ms", BL_OPTION_FLOAT, "0", 0, 1e9,
-           "TPOT objective for goodput, ms; 0: none"),
+    option("ttft_slo_ms", BL_OPTION_FLOAT, "0", 0, 1e9, "TTFT objective for goodput, ms; 0: none"),
+    option("tpot_slo_ms", BL_OPTION_FLOAT, "0", 0, 1e9, "TPOT objective for goodput, ms; 0: none"),
     option("stream", BL_OPTION_BOOL, "true", 0, 0,
            "stream the responses (SSE); false: plain completions, TTFT = end-to-end latency"),
     option("server", BL_OPTION_STRING, "", 0, 0,
@@ -79,22 +77,22 @@ PluginConfig read_config(const bl_host* host) {
     throw sdk::invalid_option(std::string("option ") + e.what());
   }
   spec.model = sdk::option_string(host, "model");
-  spec.endpoint = sdk::option_enum(host, "endpoint", kEndpoints) == 1 ? Endpoint::chat
-                                                                       : Endpoint::completions;
+  spec.endpoint =
+      sdk::option_enum(host, "endpoint", kEndpoints) == 1 ? Endpoint::chat : Endpoint::completions;
   spec.users = static_cast<std::uint32_t>(sdk::option_int(host, "users", 1, 10000));
   spec.prompts_per_user =
       static_cast<std::uint32_t>(sdk::option_int(host, "prompts_per_user", 1, 1000000));
   spec.rate = sdk::option_float(host, "rate", 0, 1e6);
-  spec.arrival = sdk::option_enum(host, "arrival", kArrivals) == 1 ? Arrival::constant
-                                                                   : Arrival::poisson;
+  spec.arrival =
+      sdk::option_enum(host, "arrival", kArrivals) == 1 ? Arrival::constant : Arrival::poisson;
   spec.max_tokens = static_cast<std::uint32_t>(sdk::option_int(host, "max_tokens", 1, 1000000));
   spec.ignore_eos = sdk::option_bool(host, "ignore_eos");
   spec.seed = static_cast<std::uint64_t>(sdk::option_int(host, "seed", 0, 9007199254740991));
   spec.timeout_s = sdk::option_float(host, "timeout", 0.001, 86400);
   spec.stream = sdk::option_bool(host, "stream");
   const auto threads = sdk::option_int(host, "io_threads", 0, 64);
-  spec.io_threads = threads > 0 ? static_cast<unsigned>(threads)
-                                : std::clamp(host->cpu_count, 1u, 4u);
+  spec.io_threads =
+      threads > 0 ? static_cast<unsigned>(threads) : std::clamp(host->cpu_count, 1u, 4u);
   config.slo.ttft_ms = sdk::option_float(host, "ttft_slo_ms", 0, 1e9);
   config.slo.tpot_ms = sdk::option_float(host, "tpot_slo_ms", 0, 1e9);
   config.server_timeout_s = sdk::option_float(host, "server_timeout", 0.25, 86400);

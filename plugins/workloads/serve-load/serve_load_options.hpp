@@ -18,11 +18,11 @@ extern const std::array<bl_option_desc, kOptionCount> kOptionDescriptors;
 
 // Everything a trial needs from the options.
 struct PluginConfig {
-  LoadSpec spec;                   // model empty when the server is to be asked
+  LoadSpec spec;  // model empty when the server is to be asked
   Slo slo;
   std::vector<std::string> server_argv;  // empty: the server is already running
   double server_timeout_s = 300;
-  std::string api_key_env;         // the variable's name, for messages; never its value
+  std::string api_key_env;  // the variable's name, for messages; never its value
 };
 
 // Reads and checks every option (throws benchlab::sdk::invalid_option naming the option

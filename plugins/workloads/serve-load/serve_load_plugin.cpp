@@ -85,10 +85,10 @@ void log(const bl_host* host, int32_t level, const std::string& text) {
 }
 
 void mark(const bl_host* host, const char* name) {
-  const auto* ext = host->get_extension != nullptr
-                        ? static_cast<const bl_host_mark_ext*>(
-                              host->get_extension(host, BL_EXT_HOST_MARK))
-                        : nullptr;
+  const auto* ext =
+      host->get_extension != nullptr
+          ? static_cast<const bl_host_mark_ext*>(host->get_extension(host, BL_EXT_HOST_MARK))
+          : nullptr;
   if (ext != nullptr && ext->mark != nullptr) ext->mark(host, name);
 }
 
@@ -150,10 +150,10 @@ int32_t run(const bl_host* host) {
     }
     bool ready = false;
     try {
-      ready = wait_until_ready(*server, spec.server,
-                               std::chrono::milliseconds(
-                                   static_cast<std::int64_t>(config.server_timeout_s * 1000)),
-                               spec.api_key, log_file, cancelled);
+      ready = wait_until_ready(
+          *server, spec.server,
+          std::chrono::milliseconds(static_cast<std::int64_t>(config.server_timeout_s * 1000)),
+          spec.api_key, log_file, cancelled);
     } catch (const std::runtime_error& e) {
       throw sdk::failure(BL_ERROR, redact(e.what(), spec.api_key));
     }
@@ -215,8 +215,8 @@ int32_t run(const bl_host* host) {
   sdk::append_output(host, text);
 
   if (summary.succeeded == 0)
-    throw sdk::failure(BL_ERROR, "all " + std::to_string(total) +
-                                     " requests failed: " + summary.failure_text());
+    throw sdk::failure(
+        BL_ERROR, "all " + std::to_string(total) + " requests failed: " + summary.failure_text());
 
   const bl_host_values_ext* values = values_extension(host);
   report_distribution(host, values, "ttft", summary.ttft_ms);

@@ -101,8 +101,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& argv,
   ::close(fd);
   if (error != 0) {
     pid_ = -1;
-    throw std::runtime_error("cannot start the server '" + argv[0] + "': " +
-                             std::strerror(error) +
+    throw std::runtime_error("cannot start the server '" + argv[0] + "': " + std::strerror(error) +
                              (error == ENOENT ? " (is it installed and on PATH?)" : ""));
   }
 }
@@ -149,14 +148,15 @@ bool wait_until_ready(ServerProcess& process, const ServerUrl& server,
   const auto start = std::chrono::steady_clock::now();
   const auto with_log = [&](const std::string& what) {
     const std::string tail = last_log_lines(log, log_lines);
-    return std::runtime_error(what + (tail.empty() ? "; its log is empty"
-                                                   : "; the last lines of its log:\n" + tail));
+    return std::runtime_error(
+        what + (tail.empty() ? "; its log is empty" : "; the last lines of its log:\n" + tail));
   };
   for (;;) {
     const auto tick = std::chrono::steady_clock::now();
     if (cancelled && cancelled()) return false;
     if (const auto how = process.ended())
-      throw with_log("the server ended (" + *how + ") before it answered on " + server.url("/health"));
+      throw with_log("the server ended (" + *how + ") before it answered on " +
+                     server.url("/health"));
     for (const char* path : {"/health", "/v1/models"})
       if (http_get(server, path, std::chrono::milliseconds(1000), api_key).status == 200)
         return true;

@@ -22,8 +22,9 @@ ServerUrl parse_server_url(std::string_view text) {
   };
   std::string_view rest = text;
   if (rest.substr(0, 8) == "https://")
-    refuse("https is not spoken; run the load against plain http (a local port or a "
-           "TLS-terminating proxy such as stunnel in client mode)");
+    refuse(
+        "https is not spoken; run the load against plain http (a local port or a "
+        "TLS-terminating proxy such as stunnel in client mode)");
   if (rest.substr(0, 7) != "http://") refuse("it must start with http://");
   rest.remove_prefix(7);
   const std::size_t slash = rest.find('/');

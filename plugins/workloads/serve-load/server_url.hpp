@@ -12,7 +12,7 @@ struct ServerUrl {
   std::string port = "80";  // decimal
   std::string prefix;       // path before /v1/..., "" or "/something" without a trailing '/'
 
-  std::string host_header() const;            // "host:port" (brackets for IPv6)
+  std::string host_header() const;               // "host:port" (brackets for IPv6)
   std::string url(std::string_view path) const;  // "http://host:port" + prefix + path
 };
 

@@ -30,8 +30,8 @@ struct TrialSummary {
   // Per successful request (ttft, e2e), per request of more than one output token (tpot),
   // per gap between consecutive content chunks of successful requests (itl); in ms.
   std::vector<double> ttft_ms, tpot_ms, itl_ms, e2e_ms;
-  std::map<std::string, std::uint32_t> failures;      // reason (failure_name) -> count
-  std::map<std::string, std::string> first_detail;    // reason -> detail of its first request
+  std::map<std::string, std::uint32_t> failures;    // reason (failure_name) -> count
+  std::map<std::string, std::string> first_detail;  // reason -> detail of its first request
 
   // "20 refused (connect to 127.0.0.1:9: Connection refused), 2 timeout (...)", most
   // frequent first.
