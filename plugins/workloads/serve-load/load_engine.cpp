@@ -90,6 +90,8 @@ class Request : public std::enable_shared_from_this<Request> {
   void on_events(std::uint64_t t);
   void end_of_response(std::uint64_t t);
   void end_of_error_body();
+  // [DONE] has come: a success, unless no content came before it.
+  void finish_after_done();
   void finish(Failure failure, std::string detail, std::uint64_t t = 0);
   // A reused keep-alive connection the server had closed: once, try a fresh one.
   bool retry_stale(const error_code& ec);
@@ -426,7 +428,10 @@ void Request::on_header(const error_code& ec) {
 }
 
 void Request::read_body() {
-  if (parser_->is_done()) return end_of_response(monotonic_ns());
+  if (parser_->is_done()) {
+    if (record_.http_status / 100 != 2) return end_of_error_body();
+    return end_of_response(monotonic_ns());
+  }
   parser_->get().body().data = read_buffer_.data();
   parser_->get().body().size = read_buffer_.size();
   http::async_read_some(
@@ -438,7 +443,7 @@ void Request::on_body(error_code ec) {
   // The read time, before anything else touches the bytes.
   const std::uint64_t t = monotonic_ns();
   if (timed_out_) {
-    if (done_seen_) return finish(Failure::none, {}, done_ns_);
+    if (done_seen_) return finish_after_done();
     return finish(Failure::timeout, "the response did not end within the timeout");
   }
   if (ec == http::error::need_buffer) ec = {};
@@ -466,7 +471,7 @@ void Request::on_body(error_code ec) {
     }
   }
   if (ec) {
-    if (done_seen_) return finish(Failure::none, {}, done_ns_);
+    if (done_seen_) return finish_after_done();
     return finish(io_failure(), "the response broke off: " + ec.message(), t);
   }
   if (parser_->is_done()) return end_of_response(t);
@@ -534,6 +539,10 @@ void Request::end_of_response(std::uint64_t t) {
                       ? "the stream ended inside an event, without data: [DONE]"
                       : "the stream ended without data: [DONE]",
                   t);
+  finish_after_done();
+}
+
+void Request::finish_after_done() {
   if (record_.content_chunks == 0)
     return finish(Failure::no_content, "the stream ended with [DONE] but carried no content",
                   done_ns_);
