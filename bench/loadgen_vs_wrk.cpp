@@ -68,13 +68,13 @@ std::optional<double> wrk_rps(const std::string& wrk, const sse_test::Server& se
   bp::ipstream out;
   bp::child child(wrk, "-t2", "-c" + std::to_string(connections),
                   "-d" + std::to_string(static_cast<int>(kSeconds)) + "s", "-s", script,
-                  server.base_url() + "/v1/completions", bp::std_out > out,
-                  bp::std_err > bp::null);
+                  server.base_url() + "/v1/completions", bp::std_out > out, bp::std_err > bp::null);
   std::string text, line;
   while (std::getline(out, line)) text += line + "\n";
   child.wait();
   std::smatch m;
-  if (child.exit_code() != 0 || !std::regex_search(text, m, std::regex(R"(Requests/sec:\s+([0-9.]+))")))
+  if (child.exit_code() != 0 ||
+      !std::regex_search(text, m, std::regex(R"(Requests/sec:\s+([0-9.]+))")))
     return std::nullopt;
   return std::stod(m[1]);
 }
@@ -87,8 +87,8 @@ void throughput_versus_wrk() {
     std::printf("    wrk not found (apt-get install -y wrk): skipped\n\n");
     return;
   }
-  const std::filesystem::path script =
-      std::filesystem::temp_directory_path() / ("loadgen_vs_wrk-" + std::to_string(getpid()) + ".lua");
+  const std::filesystem::path script = std::filesystem::temp_directory_path() /
+                                       ("loadgen_vs_wrk-" + std::to_string(getpid()) + ".lua");
   std::ofstream(script) << "wrk.method = \"POST\"\n"
                            "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
                            "wrk.body = '{\"model\":\"test-model\",\"prompt\":\"Say hello.\","
@@ -100,8 +100,8 @@ void throughput_versus_wrk() {
   for (const unsigned connections : {8u, 64u}) {
     // Sized from a short calibration run so that each of ours lasts about kSeconds.
     const double probe = ours_rps(server, connections, 20);
-    const auto per_user = static_cast<std::uint32_t>(
-        std::max(20.0, probe * kSeconds / connections));
+    const auto per_user =
+        static_cast<std::uint32_t>(std::max(20.0, probe * kSeconds / connections));
     std::vector<double> ours, theirs;
     for (int round = 0; round < 2; ++round) {
       ours.push_back(ours_rps(server, connections, per_user));
