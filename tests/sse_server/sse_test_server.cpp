@@ -4,14 +4,18 @@
 #include "sse_test_server.hpp"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <deque>
 #include <optional>
@@ -182,9 +186,65 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_request() {
     parser_.emplace();
     parser_->body_limit(kMaxRequestBodyBytes);
+    if (buffer_.size() > 0) return parse_request();
+    receive([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->close();
+      self->parse_request();
+    });
+  }
+
+  void parse_request() {
     http::async_read(
         socket_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+  }
+
+  // Reads what has arrived into buffer_ and keeps the kernel's arrival time of the first
+  // bytes of a request. The delays count from that moment, as a client's TTFT does: when
+  // a burst of requests arrives, the later ones wait in the socket while the earlier
+  // ones are parsed, and that wait must not lengthen their first-token delay.
+  template <typename Handler>
+  void receive(Handler handler) {
+    socket_.async_wait(
+        tcp::socket::wait_read,
+        [self = shared_from_this(), handler = std::move(handler)](beast::error_code ec) mutable {
+          if (ec) return handler(ec);
+          const auto space = self->buffer_.prepare(64u << 10);
+          iovec io{space.data(), space.size()};
+          alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+          msghdr message{};
+          message.msg_iov = &io;
+          message.msg_iovlen = 1;
+          message.msg_control = control;
+          message.msg_controllen = sizeof control;
+          const ssize_t n = ::recvmsg(self->socket_.native_handle(), &message, MSG_DONTWAIT);
+          if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return self->receive(std::move(handler));
+          if (n < 0) return handler(beast::error_code(errno, boost::system::system_category()));
+          if (n == 0) return handler(asio::error::eof);
+          self->buffer_.commit(static_cast<std::size_t>(n));
+          if (!self->arrival_) self->arrival_ = arrival_time(message);
+          handler(beast::error_code());
+        });
+  }
+
+  static Clock::time_point arrival_time(msghdr& message) {
+    const Clock::time_point now = Clock::now();
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+      timespec stamp;
+      std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+      const auto received = std::chrono::system_clock::time_point(
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(
+              std::chrono::seconds(stamp.tv_sec) + std::chrono::nanoseconds(stamp.tv_nsec)));
+      // The stamp is wall-clock time; only its age is used, bounded in case the wall
+      // clock was stepped meanwhile.
+      const auto age = std::clamp<std::chrono::system_clock::duration>(
+          std::chrono::system_clock::now() - received, std::chrono::seconds(0),
+          std::chrono::seconds(1));
+      return now - std::chrono::duration_cast<Clock::duration>(age);
+    }
+    return now;
   }
 
   void on_request(beast::error_code ec) {
@@ -222,7 +282,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start_completion(bool chat, const std::string& body) {
-    start_ = Clock::now();
+    start_ = arrival_.value_or(Clock::now());
+    arrival_.reset();
     const ServerConfig& config = shared_.config;
     plan_ = Plan{};
     plan_.chat = chat;
@@ -332,6 +393,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start_stream() {
     pieces_per_chunk_ = plan_.mode == Mode::chunk_tokens ? 2 : 1;
+    token_head_ = make_token_head();
     chunks_ = (plan_.tokens + pieces_per_chunk_ - 1) / pieces_per_chunk_;
     next_chunk_ = 0;
     after_first_done_ = false;
@@ -475,27 +537,34 @@ class Session : public std::enable_shared_from_this<Session> {
                         {"total_tokens", plan_.prompt_tokens + plan_.tokens}};
   }
 
+  // Token events are built from a head serialized once per request: at a few hundred
+  // concurrent streams, per-token JSON serialization would delay the tokens behind it.
   std::string token_event(unsigned chunk) const {
-    std::string text;
+    std::string event = token_head_;
     const unsigned first = chunk * pieces_per_chunk_;
     for (unsigned i = first; i < first + pieces_per_chunk_ && i < plan_.tokens; ++i)
-      text += token_text(i);
-    const bool last = chunk + 1 == chunks_;
-    json::object choice{{"index", 0}};
+      event += token_text(i);  // "tokN ": nothing to escape
+    event += '"';
     if (plan_.chat) {
-      json::object delta{{"content", text}};
-      if (chunk == 0) delta["role"] = "assistant";
-      choice["delta"] = std::move(delta);
+      if (chunk == 0) event += R"(,"role":"assistant")";
+      event += '}';
     } else {
-      choice["text"] = text;
-      choice["logprobs"] = nullptr;
+      event += R"(,"logprobs":null)";
     }
-    choice["finish_reason"] = last ? json::value("length") : json::value(nullptr);
-    return json::serialize(json::object{{"id", stream_id()},
-                                        {"object", stream_object()},
-                                        {"created", std::time(nullptr)},
-                                        {"model", shared_.config.model},
-                                        {"choices", json::array{std::move(choice)}}});
+    event +=
+        chunk + 1 == chunks_ ? R"(,"finish_reason":"length"}]})" : R"(,"finish_reason":null}]})";
+    return event;
+  }
+
+  std::string make_token_head() const {
+    std::string head = json::serialize(json::object{{"id", stream_id()},
+                                                    {"object", stream_object()},
+                                                    {"created", std::time(nullptr)},
+                                                    {"model", shared_.config.model}});
+    head.pop_back();  // the closing brace: choices follow
+    head += plan_.chat ? R"(,"choices":[{"index":0,"delta":{"content":")"
+                       : R"(,"choices":[{"index":0,"text":")";
+    return head;
   }
 
   void queue_event(std::string_view data) { queue_raw_event("data: " + std::string(data)); }
@@ -524,17 +593,15 @@ class Session : public std::enable_shared_from_this<Session> {
   void watch_client() {
     if (watching_ || closed_ || buffer_.size() >= kMaxBufferedRequestBytes) return;
     watching_ = true;
-    socket_.async_read_some(buffer_.prepare(64u << 10),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                              self->watching_ = false;
-                              if (ec) return self->close();
-                              self->buffer_.commit(n);
-                              if (self->read_when_watched_) {
-                                self->read_when_watched_ = false;
-                                return self->read_request();
-                              }
-                              self->watch_client();
-                            });
+    receive([self = shared_from_this()](beast::error_code ec) {
+      self->watching_ = false;
+      if (ec) return self->close();
+      if (self->read_when_watched_) {
+        self->read_when_watched_ = false;
+        return self->read_request();
+      }
+      self->watch_client();
+    });
   }
 
   void response_done() {
@@ -571,7 +638,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Plan plan_;
   Clock::time_point start_;
+  std::optional<Clock::time_point> arrival_;  // of the next request's first bytes
   std::deque<std::string> out_;
+  std::string token_head_;
   unsigned pieces_per_chunk_ = 1;
   unsigned chunks_ = 0;
   unsigned next_chunk_ = 0;
@@ -606,6 +675,9 @@ struct Server::Impl {
       beast::error_code ignored;
       // Tokens are small writes spaced in time: Nagle would hold them for the peer's ACK.
       socket.set_option(tcp::no_delay(true), ignored);
+      // Arrival times of the requests (Session::receive).
+      const int on = 1;
+      ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
       std::make_shared<Session>(std::move(socket), shared)->start();
       accept();
     });
