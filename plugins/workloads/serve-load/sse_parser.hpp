@@ -38,8 +38,15 @@ class SseParser {
   bool at_event_boundary() const;
 
   Status status() const { return status_; }
+  std::size_t max_line_bytes() const { return max_line_; }
+  std::size_t max_event_bytes() const { return max_event_; }
+  // Bytes held for the incomplete line and event: at most max_line_bytes() plus
+  // max_event_bytes(), whatever the server sends.
+  std::size_t buffered_bytes() const { return line_.size() + data_.size(); }
 
  private:
+  void take_line(std::string_view line, std::vector<std::string>& events);
+
   // Implementation state (the current line, the current event's data, a pending CR).
   std::size_t max_line_;
   std::size_t max_event_;
