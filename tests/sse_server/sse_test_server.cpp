@@ -252,6 +252,10 @@ class Session : public std::enable_shared_from_this<Session> {
       close();  // the client went away, or sent something that is not HTTP
       return;
     }
+    // Taken for every request, so that a completion after a /health on the same
+    // connection is timed from its own arrival.
+    start_ = arrival_.value_or(Clock::now());
+    arrival_.reset();
     const auto& request = parser_->get();
     keep_alive_ = request.keep_alive();
     std::string_view target(request.target().data(), request.target().size());
@@ -282,8 +286,6 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start_completion(bool chat, const std::string& body) {
-    start_ = arrival_.value_or(Clock::now());
-    arrival_.reset();
     const ServerConfig& config = shared_.config;
     plan_ = Plan{};
     plan_.chat = chat;
