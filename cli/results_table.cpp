@@ -122,6 +122,42 @@ bool headline(const Row& r) {
          r.metric == "power.total.mean" || r.metric == "power.total.peak" || ends(".per_joule");
 }
 
+// "key=value, key=value" split at ", " before a key (values may hold ", " of their own).
+std::vector<std::string> option_items(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  for (std::size_t at = text.find(", "); at != std::string::npos; at = text.find(", ", at + 2)) {
+    const std::size_t eq = text.find('=', at + 2), next = text.find(", ", at + 2);
+    if (eq == std::string::npos || (next != std::string::npos && next < eq)) continue;
+    items.push_back(text.substr(start, at - start));
+    start = at + 2;
+  }
+  if (start < text.size()) items.push_back(text.substr(start));
+  return items;
+}
+
+// What tells a test's results apart: of a test with results at several option values
+// (a sweep: users=1, 2, 4, 8), only the options that differ between them, so the value
+// that matters is not cut off behind a long base_url; otherwise all its options.
+std::vector<std::string> distinguishing_options(const std::vector<Row>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) {
+    const auto mine = option_items(r.options);
+    std::string shown;
+    for (const auto& item : mine) {
+      bool varies = false;
+      for (const auto& other : rows)
+        if (other.test == r.test && other.options != r.options) {
+          const auto theirs = option_items(other.options);
+          varies = varies || std::find(theirs.begin(), theirs.end(), item) == theirs.end();
+        }
+      if (varies) shown += (shown.empty() ? "" : ", ") + item;
+    }
+    out.push_back(shown.empty() ? r.options : shown);
+  }
+  return out;
+}
+
 // Columns padded to their widest cell, a rule under the header row; columns first_number
 // to last_number align right.
 std::string render_cells(const std::vector<std::vector<std::string>>& cells,
@@ -154,9 +190,11 @@ std::string render_cells(const std::vector<std::vector<std::string>>& cells,
 std::string render_distributions(const std::vector<Row>& rows) {
   std::vector<std::vector<std::string>> cells;
   cells.push_back({"Test", "Options", "Metric", "n", "p50", "p90", "p99", "Mean"});
-  for (const auto& r : rows) {
+  const auto options = distinguishing_options(rows);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
     if (r.dist_n == 0) continue;
-    cells.push_back({r.test, truncate(r.options, 32),
+    cells.push_back({r.test, truncate(options[i], 32),
                      r.metric + (r.unit.empty() ? "" : " [" + r.unit + "]"),
                      std::to_string(r.dist_n), format_value(r.dist_p50), format_value(r.dist_p90),
                      format_value(r.dist_p99), format_value(r.dist_mean)});
@@ -183,7 +221,9 @@ std::string render_table(const std::vector<Row>& rows, bool all_derived) {
   std::vector<std::vector<std::string>> cells;
   cells.push_back({"Test", "Options", "Metric", "Mean", "±95% CI", "CoV", "n", "Status"});
   std::vector<std::string> notes;
-  for (const auto& r : rows) {
+  const auto options = distinguishing_options(rows);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
     if (!all_derived && !headline(r)) continue;
     bool has = !r.metric.empty() && r.n > 0;
     std::string metric =
@@ -197,7 +237,7 @@ std::string render_table(const std::vector<Row>& rows, bool all_derived) {
     if (r.failed) status += fmt::format(" ({} failed)", r.failed);
     if (r.outliers) status += fmt::format(" ({} outlier{})", r.outliers, r.outliers > 1 ? "s" : "");
     if (r.throttled) status += fmt::format(" ({} throttled)", r.throttled);
-    cells.push_back({r.test, truncate(r.options, 32), metric, has ? format_value(r.mean) : "-", ci,
+    cells.push_back({r.test, truncate(options[i], 32), metric, has ? format_value(r.mean) : "-", ci,
                      cov, has ? std::to_string(r.n) : "0", status});
     // One note per result (a result has a row per metric); no "x: x: why" stutter.
     std::string note = r.reason.rfind(r.test + ": ", 0) == 0 ? r.reason : r.test + ": " + r.reason;

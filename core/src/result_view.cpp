@@ -109,15 +109,23 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
     }
     base.containment = containment_text(trials);
     const auto dists = distributions(store, r.id);
-    bool any = false;
-    for (const auto& m : r.metrics) {
-      std::vector<double> v;
+    std::vector<std::vector<double>> values(r.metrics.size());
+    bool has_values = false;
+    for (std::size_t i = 0; i < r.metrics.size(); ++i) {
       for (const auto& t : trials) {
         if (t.warmup || !t.ok) continue;
         for (const auto& [k, x] : t.values)
-          if (k == m.name) v.push_back(x);
+          if (k == r.metrics[i].name) values[i].push_back(x);
       }
-      if (v.empty() && r.status != "ok" && r.status != "partial") continue;
+      has_values = has_values || !values[i].empty();
+    }
+    bool any = false;
+    for (std::size_t i = 0; i < r.metrics.size(); ++i) {
+      const auto& m = r.metrics[i];
+      const auto& v = values[i];
+      // An optional metric no trial reported (goodput without a latency target) is no
+      // row beside those that were; a result with no value at all keeps its rows.
+      if (v.empty() && (has_values || (r.status != "ok" && r.status != "partial"))) continue;
       ResultLine line = base;
       line.metric = m.name;
       line.unit = m.unit;
