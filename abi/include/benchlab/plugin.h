@@ -24,7 +24,8 @@
  * its host and probe services are extensions, one header each under benchlab/ext/
  * (probe_devices.h: the devices a probe sees; mark.h: phases marked inside a trial).
  * 1.3 appended the host extension values.h: many values of one metric per trial
- * (latency distributions), stored as rows and summarised as pooled percentiles.
+ * (latency distributions), stored as rows and summarised as pooled percentiles, and
+ * requirements.h: requirements computed in setup() from the options (a model's memory).
  *
  * Tags in the comments: [main] = the worker's main thread, during the call named;
  * [sampler] = the host's sampler thread; [any] = any thread, must be thread-safe.
