@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "mark_name.h"
+#include "requirement_rules.h"
 #include "worker_process.h"
 
 namespace benchlab {
@@ -176,6 +177,12 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
               out.values.emplace_back(std::move(x.name), std::move(x.values));
             else
               it->second.insert(it->second.end(), x.values.begin(), x.values.end());
+          } else if constexpr (std::is_same_v<T, protocol::Requirement>) {
+            if (out.requirements.size() >= kMaxRequirements ||
+                !invalid_requirement(x.kind, x.name, x.amount).empty())
+              protocol_error = "a requirement frame the worker would not have sent";
+            else
+              out.requirements.push_back(std::move(x));
           } else if constexpr (std::is_same_v<T, protocol::Done>) {
             if (!have_done) {
               done = x;

@@ -51,6 +51,8 @@ struct PhaseOutcome {
   // run()/parse(): many values of one metric each (benchlab/ext/values.h), in metric order
   // of first report, values in report order
   std::vector<std::pair<std::string, std::vector<double>>> values;
+  // setup(): requirements the workload computed (benchlab/ext/requirements.h), in order
+  std::vector<protocol::Requirement> requirements;
   ExitInfo exit;
   std::uint64_t memory_peak_bytes = 0;  // the phase's cgroup memory.peak; 0 when unknown
   std::string containment;              // "cgroup" or "subreaper": what held the phase's

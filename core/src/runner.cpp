@@ -137,6 +137,14 @@ class Runner::ResultRun {
       case PhaseOutcome::Kind::ok:
         break;
     }
+    // What setup() found the options need (a model's memory) is gated like the static
+    // requirements, before any trial; teardown still undoes what setup did.
+    std::vector<Requirement> computed;
+    for (const auto& q : setup.requirements) computed.push_back({q.kind, q.name, q.amount, q.hint});
+    if (auto blocked = gate(computed)) {
+      worker.teardown();
+      return blocked;
+    }
     if (!run_trials(worker)) return std::nullopt;
     PhaseOutcome td = worker.teardown();
     std::string teardown_note =

@@ -260,6 +260,15 @@ Message decode_payload(Type t, std::string_view payload) {
       m = std::move(v);
       break;
     }
+    case Type::requirement: {
+      Requirement q;
+      q.kind = r.i32();
+      q.name = r.str();
+      q.amount = r.u64();
+      q.hint = r.str();
+      m = std::move(q);
+      break;
+    }
     default:
       throw Malformed("unknown frame type " + std::to_string(static_cast<int>(t)));
   }
@@ -376,6 +385,12 @@ std::string encode(const Message& m) {
           w.u32(static_cast<std::uint32_t>(x.values.size()));
           for (double v : x.values) w.f64(v);
           return Type::values;
+        } else if constexpr (std::is_same_v<T, Requirement>) {
+          w.i32(x.kind);
+          w.str(x.name);
+          w.u64(x.amount);
+          w.str(x.hint);
+          return Type::requirement;
         } else {
           static_assert(std::is_same_v<T, PhaseEnd>);
           w.i32(x.exit_code);

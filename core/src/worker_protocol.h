@@ -68,6 +68,9 @@ enum class Type : std::uint8_t {
   // values of one metric (benchlab/ext/values.h); a long report comes as several frames
   // of at most kMaxValuesPerFrame values, in order
   values = 19,
+  // phase process -> core, during setup(): i32 kind (BL_REQ_*), string name, u64 amount,
+  // string hint: a requirement the workload computed (benchlab/ext/requirements.h)
+  requirement = 20,
 };
 
 // Values in one values frame: the frame stays well under kMaxPayload.
@@ -153,10 +156,16 @@ struct Values {
   std::string name;
   std::vector<double> values;
 };
+struct Requirement {
+  std::int32_t kind = 0;
+  std::string name;
+  std::uint64_t amount = 0;
+  std::string hint;
+};
 
 using Message = std::variant<Hello, Log, DeclareMetric, Metric, Progress, Output, Window, Done,
                              ErrorOutput, RunPhase, Stop, PhaseProcess, PhaseEnd, ProbeOpen,
-                             Samples, SampleNow, ProbeError, Mark, Values>;
+                             Samples, SampleNow, ProbeError, Mark, Values, Requirement>;
 
 // The size of a samples frame's payload with `rows` rows of `channels` values.
 constexpr std::size_t samples_payload_size(std::size_t channels, std::size_t rows) {

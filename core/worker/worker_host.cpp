@@ -1,6 +1,7 @@
 #include "worker_host.h"
 
 #include <benchlab/ext/mark.h>
+#include <benchlab/ext/requirements.h>
 #include <benchlab/ext/values.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cstring>
 
 #include "mark_name.h"
+#include "requirement_rules.h"
 #include "subprocess.h"
 
 namespace benchlab {
@@ -327,7 +329,9 @@ const void* WorkerHost::get_extension_cb(const bl_host*, const char* id) {
   static const bl_host_mark_ext mark{sizeof(bl_host_mark_ext), mark_cb};
   static const bl_host_values_ext values{sizeof(bl_host_values_ext), report_values_cb};
   if (id && std::strcmp(id, BL_EXT_HOST_MARK) == 0) return &mark;
+  static const bl_host_requirements_ext requirements{sizeof(bl_host_requirements_ext), require_cb};
   if (id && std::strcmp(id, BL_EXT_HOST_VALUES) == 0) return &values;
+  if (id && std::strcmp(id, BL_EXT_HOST_REQUIREMENTS) == 0) return &requirements;
   return nullptr;
 }
 
@@ -401,6 +405,33 @@ int32_t WorkerHost::report_values_cb(const bl_host* h, const char* name, const d
     const uint32_t n = std::min(count - at, protocol::kMaxValuesPerFrame);
     s.hold(protocol::Values{name, std::vector<double>(values + at, values + at + n)});
   }
+  return BL_OK;
+}
+
+// A refused requirement is the plugin's mistake, not the machine's: the call says why
+// (set_error) and the plugin decides; setup goes on.
+int32_t WorkerHost::require_cb(const bl_host* h, const bl_requirement* req) {
+  auto& s = self(h);
+  auto refuse = [&](const std::string& why) {
+    set_error_cb(h, ("require(): " + why).c_str());
+    return BL_INVALID_ARGUMENT;
+  };
+  if (s.phase_.phase != BL_PHASE_SETUP) return refuse("setup() only");
+  if (!req || req->struct_size < offsetof(bl_requirement, amount) + sizeof(req->amount))
+    return refuse("no requirement, or one shorter than ABI 1.0's");
+  bl_requirement r{};
+  std::memcpy(&r, req, std::min<std::size_t>(req->struct_size, sizeof r));
+  protocol::Requirement q{r.kind, clipped(r.name), r.amount,
+                          r.struct_size > offsetof(bl_requirement, hint) ? clipped(r.hint) : ""};
+  if (std::string why = invalid_requirement(q.kind, q.name, q.amount); !why.empty())
+    return refuse(why);
+  {
+    std::lock_guard lock(s.mu_);
+    if (s.requirements_ >= kMaxRequirements)
+      return refuse("at most " + std::to_string(kMaxRequirements) + " requirements a result");
+    ++s.requirements_;
+  }
+  s.hold(std::move(q));  // checked by the core once setup() has returned
   return BL_OK;
 }
 

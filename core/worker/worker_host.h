@@ -75,6 +75,7 @@ class WorkerHost {
   static const void* get_extension_cb(const bl_host*, const char*);
   static int32_t mark_cb(const bl_host*, const char*);
   static int32_t report_values_cb(const bl_host*, const char*, const double*, uint32_t);
+  static int32_t require_cb(const bl_host*, const bl_requirement*);
 
   int32_t spawn(const bl_spawn& req, bl_spawn_result& res);
   void write_all(const std::string& bytes);  // with mu_ held; _exits when it cannot
@@ -102,6 +103,7 @@ class WorkerHost {
   std::atomic<bool> in_run_{false};
   std::size_t marks_ = 0;              // marks this trial, under mu_
   std::size_t values_ = 0;             // values reported this trial, under mu_
+  std::size_t requirements_ = 0;       // require() calls kept this setup, under mu_
   std::string spawn_out_, spawn_err_;  // storage behind bl_spawn_result
 };
 
