@@ -296,6 +296,22 @@ TEST_CASE("finetune fails a trial with the reason: no steps, an exit status, few
   CHECK(fewer.result.at("status").as_string() == "ok");
 }
 
+TEST_CASE("finetune runs the command unbuffered unless told otherwise", "[finetune][e2e]") {
+  unit::TempDir home;
+  const fs::path seen = home.path / "env.txt";
+  const auto unbuffered = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), {"arg=0", "arg=" + seen.string()});
+    const Run run = run_finetune(home.path, "trainer-its.log", extra);
+    CHECK(run.result.at("status").as_string() == "ok");
+    std::ifstream in(seen);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  };
+  CHECK(unbuffered({}) == "PYTHONUNBUFFERED=1");
+  CHECK(unbuffered({"env=PYTHONUNBUFFERED=0", "env=OTHER=x"}) == "PYTHONUNBUFFERED=0");
+}
+
 TEST_CASE("finetune cannot run without its training program, and says how to get one",
           "[finetune][e2e]") {
   unit::TempDir home;

@@ -76,6 +76,12 @@ Settings read_settings(const bl_host* host) {
   for (const std::string& entry : s.env)
     if (entry.find('=') == std::string::npos || entry.front() == '=')
       throw sdk::invalid_option("option env is '" + entry + "': give NAME=VALUE");
+  // Python buffers stdout into a pipe in blocks, so the Trainer's lines would reach the
+  // merged stream cut up among tqdm's unbuffered redraws on stderr; unbuffered, each line
+  // arrives whole and in order. The operator's own setting wins.
+  bool unbuffered_set = false;
+  for (const std::string& entry : s.env) unbuffered_set |= entry.rfind("PYTHONUNBUFFERED=", 0) == 0;
+  if (!unbuffered_set) s.env.emplace_back("PYTHONUNBUFFERED=1");
   s.workdir = sdk::option_string(host, "workdir");
   s.steps = static_cast<std::uint64_t>(sdk::option_int(host, "steps", 0, kMaxSteps));
   s.warmup_steps = static_cast<std::uint64_t>(sdk::option_int(host, "warmup_steps", 0, kMaxSteps));
