@@ -2,6 +2,8 @@
 // (every metadata value type, nested arrays, tensors of several quantisations) parsed
 // back exactly; the estimate against sizes computed by hand; hostile and truncated files
 // each a clean error naming the byte, without allocations the file does not justify.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
@@ -9,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
@@ -400,13 +403,25 @@ TEST_CASE("a file reader reads the same header as the memory reader", "[gguf]") 
   CHECK_THROWS_AS(FileSource("/nonexistent/model.gguf"), std::system_error);
 }
 
-// Writes the fuzz target's seed corpus when GGUF_SEED_DIR is set (scripts run it with
-// `test_gguf "[.seeds]"`); hidden from ordinary runs.
-TEST_CASE("write the fuzz seed corpus", "[.seeds]") {
-  const char* dir = std::getenv("GGUF_SEED_DIR");
-  REQUIRE(dir != nullptr);
+// The fuzz target's seed corpus (tests/fuzz/corpus/gguf) is what this writer makes, and
+// each seed parses. With GGUF_SEED_DIR set the files are written there instead: that is
+// how the corpus is made again after the writer changes.
+TEST_CASE("the fuzz seed corpus is the writer's output and parses", "[gguf]") {
+  const char* out_dir = std::getenv("GGUF_SEED_DIR");
+  const std::filesystem::path corpus =
+      std::filesystem::path(FIXTURES_DIR).parent_path() / "fuzz" / "corpus" / "gguf";
   const auto write = [&](const std::string& name, const std::string& bytes) {
-    std::ofstream(std::filesystem::path(dir) / name, std::ios::binary) << bytes;
+    CHECK_NOTHROW(parse(bytes));
+    if (out_dir != nullptr) {
+      std::ofstream(std::filesystem::path(out_dir) / name, std::ios::binary) << bytes;
+      return;
+    }
+    std::ifstream file(corpus / name, std::ios::binary);
+    INFO(name << ": regenerate with GGUF_SEED_DIR=tests/fuzz/corpus/gguf test_gguf");
+    REQUIRE(file);
+    const std::string committed((std::istreambuf_iterator<char>(file)),
+                                std::istreambuf_iterator<char>());
+    CHECK(committed == bytes);
   };
   write("small-model.gguf", small_model().build());
   Writer v2 = small_model();
