@@ -416,6 +416,64 @@ TEST_CASE("a missing model or program is 'cannot run'; a file that is not GGUF f
   }
 }
 
+namespace {
+
+// Split `i` (0-based) of a two-file split of small_model(): the first holds the metadata
+// and token_embd.weight (16384 bytes), the second output_norm.weight (1024 bytes).
+std::string split_file(unsigned i) {
+  gguf_test::Writer w;
+  w.scalar<std::uint16_t>("split.no", gguf_test::UINT16, static_cast<std::uint16_t>(i))
+      .scalar<std::uint16_t>("split.count", gguf_test::UINT16, 2);
+  if (i == 0) {
+    w.string("general.architecture", "llama")
+        .u32("llama.block_count", 2)
+        .u32("llama.embedding_length", 256)
+        .u32("llama.attention.head_count", 8)
+        .u32("llama.attention.head_count_kv", 2)
+        .tensor({"token_embd.weight", {256, 16}, 0, 256 * 16 * 4});
+  } else {
+    w.tensor({"output_norm.weight", {256}, 0, 256 * 4});
+  }
+  return w.build();
+}
+
+}  // namespace
+
+TEST_CASE("a split model's estimate counts the tensors of every file",
+          "[llama-bench][plugin][gate]") {
+  FakeHost host;
+  host.options["program"] = kFakeBench.string();
+  const fs::path first = host.model(split_file(0), "tiny-00001-of-00002.gguf");
+  SECTION("both files there") {
+    host.model(split_file(1), "tiny-00002-of-00002.gguf");
+    host.options["model"] = first.string();
+    REQUIRE(host.setup() == BL_OK);
+    REQUIRE(host.required.size() == 1);
+    CHECK(host.required[0].amount == kSmallEstimate);  // the same tensors as small_model()
+    CHECK_THAT(host.logs.back(), Contains("1 tensors in the first of 2 files"));
+  }
+  SECTION("the second file missing") {
+    CHECK(host.setup() == BL_CANNOT_RUN);
+    CHECK_THAT(host.error,
+               StartsWith("split file " + (host.dir.path / "tiny-00002-of-00002.gguf").string() +
+                          " not found"));
+  }
+  SECTION("the second file given") {
+    host.model(split_file(1), "tiny-00002-of-00002.gguf");
+    CHECK(host.setup() == BL_ERROR);
+    CHECK_THAT(
+        host.error,
+        Contains(
+            "this is split 2 of 2; give the first file, the one ending in -00001-of-00002.gguf"));
+  }
+  SECTION("a first file renamed") {
+    host.model(split_file(0), "tiny.gguf");
+    CHECK(host.setup() == BL_ERROR);
+    CHECK_THAT(host.error,
+               Contains("split in 2 files, but the name does not end in -00001-of-00002.gguf"));
+  }
+}
+
 TEST_CASE("a trial runs llama-bench -o json and reports pp512, tg128, their spread and samples",
           "[llama-bench][plugin]") {
   FakeHost host;

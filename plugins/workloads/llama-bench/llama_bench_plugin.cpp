@@ -20,6 +20,7 @@
 #include "bench_output.hpp"
 #include "gguf.hpp"
 #include "memory_estimate.hpp"
+#include "model_files.hpp"
 
 namespace llama_bench {
 namespace {
@@ -122,10 +123,10 @@ std::string find_program(const std::string& program) {
   }
 }
 
-GgufHeader read_header(const std::string& model) {
+GgufHeader read_header(const std::string& model, const char* what = "model file") {
   std::error_code ec;
   if (!fs::exists(model, ec))
-    throw sdk::cannot_run("model file " + model + " not found (give -o model=PATH)");
+    throw sdk::cannot_run(what + (" " + model) + " not found (give -o model=PATH)");
   std::unique_ptr<FileSource> file;
   try {
     file = std::make_unique<FileSource>(model);
@@ -159,16 +160,28 @@ bool declare_memory(const bl_host* host, const Options& o, std::uint64_t bytes) 
 int32_t setup(const bl_host* host) {
   const Options o = read_options(host);
   const GgufHeader header = read_header(o.model);
+  // A split model's other files hold tensors too: the estimate reads their headers.
+  std::vector<std::string> files;
+  try {
+    files = model_files(o.model, header);
+  } catch (const SplitError& e) {
+    throw failure(BL_ERROR, o.model + ": " + e.what());
+  }
+  std::vector<GgufHeader> splits;
+  for (std::size_t i = 1; i < files.size(); ++i)
+    splits.push_back(read_header(files[i], "split file"));
   const std::uint64_t n_ctx =
       o.n_ctx > 0 ? static_cast<std::uint64_t>(o.n_ctx) : static_cast<std::uint64_t>(o.p + o.n);
-  const MemoryEstimate estimate = estimate_memory(header, n_ctx);
+  const MemoryEstimate estimate = estimate_memory(header, n_ctx, splits);
   const bool gated = declare_memory(host, o, estimate.total);
   const std::string where = o.ngl > 0 ? "GPU (dedicated or unified) memory" : "system memory";
+  const std::string in_files =
+      files.size() > 1 ? " in the first of " + std::to_string(files.size()) + " files" : "";
   host->log(
       host, BL_LOG_INFO,
       (fs::path(o.model).filename().string() + " (GGUF v" + std::to_string(header.version) + ", " +
        (estimate.architecture.empty() ? "unknown architecture" : estimate.architecture) + ", " +
-       std::to_string(header.tensors.size()) + " tensors): " + describe(estimate) +
+       std::to_string(header.tensors.size()) + " tensors" + in_files + "): " + describe(estimate) +
        (gated ? "; declared as needed " + where
               : "; not checked: this host has no requirement gate"))
           .c_str());

@@ -23,9 +23,12 @@ std::uint64_t mul(std::uint64_t a, std::uint64_t b) {
 
 }  // namespace
 
-MemoryEstimate estimate_memory(const GgufHeader& header, std::uint64_t n_ctx) {
+MemoryEstimate estimate_memory(const GgufHeader& header, std::uint64_t n_ctx,
+                               const std::vector<GgufHeader>& other_splits) {
   MemoryEstimate e;
   for (const GgufTensorInfo& t : header.tensors) e.weights = add(e.weights, t.bytes);
+  for (const GgufHeader& split : other_splits)
+    for (const GgufTensorInfo& t : split.tensors) e.weights = add(e.weights, t.bytes);
   e.n_ctx = n_ctx;
   e.architecture = header.string_value("general.architecture").value_or("");
 

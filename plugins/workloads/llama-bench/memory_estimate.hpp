@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gguf.hpp"
 
@@ -24,9 +25,11 @@ inline constexpr std::uint64_t kOverheadFixedBytes = 256ull << 20;
 inline constexpr std::uint64_t kOverheadPercent = 5;
 inline constexpr std::uint64_t kKvBytesPerValue = 2;  // f16, llama-bench's default cache type
 
-// The estimate for a context of `n_ctx` tokens. Saturates at UINT64_MAX instead of
-// wrapping (a hostile header can claim anything).
-MemoryEstimate estimate_memory(const GgufHeader& header, std::uint64_t n_ctx);
+// The estimate for a context of `n_ctx` tokens, from the header of the model's first file
+// and, for a split model, the headers of its other files (their tensors only). Saturates
+// at UINT64_MAX instead of wrapping (a hostile header can claim anything).
+MemoryEstimate estimate_memory(const GgufHeader& header, std::uint64_t n_ctx,
+                               const std::vector<GgufHeader>& other_splits = {});
 
 // "41.2 GiB": bytes in binary units with one decimal.
 std::string format_bytes(std::uint64_t bytes);
