@@ -30,9 +30,35 @@ inline void* allocate(std::size_t size) {
 
 }  // namespace allocation_counter
 
+#if defined(__SANITIZE_ADDRESS__)
+#define ALLOCATION_COUNTER_SANITIZER_HOOKS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ALLOCATION_COUNTER_SANITIZER_HOOKS 1
+#endif
+#endif
+
+#ifdef ALLOCATION_COUNTER_SANITIZER_HOOKS
+// Under AddressSanitizer its allocator owns new and delete, and libFuzzer's own code
+// allocates through it: a replaced pair would free what the sanitizer's new returned.
+// The sanitizer's malloc hooks see every allocation instead.
+#include <sanitizer/allocator_interface.h>
+
+namespace allocation_counter {
+inline void on_malloc(const volatile void*, std::size_t size) {
+  total += size;
+  std::size_t seen = largest.load();
+  while (size > seen && !largest.compare_exchange_weak(seen, size)) {
+  }
+}
+inline void on_free(const volatile void*) {}
+inline const int installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+}  // namespace allocation_counter
+#else
 void* operator new(std::size_t size) { return allocation_counter::allocate(size); }
 void* operator new[](std::size_t size) { return allocation_counter::allocate(size); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#endif

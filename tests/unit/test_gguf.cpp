@@ -364,6 +364,14 @@ TEST_CASE("unknown value types, ggml types and bad tensor infos name where they 
     w.u32("k", 1).u32("k", 2);
     CHECK_THAT(parse_error(w.build()).what(), Contains("the key appears twice"));
   }
+  SECTION("a tensor offset off the alignment") {
+    Writer w;
+    w.alignment = 16;  // places the second tensor at 16, without saying general.alignment
+    w.tensor({"a", {4}, F32, 16}).tensor({"b", {4}, F32, 16});
+    const GgufError e = parse_error(w.build());
+    CHECK_THAT(e.what(), StartsWith("tensor info 1 (b): data offset 16 is not a multiple of the "
+                                    "alignment 32"));
+  }
   SECTION("an alignment that is not a power of two") {
     Writer w;
     w.u32("general.alignment", 24);

@@ -422,6 +422,7 @@ class Reader {
           "general.alignment must be a uint32 power of two, not " +
           (value ? std::to_string(*value) : gguf_type_name(static_cast<std::uint32_t>(a->type))));
     h.alignment = static_cast<std::uint32_t>(*value);
+    alignment_ = h.alignment;
   }
 
   GgufTensorInfo read_tensor_info(std::uint64_t index) {
@@ -454,26 +455,28 @@ class Reader {
         t.elements / info->block_size + (t.elements % info->block_size != 0);
     if (__builtin_mul_overflow(blocks, std::uint64_t{info->type_size}, &t.bytes))
       in.fail_at(named + ": its size overflows 64 bits", type_at);
+    const std::uint64_t offset_at = in.offset();
     t.offset = in.value<std::uint64_t>("a tensor offset");
+    if (t.offset % alignment_ != 0)
+      in.fail_at(named + ": data offset " + std::to_string(t.offset) +
+                     " is not a multiple of the alignment " + std::to_string(alignment_),
+                 offset_at);
+    offsets_at_.push_back(offset_at);
     return t;
   }
 
   // Each tensor's data lies in the file: a truncated download is found here, before
-  // llama.cpp spends minutes on it.
+  // llama.cpp spends minutes on it. The error points at the tensor's offset field (the
+  // data's own place may lie past the end).
   void check_tensor_data(const GgufHeader& h) const {
     const std::uint64_t data_size = h.file_size >= h.data_offset ? h.file_size - h.data_offset : 0;
     for (std::size_t i = 0; i < h.tensors.size(); ++i) {
       const GgufTensorInfo& t = h.tensors[i];
-      if (t.offset % h.alignment != 0)
-        cursor_->fail_at("tensor " + printable(t.name) + ": data offset " +
-                             std::to_string(t.offset) + " is not a multiple of the alignment " +
-                             std::to_string(h.alignment),
-                         h.data_offset);
       if (t.offset > data_size || t.bytes > data_size - t.offset)
         cursor_->fail_at("tensor " + printable(t.name) + ": its " + std::to_string(t.bytes) +
                              " bytes at data offset " + std::to_string(t.offset) +
                              " run past the end of the file (is it truncated?)",
-                         h.file_size);
+                         offsets_at_[i]);
     }
   }
 
@@ -490,6 +493,8 @@ class Reader {
   std::unique_ptr<Cursor> cursor_;  // its window is 64 KiB: on the heap, not the stack
   GgufLimits limits_;
   std::uint64_t kept_ = 0;
+  std::uint32_t alignment_ = 32;           // general.alignment, once read
+  std::vector<std::uint64_t> offsets_at_;  // where each tensor info's offset field is
 };
 
 }  // namespace

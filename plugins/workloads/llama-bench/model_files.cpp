@@ -23,14 +23,14 @@ std::vector<std::string> model_files(const std::string& path, const GgufHeader& 
   const auto n = static_cast<unsigned>(*count);
   if (first.unsigned_value("split.no").value_or(0) != 0)
     throw SplitError("this is split " +
-                        std::to_string(first.unsigned_value("split.no").value_or(0) + 1) + " of " +
-                        std::to_string(n) + "; give the first file, the one ending in " +
-                        split_suffix(1, n));
+                     std::to_string(first.unsigned_value("split.no").value_or(0) + 1) + " of " +
+                     std::to_string(n) + "; give the first file, the one ending in " +
+                     split_suffix(1, n));
   const std::string first_suffix = split_suffix(1, n);
   if (path.size() <= first_suffix.size() ||
       path.compare(path.size() - first_suffix.size(), first_suffix.size(), first_suffix) != 0)
     throw SplitError("the header says the model is split in " + std::to_string(n) +
-                        " files, but the name does not end in " + first_suffix);
+                     " files, but the name does not end in " + first_suffix);
   const std::string prefix = path.substr(0, path.size() - first_suffix.size());
   std::vector<std::string> files;
   for (unsigned i = 1; i <= n; ++i) files.push_back(prefix + split_suffix(i, n));
