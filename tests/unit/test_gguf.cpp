@@ -209,7 +209,7 @@ TEST_CASE("key_length and value_length replace embedding / heads when present",
 }
 
 TEST_CASE("a study-sized model: 80 layers, 8 KV heads of 128, 8k context", "[gguf][estimate]") {
-  // Llama 3.3 70B's shape, with one tensor standing for 40 GiB of Q4_K weights.
+  // Llama 3.3 70B's attention shape.
   Writer w;
   w.string("general.architecture", "llama")
       .u32("llama.block_count", 80)
@@ -217,11 +217,14 @@ TEST_CASE("a study-sized model: 80 layers, 8 KV heads of 128, 8k context", "[ggu
       .u32("llama.attention.head_count", 64)
       .u32("llama.attention.head_count_kv", 8);
   const std::string head = w.build();
-  // The tensor infos alone: the data would be 40 GiB, so the file is cut after the infos
-  // and the check that data fits the file is what refuses it.
-  w.tensor({"blk.0.ffn_up.weight", {40ull << 30 >> 4, 256, 1}, Q4_K, 0});
+  // One of its FFN weights, 8192 x 28672 in Q4_K: 917504 super-blocks of 144 bytes. The
+  // file holds the info but not the 126 MiB of data, as a cut-off download would.
+  w.tensor({"blk.0.ffn_up.weight", {8192, 28672}, Q4_K, 0});
   const GgufError err = parse_error(w.build());
-  CHECK_THAT(err.what(), Contains("run past the end of the file (is it truncated?)"));
+  CHECK_THAT(err.what(), Contains("tensor blk.0.ffn_up.weight: its 132120576 bytes at data "
+                                  "offset 0 run past the end of the file (is it truncated?)"));
+
+  // The estimate for 40 GiB of weights (the infos' sizes, without the file around them).
 
   GgufHeader h = parse(head);
   GgufTensorInfo t;
