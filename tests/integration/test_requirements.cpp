@@ -45,9 +45,10 @@ TEST_CASE("an unmet requirement from setup() is cannot run before any trial, wit
   CHECK(phases(tmp) == "setup\nteardown\n");
 }
 
-TEST_CASE("a met requirement from setup() lets the trials run; require() outside setup() is "
-          "refused",
-          "[requirements][integration]") {
+TEST_CASE(
+    "a met requirement from setup() lets the trials run; require() outside setup() is "
+    "refused",
+    "[requirements][integration]") {
   TempDir tmp;
   auto s = run_needs(tmp, {"kind=system", "amount=1024"});
   INFO(s.run.message);
@@ -58,9 +59,10 @@ TEST_CASE("a met requirement from setup() lets the trials run; require() outside
   CHECK(phases(tmp) == "setup\ntrial\nteardown\n");
 }
 
-TEST_CASE("a missing file or GPU memory the machine lacks is cannot run; a malformed call is "
-          "refused and gates nothing",
-          "[requirements][integration]") {
+TEST_CASE(
+    "a missing file or GPU memory the machine lacks is cannot run; a malformed call is "
+    "refused and gates nothing",
+    "[requirements][integration]") {
   {
     TempDir tmp;
     auto s = run_needs(tmp, {"kind=file", "name=/nonexistent/model.gguf"});

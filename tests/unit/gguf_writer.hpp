@@ -81,21 +81,32 @@ class Writer {
   }
 
   std::string build() const {
+    std::string file = header();
+    file.resize(file.size() + data_size(), '\0');
+    return file;
+  }
+
+  // The file without its tensor data: what a reader reads; the data follows, data_size()
+  // bytes (a test can make a huge model a sparse file of that size).
+  std::string header() const {
     Bytes b;
     b.u32(0x46554747).u32(version).u64(tensors_.size()).u64(kvs_.size());
     for (const std::string& kv : kvs_) b.data += kv;
     std::uint64_t offset = 0;
-    std::vector<std::uint64_t> offsets;
     for (const Tensor& t : tensors_) {
       b.str(t.name).u32(static_cast<std::uint32_t>(t.dims.size()));
       for (const std::uint64_t d : t.dims) b.u64(d);
       b.u32(t.type).u64(offset);
-      offsets.push_back(offset);
       offset = pad(offset + t.bytes);
     }
     b.data.resize(pad(b.data.size()), '\0');
-    b.data.resize(b.data.size() + offset, '\0');
     return b.data;
+  }
+
+  std::uint64_t data_size() const {
+    std::uint64_t offset = 0;
+    for (const Tensor& t : tensors_) offset = pad(offset + t.bytes);
+    return offset;
   }
 
  private:

@@ -347,6 +347,7 @@ TEST_CASE("setup declares the estimated memory as a GPU requirement, or system m
   REQUIRE(host.setup() == BL_OK);
   REQUIRE(host.required.size() == 1);
   CHECK(host.required[0].kind == BL_REQ_MEMORY_SYSTEM);
+  CHECK(host.required[0].hint == "a smaller quantisation, or a machine with more memory");
   CHECK(host.required[0].amount == 17408 + 2 * 1024 * 128 * 2 + 870 + (256ull << 20));
 
   host.required.clear();
@@ -601,8 +602,9 @@ TEST_CASE("benchlab run llama-bench stores pp512 and tg128 with llama-bench's sp
   TempDir home;
   const fs::path model = home.path / "tiny.gguf";
   std::ofstream(model, std::ios::binary) << small_model();
+  // On the CPU: this machine may have no GPU, and the gate would rightly stop ngl=99.
   const auto run =
-      run_llama_bench(home, {"model=" + model.string(), "program=" + kFakeBench.string()});
+      run_llama_bench(home, {"model=" + model.string(), "program=" + kFakeBench.string(), "ngl=0"});
   INFO("stderr: " << run.err);
   REQUIRE(run.exit_code == 0);
   const auto result = unit::only_result(run);
@@ -637,4 +639,48 @@ TEST_CASE("benchlab run llama-bench: no program is 'cannot run', a broken model 
       run_llama_bench(home, {"model=" + text.string(), "program=" + kFakeBench.string()}));
   CHECK(unit::text_of(broken.at("status")) == "failed");
   CHECK_THAT(unit::text_of(broken.at("reason")), Contains("not a GGUF file"));
+}
+
+TEST_CASE("benchlab run llama-bench: a model bigger than the machine is 'cannot run' at once",
+          "[llama-bench][cli][gate]") {
+  TempDir home;
+  // 2^38 F32 weights: 1 TiB, a sparse file that takes no disk space; no machine has that
+  // much memory, so the gate stops it before llama-bench is started.
+  gguf_test::Writer w;
+  w.string("general.architecture", "llama")
+      .u32("llama.block_count", 2)
+      .u32("llama.embedding_length", 256)
+      .u32("llama.attention.head_count", 8)
+      .u32("llama.attention.head_count_kv", 2)
+      .tensor({"token_embd.weight", {1ull << 20, 1ull << 18}, 0, 1ull << 40});
+  const fs::path model = home.path / "huge.gguf";
+  { std::ofstream(model, std::ios::binary) << w.header(); }
+  fs::resize_file(model, fs::file_size(model) + w.data_size());
+  const auto started = std::chrono::steady_clock::now();
+  const auto cpu = unit::only_result(run_llama_bench(
+      home, {"model=" + model.string(), "program=" + kFakeBench.string(), "ngl=0"}));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
+  CHECK(unit::text_of(cpu.at("status")) == "cannot_run");
+  CHECK_THAT(unit::text_of(cpu.at("reason")),
+             Contains("needs 1075.5 GiB of system memory") &&
+                 Contains("(a smaller quantisation, or a machine with more memory)"));
+  CHECK(cpu.at("trials").as_array().empty());
+
+  // On the GPU, with no GPU probe asked: no GPU is known, so no GPU memory is either.
+  std::vector<std::string> args{"run",
+                                "llama-bench",
+                                "--probes",
+                                "none",
+                                "--json",
+                                "--db",
+                                (home.path / "r.db").string(),
+                                "-o",
+                                "model=" + model.string(),
+                                "-o",
+                                "program=" + kFakeBench.string()};
+  const auto gpu = unit::only_result(unit::benchlab_cli(home.path, args));
+  CHECK(unit::text_of(gpu.at("status")) == "cannot_run");
+  CHECK_THAT(unit::text_of(gpu.at("reason")), Contains("of GPU memory (dedicated or unified)") &&
+                                                  Contains("no GPU is known") &&
+                                                  Contains("-o ngl=0 to run on the CPU"));
 }

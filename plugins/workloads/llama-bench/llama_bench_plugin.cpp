@@ -34,6 +34,7 @@ constexpr char kProgramHint[] =
     "build llama.cpp (cmake -B build && cmake --build build --target llama-bench) and put "
     "build/bin on PATH or give -o program=PATH";
 constexpr char kMemoryHint[] = "a smaller quantisation, or -o ngl=0 to run on the CPU";
+constexpr char kCpuMemoryHint[] = "a smaller quantisation, or a machine with more memory";
 
 const std::array kOptions{
     bl_option_desc{sizeof(bl_option_desc), "model", BL_OPTION_STRING, BL_OPTION_REQUIRED, nullptr,
@@ -151,7 +152,7 @@ bool declare_memory(const bl_host* host, const Options& o, std::uint64_t bytes) 
   req.struct_size = sizeof req;
   req.kind = o.ngl > 0 ? BL_REQ_MEMORY_GPU_OR_UNIFIED : BL_REQ_MEMORY_SYSTEM;
   req.amount = bytes;
-  req.hint = kMemoryHint;
+  req.hint = o.ngl > 0 ? kMemoryHint : kCpuMemoryHint;
   if (ext->require(host, &req) != BL_OK)
     throw failure(BL_ERROR, "the host refused the memory requirement of " + format_bytes(bytes));
   return true;
