@@ -602,6 +602,11 @@ class Session : public std::enable_shared_from_this<Session> {
         self->read_when_watched_ = false;
         return self->read_request();
       }
+      // The client sent (the start of) its next request before this response ended: stop
+      // watching, so that response_done() reads it at once. Watching on would wait for
+      // bytes that never come while the request sits in buffer_ (a keep-alive client
+      // that sends its next request on [DONE] hung on that for its timeout).
+      if (self->buffer_.size() > 0) return;
       self->watch_client();
     });
   }
