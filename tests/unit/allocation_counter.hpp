@@ -41,8 +41,10 @@ inline void* allocate(std::size_t size) {
 #ifdef ALLOCATION_COUNTER_SANITIZER_HOOKS
 // Under AddressSanitizer its allocator owns new and delete, and libFuzzer's own code
 // allocates through it: a replaced pair would free what the sanitizer's new returned.
-// The sanitizer's malloc hooks see every allocation instead.
-#include <sanitizer/allocator_interface.h>
+// The sanitizer's malloc hooks see every allocation instead. Declared here: GCC's runtime
+// has the function but GCC ships no allocator_interface.h (clang does).
+extern "C" int __sanitizer_install_malloc_and_free_hooks(
+    void (*malloc_hook)(const volatile void*, std::size_t), void (*free_hook)(const volatile void*));
 
 namespace allocation_counter {
 inline void on_malloc(const volatile void*, std::size_t size) {
