@@ -91,8 +91,7 @@ struct MockServer::State {
       http::read(socket, buffer, request, ec);
       if (ec) break;
       if (websocket::is_upgrade(request)) {
-        serve_websocket(std::move(socket), request);
-        forget(fd);
+        serve_websocket(std::move(socket), request, fd);
         return;
       }
       http::response<http::string_body> response = answer(request);
@@ -215,8 +214,15 @@ struct MockServer::State {
     return std::string(id.substr(0, id.find('&')));
   }
 
-  void serve_websocket(tcp::socket socket, const http::request<http::string_body>& request) {
+  void serve_websocket(tcp::socket socket, const http::request<http::string_body>& request,
+                       int fd) {
     websocket::stream<tcp::socket> ws(std::move(socket));
+    // Forgotten while still open: a closed fd's number may be reused by someone else's socket.
+    struct Forget {
+      State* state;
+      int fd;
+      ~Forget() { state->forget(fd); }
+    } forget_fd{this, fd};
     boost::system::error_code ec;
     ws.accept(request, ec);
     if (ec) return;

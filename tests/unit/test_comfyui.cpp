@@ -160,6 +160,8 @@ TEST_CASE("comfyui: websocket events decode as ComfyUI sends them; anything else
   CHECK(error.node == "4");
   CHECK(error.node_type == "CheckpointLoaderSimple");
   CHECK(error.exception_message == "file not found");
+  CHECK(parse_message(R"({"type": "progress_state", "data": {"prompt_id": "p1", "nodes": {}}})")
+            .type == "progress_state");  // newer event types pass through, unused
   CHECK_THROWS_WITH(parse_message("<html>502</html>"), Contains("not JSON"));
   CHECK_THROWS_WITH(parse_message(R"({"data": {}})"), Contains("without a \"type\""));
   CHECK_THROWS_WITH(parse_message(R"({"type": "progress", "data": []})"),

@@ -67,9 +67,7 @@ Message parse_message(std::string_view text) {
   m.node = id_text(node);
   if (m.type == "progress") {
     m.value = int_at(data, "value");
-    m.max = int_at(data, "max");
-    if (m.node.empty() || m.max <= 0)
-      throw std::runtime_error("a 'progress' event without node or max: " + quote(text));
+    m.max = int_at(data, "max");  // a progress bar outside any node has no node: ignored
   } else if (m.type == "execution_cached") {
     if (const json::value* nodes = data.if_contains("nodes"); nodes && nodes->is_array())
       for (const json::value& n : nodes->as_array()) m.nodes.push_back(id_text(&n));

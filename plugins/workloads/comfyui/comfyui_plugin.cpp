@@ -191,7 +191,11 @@ int32_t run(const bl_host* host) {
   hooks.cancelled = [host] { return host->is_cancelled(host) != 0; };
   hooks.on_posted = [host] { mark(host, "load"); };
   hooks.on_event = [&](const Message& m) {
-    if (m.type != "progress" || !is_live_sampler(m.node)) return;
+    if (m.type != "progress" || m.max <= 0 || !is_live_sampler(m.node)) return;
+    host->progress(
+        host, static_cast<double>(m.value) / static_cast<double>(m.max),
+        ("node " + m.node + " step " + std::to_string(m.value) + "/" + std::to_string(m.max))
+            .c_str());
     if (!sampling) {
       mark(host, "sample");
       sampling = true;

@@ -218,7 +218,7 @@ class Session {
     last_event_at_ = at;
     if (hooks_.on_event) hooks_.on_event(m);
     if (m.type == "progress") {
-      result_.progress.push_back({m.node, m.value, m.max, at});
+      if (!m.node.empty() && m.max > 0) result_.progress.push_back({m.node, m.value, m.max, at});
     } else if (m.type == "execution_cached") {
       result_.cached.insert(result_.cached.end(), m.nodes.begin(), m.nodes.end());
     } else if (m.type == "executing") {
