@@ -43,8 +43,9 @@ inline void* allocate(std::size_t size) {
 // allocates through it: a replaced pair would free what the sanitizer's new returned.
 // The sanitizer's malloc hooks see every allocation instead. Declared here: GCC's runtime
 // has the function but GCC ships no allocator_interface.h (clang does).
-extern "C" int __sanitizer_install_malloc_and_free_hooks(
-    void (*malloc_hook)(const volatile void*, std::size_t), void (*free_hook)(const volatile void*));
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*,
+                                                                             std::size_t),
+                                                         void (*free_hook)(const volatile void*));
 
 namespace allocation_counter {
 inline void on_malloc(const volatile void*, std::size_t size) {
