@@ -223,15 +223,23 @@ struct MockServer::State {
       int fd;
       ~Forget() { state->forget(fd); }
     } forget_fd{this, fd};
-    boost::system::error_code ec;
-    ws.accept(request, ec);
-    if (ec) return;
     std::string id = client_id_of(request.target());
     if (id.empty()) id = "mock-sid";
     auto client = std::make_shared<Client>();
+    // Registered before the handshake answer goes out: a client posts its prompt as soon
+    // as the handshake completes, and that prompt must reach this connection, not the
+    // previous trial's one of the same client id (whose thread is still winding down).
     {
       std::lock_guard lock(mutex);
       clients[id] = client;
+    }
+    boost::system::error_code ec;
+    ws.accept(request, ec);
+    if (ec) {
+      std::lock_guard lock(mutex);
+      if (auto it = clients.find(id); it != clients.end() && it->second == client)
+        clients.erase(it);
+      return;
     }
     const auto send = [&](const char* type, json::object data) {
       ws.text(true);

@@ -349,7 +349,8 @@ std::uint64_t monotonic_ns() {
 struct PluginHost {
   bl_host host{};
   const bl_plugin* plugin = nullptr;
-  std::map<std::string, std::string> options;
+  // A minute per prompt: a lost prompt fails the test instead of waiting out 1800 s.
+  std::map<std::string, std::string> options{{"timeout", "60"}};
   std::map<std::string, double> metrics;
   std::map<std::string, std::vector<double>> values;
   std::vector<std::string> marks, logs;
