@@ -8,6 +8,7 @@
 
 #include <array>
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -23,6 +24,9 @@
 
 namespace comfyui {
 namespace {
+
+using benchlab::common::mark;
+using benchlab::common::values_extension;
 
 namespace sdk = benchlab::sdk;
 namespace fs = std::filesystem;
@@ -122,25 +126,6 @@ Workflow read_workflow(const Settings& s) {
     // A missing or unusable file is what this machine lacks to run the test, not a fault.
     throw sdk::cannot_run(e.what());
   }
-}
-
-void mark(const bl_host* host, const char* name) {
-  const auto* ext =
-      host->get_extension != nullptr
-          ? static_cast<const bl_host_mark_ext*>(host->get_extension(host, BL_EXT_HOST_MARK))
-          : nullptr;
-  if (ext != nullptr && ext->mark != nullptr) ext->mark(host, name);
-}
-
-const bl_host_values_ext* values_extension(const bl_host* host) {
-  if (host->get_extension == nullptr) return nullptr;
-  const auto* ext =
-      static_cast<const bl_host_values_ext*>(host->get_extension(host, BL_EXT_HOST_VALUES));
-  if (ext == nullptr ||
-      ext->struct_size < offsetof(bl_host_values_ext, report_values) + sizeof(ext->report_values) ||
-      ext->report_values == nullptr)
-    return nullptr;
-  return ext;
 }
 
 std::string fixed(double value, int decimals) {

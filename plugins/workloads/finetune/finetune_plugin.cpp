@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +22,8 @@
 #include "training_log.hpp"
 
 namespace {
+
+using benchlab::common::values_extension;
 
 namespace sdk = benchlab::sdk;
 using sdk::failure;
@@ -154,17 +157,6 @@ int32_t run(const bl_host* host) {
     host->log(host, BL_LOG_WARN,
               "the training command printed more than the host captures; its log was cut");
   return BL_OK;
-}
-
-const bl_host_values_ext* values_extension(const bl_host* host) {
-  if (host->get_extension == nullptr) return nullptr;
-  const auto* ext =
-      static_cast<const bl_host_values_ext*>(host->get_extension(host, BL_EXT_HOST_VALUES));
-  if (ext == nullptr ||
-      ext->struct_size < offsetof(bl_host_values_ext, report_values) + sizeof(ext->report_values) ||
-      ext->report_values == nullptr)
-    return nullptr;
-  return ext;
 }
 
 std::string fixed(double value, int decimals) {

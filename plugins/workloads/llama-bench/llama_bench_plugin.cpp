@@ -9,6 +9,7 @@
 
 #include <array>
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -255,10 +256,8 @@ void report(const bl_host* host, const std::vector<BenchTest>& tests, const std:
                                 ", depth 0) among its " + std::to_string(tests.size()));
   sdk::report_metric(host, name.c_str(), t->avg_ts);
   sdk::report_metric(host, (name + ".stddev").c_str(), t->stddev_ts);
-  const auto* values =
-      static_cast<const bl_host_values_ext*>(host->get_extension(host, BL_EXT_HOST_VALUES));
-  if (values != nullptr && values->struct_size >= sizeof(bl_host_values_ext) &&
-      !t->samples_ts.empty() &&
+  const bl_host_values_ext* values = benchlab::common::values_extension(host);
+  if (values != nullptr && !t->samples_ts.empty() &&
       values->report_values(host, name.c_str(), t->samples_ts.data(),
                             static_cast<uint32_t>(t->samples_ts.size())) != BL_OK)
     throw failure(BL_ERROR, "the host refused the samples of " + name);

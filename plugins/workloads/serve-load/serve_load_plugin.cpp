@@ -7,6 +7,7 @@
 
 #include <array>
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -22,6 +23,9 @@
 
 namespace serve_load {
 namespace {
+
+using benchlab::common::mark;
+using benchlab::common::values_extension;
 
 namespace sdk = benchlab::sdk;
 
@@ -82,25 +86,6 @@ std::string redact(std::string text, const std::string& key) {
 
 void log(const bl_host* host, int32_t level, const std::string& text) {
   host->log(host, level, text.c_str());
-}
-
-void mark(const bl_host* host, const char* name) {
-  const auto* ext =
-      host->get_extension != nullptr
-          ? static_cast<const bl_host_mark_ext*>(host->get_extension(host, BL_EXT_HOST_MARK))
-          : nullptr;
-  if (ext != nullptr && ext->mark != nullptr) ext->mark(host, name);
-}
-
-const bl_host_values_ext* values_extension(const bl_host* host) {
-  if (host->get_extension == nullptr) return nullptr;
-  const auto* ext =
-      static_cast<const bl_host_values_ext*>(host->get_extension(host, BL_EXT_HOST_VALUES));
-  if (ext == nullptr ||
-      ext->struct_size < offsetof(bl_host_values_ext, report_values) + sizeof(ext->report_values) ||
-      ext->report_values == nullptr)
-    return nullptr;
-  return ext;
 }
 
 // The distribution (when the host keeps values) and its mean; nothing when empty.
