@@ -567,6 +567,13 @@ void expect_root(const XmlFile& f, std::string_view expected) {
   f.fail(f.root(), "unknown root element; expected <profile> or <suite>");
 }
 
+bool valid_category(const std::string& c) {
+  if (c.empty() || c.size() > 32) return false;
+  return std::all_of(c.begin(), c.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+  });
+}
+
 Profile parse_profile(const XmlFile& f) {
   expect_root(f, "profile");
   const auto root = f.root();
@@ -574,11 +581,12 @@ Profile parse_profile(const XmlFile& f) {
   Profile profile;
   profile.path = f.path();
   profile.id = required_id(f, root, "id", "<profile id=\"raytrace-1080p\">");
-  pugi::xml_node title, description, workload, trials;
+  pugi::xml_node title, description, category, workload, trials;
   for (auto child : root.children()) {
     if (is_text(child)) {
       reject_text(f, child,
-                  "only elements: <title>, <description>, <workload>, <trials>, <requires>");
+                  "only elements: <title>, <description>, <category>, <workload>, <trials>, "
+                  "<requires>");
       continue;
     }
     const std::string_view name = child.name();
@@ -586,6 +594,14 @@ Profile parse_profile(const XmlFile& f) {
       remember_once(f, name == "title" ? title : description, child, "expected at most one");
       check_attributes(f, child, {});
       (name == "title" ? profile.title : profile.description) = collapse_space(text_only(f, child));
+    } else if (name == "category") {
+      remember_once(f, category, child, "expected at most one");
+      check_attributes(f, child, {});
+      profile.category = collapse_space(text_only(f, child));
+      if (!valid_category(profile.category))
+        f.fail(child, fmt::format("category \"{}\" is not an id: lower-case letters, digits, "
+                                  "'-' and '_', at most 32, e.g. <category>cpu</category>",
+                                  profile.category));
     } else if (name == "workload") {
       remember_once(f, workload, child, "a profile runs exactly one workload");
       parse_workload(f, child, profile);
@@ -596,8 +612,8 @@ Profile parse_profile(const XmlFile& f) {
       profile.requirements.push_back(parse_requirement(f, child));
     } else {
       f.fail(child,
-             "unknown element inside <profile>; expected <title>, <description>, <workload>, "
-             "<trials> or <requires>");
+             "unknown element inside <profile>; expected <title>, <description>, <category>, "
+             "<workload>, <trials> or <requires>");
     }
   }
   if (!workload)

@@ -39,6 +39,9 @@ struct Requirement {
 struct Profile {
   std::string id;  // the file's `id` attribute
   std::string title, description;
+  // <category>cpu</category>: how `compare` and `report` group results ("cpu", "ai",
+  // "memory", ...; lower-case id characters); empty when the profile names none
+  std::string category;
   std::string plugin;                                        // workload plugin id
   std::vector<std::pair<std::string, std::string>> options;  // in file order, repeats kept
   // <sweep name="users">1 2 4 8</sweep>: one result per value (per combination of values

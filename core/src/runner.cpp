@@ -403,7 +403,8 @@ RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& tar
     std::string data_dir = item.profile ? item.profile->path.parent_path().string() : "";
     rows.push_back({++seq, item.test, info.id, info.version, info.path.string(), info.sha256,
                     item.options, item.profile ? item.profile->path.string() : "",
-                    policy_to_json(item.policy, item.requirements, data_dir)});
+                    policy_to_json(item.policy, item.requirements, data_dir),
+                    item.profile ? item.profile->category : ""});
     std::vector<MetricDecl> m;
     for (const auto& x : info.metrics) m.push_back({x.name, x.unit, x.direction, x.description});
     metrics.push_back(std::move(m));

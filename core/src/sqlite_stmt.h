@@ -82,15 +82,23 @@ class Stmt {
   sqlite3_stmt* st_ = nullptr;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back when left by an exception.
+// BEGIN IMMEDIATE ... COMMIT, rolled back when left by an exception. Inside another
+// transaction it is a savepoint, so that a caller can make several store calls, each with
+// its own Transaction, one atomic change (an import is stored whole or not at all).
 class Transaction {
  public:
-  explicit Transaction(sqlite3* db) : db_(db) { exec("BEGIN IMMEDIATE"); }
+  explicit Transaction(sqlite3* db) : db_(db), nested_(sqlite3_get_autocommit(db) == 0) {
+    exec(nested_ ? "SAVEPOINT benchlab_tx" : "BEGIN IMMEDIATE");
+  }
   ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (done_) return;
+    if (nested_)
+      sqlite3_exec(db_, "ROLLBACK TO benchlab_tx; RELEASE benchlab_tx", nullptr, nullptr, nullptr);
+    else
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   void commit() {
-    exec("COMMIT");
+    exec(nested_ ? "RELEASE benchlab_tx" : "COMMIT");
     done_ = true;
   }
 
@@ -104,6 +112,7 @@ class Transaction {
     }
   }
   sqlite3* db_;
+  bool nested_;
   bool done_ = false;
 };
 

@@ -170,6 +170,21 @@ CREATE TABLE trial_distributions (
 ALTER TABLE result_metrics ADD COLUMN description TEXT;  -- bl_metric_desc.description
 )sql";
 
+// Schema 5: where a run came from (NULL: measured by benchlab; else e.g. "pts: FILE" for
+// a run imported from a Phoronix result file), the category of a result's test (a
+// profile's <category>), and the programs a workload wrapped, with their versions.
+const char* kMigrationTo5 = R"sql(
+ALTER TABLE runs ADD COLUMN source TEXT;
+ALTER TABLE results ADD COLUMN category TEXT;
+CREATE TABLE result_programs (
+  result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  path TEXT,
+  PRIMARY KEY (result_id, name)
+) WITHOUT ROWID;
+)sql";
+
 std::string now_utc() {
   auto now = std::chrono::system_clock::now();
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(now));
@@ -417,6 +432,7 @@ void Store::migrate() {
   if (v < 2) exec(kMigrationTo2);
   if (v < 3) exec(kMigrationTo3);
   if (v < 4) exec(kMigrationTo4);
+  if (v < 5) exec(kMigrationTo5);
   exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
   tx.commit();
 }
@@ -476,7 +492,8 @@ std::vector<std::int64_t> Store::insert_results(
     const std::vector<std::vector<MetricDecl>>& metrics) {
   Stmt ins(db_,
            "INSERT INTO results(run_id, seq, test, plugin, plugin_version, plugin_path, options, "
-           "profile_path, policy, plugin_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+           "profile_path, policy, plugin_sha256, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+           "?10, ?11)");
   Stmt met(db_,
            "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction, "
            "description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -493,7 +510,8 @@ std::vector<std::int64_t> Store::insert_results(
         .bind(7, options_to_json(p.options))
         .bind_text_or_null(8, p.profile_path)
         .bind(9, p.policy_json)
-        .bind_text_or_null(10, p.plugin_sha256);
+        .bind_text_or_null(10, p.plugin_sha256)
+        .bind_text_or_null(11, p.category);
     ins.run();
     std::int64_t id = sqlite3_last_insert_rowid(db_);
     ids.push_back(id);
@@ -600,11 +618,12 @@ void Store::set_run_status(std::int64_t run_id, const std::string& status, bool 
 namespace {
 const char* kRunSelect =
     "SELECT r.id, r.uuid, s.name, r.started_at, COALESCE(r.finished_at, ''), r.status, r.targets, "
-    "r.settings, r.inventory, r.benchlab_version FROM runs r JOIN systems s ON s.id = r.system_id ";
+    "r.settings, r.inventory, r.benchlab_version, COALESCE(r.source, '') FROM runs r JOIN systems "
+    "s ON s.id = r.system_id ";
 
 RunRow run_row(const Stmt& s) {
-  return RunRow{s.i64(0),  s.text(1), s.text(2), s.text(3), s.text(4),
-                s.text(5), s.text(6), s.text(7), s.text(8), s.text(9)};
+  return RunRow{s.i64(0),  s.text(1), s.text(2), s.text(3), s.text(4), s.text(5),
+                s.text(6), s.text(7), s.text(8), s.text(9), s.text(10)};
 }
 }  // namespace
 
@@ -632,7 +651,8 @@ std::vector<ResultRow> Store::results(std::int64_t run_id) const {
   Stmt s(db_,
          "SELECT id, run_id, seq, test, plugin, plugin_version, plugin_path, "
          "COALESCE(profile_path, ''), "
-         "policy, status, COALESCE(reason, ''), options, COALESCE(plugin_sha256, '') FROM results "
+         "policy, status, COALESCE(reason, ''), options, COALESCE(plugin_sha256, ''), "
+         "COALESCE(category, '') FROM results "
          "WHERE run_id = ?1 ORDER BY seq");
   s.bind(1, run_id);
   Stmt m(db_,
@@ -654,12 +674,43 @@ std::vector<ResultRow> Store::results(std::int64_t run_id) const {
     r.reason = s.text(10);
     r.options = options_from_json(s.text(11));
     r.plugin_sha256 = s.text(12);
+    r.category = s.text(13);
     m.reset();
     m.bind(1, r.id);
     while (m.step())
       r.metrics.push_back({m.text(0), m.text(1), static_cast<int>(m.i64(2)), m.text(3)});
     out.push_back(std::move(r));
   }
+  return out;
+}
+
+void Store::set_run_source(std::int64_t run_id, const std::string& source) {
+  Stmt s(db_, "UPDATE runs SET source = ?2 WHERE id = ?1");
+  s.bind(1, run_id).bind_text_or_null(2, source);
+  s.run();
+}
+
+void Store::set_result_programs(std::int64_t result_id, const std::vector<ProgramRecord>& programs) {
+  Transaction tx(db_);
+  Stmt s(db_,
+         "INSERT INTO result_programs(result_id, name, version, path) VALUES (?1, ?2, ?3, ?4) "
+         "ON CONFLICT(result_id, name) DO UPDATE SET version = excluded.version, "
+         "path = excluded.path");
+  for (const auto& p : programs) {
+    s.reset();
+    s.bind(1, result_id).bind(2, p.name).bind(3, p.version).bind_text_or_null(4, p.path);
+    s.run();
+  }
+  tx.commit();
+}
+
+std::vector<ProgramRecord> Store::result_programs(std::int64_t result_id) const {
+  Stmt s(db_,
+         "SELECT name, version, COALESCE(path, '') FROM result_programs WHERE result_id = ?1 "
+         "ORDER BY name");
+  s.bind(1, result_id);
+  std::vector<ProgramRecord> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2)});
   return out;
 }
 

@@ -23,7 +23,7 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // PRAGMA application_id of every benchlab store ("BLAB"), set when the store is created:
 // a file with another id is another program's database, never written to.
@@ -48,6 +48,7 @@ struct ResultPlan {  // one option combination of one test, planned before it ru
   OptionList options;
   std::string profile_path;  // empty when run as a bare plugin
   std::string policy_json;   // the effective trial policy
+  std::string category;      // the profile's <category> ("cpu", "ai", ...); may be empty
 };
 
 struct MetricDecl {
@@ -81,6 +82,7 @@ struct RunRow {
   std::int64_t id = 0;
   std::string uuid, system, started_at, finished_at, status, targets, settings_json, inventory_json,
       version;
+  std::string source;  // empty: measured by benchlab; else where it was imported from
 };
 
 struct ResultRow {
@@ -88,6 +90,7 @@ struct ResultRow {
   int seq = 0;
   std::string test, plugin, plugin_version, plugin_path, profile_path, policy_json, status, reason;
   std::string plugin_sha256;  // empty for results stored before schema 2
+  std::string category;       // empty when unknown (no profile category, or before schema 5)
   OptionList options;
   std::vector<MetricDecl> metrics;  // in declaration order
 };
@@ -103,6 +106,11 @@ struct TrialRow {
   std::uint64_t cooldown_ns = 0;
   std::string throttled;
   std::vector<std::pair<std::string, double>> values;
+};
+
+// A program a workload wrapped (ffmpeg, llama-bench, ...), as the workload reported it.
+struct ProgramRecord {
+  std::string name, version, path;  // path may be empty
 };
 
 // A probe as a run used it, with its sampler's counters (added up over resumes).
@@ -166,6 +174,11 @@ class Store {
   std::vector<RunRow> runs() const;
   std::vector<ResultRow> results(std::int64_t run_id) const;
   std::vector<TrialRow> trials(std::int64_t result_id) const;
+  // Marks a run as imported (e.g. "pts: composite.xml"); an empty source clears it.
+  void set_run_source(std::int64_t run_id, const std::string& source);
+  // The programs a result's workload wrapped; a name reported again replaces its row.
+  void set_result_programs(std::int64_t result_id, const std::vector<ProgramRecord>& programs);
+  std::vector<ProgramRecord> result_programs(std::int64_t result_id) const;  // by name
 
   // Probes. Channels of a run are registered once (a resume finds them again); their
   // samples are written by SampleWriter on its own connection.
