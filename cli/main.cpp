@@ -20,15 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "compare_commands.h"
+#include "context.h"
 #include "progress.h"
 #include "results_table.h"
 
 namespace {
 
 using namespace benchlab_cli;
-
-constexpr int kExitTrialsFailed = 1, kExitUsage = 2, kExitStore = 3, kExitError = 4,
-              kExitInterrupted = 130;
 
 benchlab_ctx* g_ctx = nullptr;
 
@@ -37,65 +36,6 @@ extern "C" void on_interrupt(int) {
   // A second Ctrl-C ends benchlab at once.
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
-}
-
-int exit_code(int32_t rc) {
-  switch (rc) {
-    case BENCHLAB_OK:
-      return 0;
-    case BENCHLAB_E_TRIALS_FAILED:
-      return kExitTrialsFailed;
-    case BENCHLAB_E_INVALID:
-    case BENCHLAB_E_NOT_FOUND:
-    case BENCHLAB_E_PROFILE:
-      return kExitUsage;
-    case BENCHLAB_E_STORE:
-      return kExitStore;
-    case BENCHLAB_E_INTERRUPTED:
-      return kExitInterrupted;
-    default:
-      return kExitError;
-  }
-}
-
-int error(int32_t rc) {
-  fmt::print(stderr, "benchlab: {}\n", benchlab_errmsg());
-  return exit_code(rc);
-}
-
-struct Common {
-  std::optional<std::string> db;  // unset: the default store; "" is refused by the library
-  std::vector<std::string> plugin_dirs, profile_dirs;
-};
-
-// How a command uses the store: `run` writes it, `results` only reads an existing one,
-// `list` and `inventory` need none (so a mistyped --db never creates anything).
-enum class StoreUse { write, read, none };
-
-// Opens the library context; prints discovery problems as warnings unless `quiet`.
-benchlab_ctx* open_ctx(const Common& c, StoreUse use, int& rc, bool quiet = false) {
-  std::vector<const char*> pd, fd;
-  for (const auto& d : c.plugin_dirs) pd.push_back(d.c_str());
-  for (const auto& d : c.profile_dirs) fd.push_back(d.c_str());
-  pd.push_back(nullptr);
-  fd.push_back(nullptr);
-  benchlab_config cfg{};
-  cfg.struct_size = sizeof cfg;
-  cfg.db_path = c.db ? c.db->c_str() : nullptr;
-  cfg.plugin_dirs = pd.data();
-  cfg.profile_dirs = fd.data();
-  if (use == StoreUse::read) cfg.flags |= BENCHLAB_READ_ONLY;
-  if (use == StoreUse::none) cfg.flags |= BENCHLAB_NO_STORE;
-  benchlab_ctx* ctx = nullptr;
-  int32_t r = benchlab_open(&cfg, &ctx);
-  if (r != BENCHLAB_OK) {
-    rc = error(r);
-    return nullptr;
-  }
-  if (!quiet)
-    for (uint32_t i = 0; i < benchlab_diagnostic_count(ctx); ++i)
-      fmt::print(stderr, "warning: {}\n", benchlab_diagnostic_at(ctx, i));
-  return ctx;
 }
 
 const char* option_type(int32_t t) {
@@ -608,6 +548,9 @@ int main(int argc, char** argv) {
       app.add_subcommand("inventory", "Describe this machine (CPU clusters, memory, OS, firmware)");
   inventory->add_flag("--json", inv_json, "As JSON");
 
+  CompareCommands compare_cmds;
+  add_compare_commands(app, compare_cmds, common);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -617,6 +560,7 @@ int main(int argc, char** argv) {
 
   if (*list) return cmd_list(common, list_what, verbose, list_probe_options);
   if (*run) return cmd_run(common, ra);
+  if (int r = run_compare_commands(compare_cmds, common); r >= 0) return r;
   int rc = 0;
   benchlab_ctx* ctx = open_ctx(common, *results ? StoreUse::read : StoreUse::none, rc, true);
   if (!ctx) return rc;

@@ -5,23 +5,28 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <string_view>
 
 #include "catalog.h"
+#include "comparison.h"
 #include "inventory.h"
 #include "plan.h"
 #include "probe_survey.h"
+#include "report.h"
 #include "result_view.h"
 #include "runner.h"
 #include "sampling_options.h"
 #include "store.h"
+#include "tco.h"
 
 // The header's version is the project's (CMake passes BENCHLAB_VERSION), and the plugin
 // ABI it promises to host is plugin.h's.
@@ -289,6 +294,89 @@ std::string settings_json(const benchlab_run_request& req, const OptionList& ove
       {"timeout_s", number(req.timeout_s)},
       {"sampling", boost::json::parse(sampling_to_json(sampling_of(req)))}};
   return boost::json::serialize(settings);
+}
+
+}  // namespace
+
+namespace {
+
+// "SYSTEM=USD" (the last '=' splits, so a system name may contain one).
+std::pair<std::string, double> parse_price(const std::string& kv) {
+  const auto eq = kv.rfind('=');
+  if (eq == std::string::npos || eq == 0)
+    throw std::invalid_argument("price '" + kv + "' is not SYSTEM=USD");
+  const std::string amount = kv.substr(eq + 1);
+  char* end = nullptr;
+  const double v = std::strtod(amount.c_str(), &end);
+  if (amount.empty() || *end != '\0' || !std::isfinite(v) || v <= 0)
+    throw std::invalid_argument("price '" + kv + "': '" + amount +
+                                "' is not a positive amount in USD");
+  return {kv.substr(0, eq), v};
+}
+
+// The TCO of every system with a price, electricity at its measured wall power.
+std::vector<Tco> comparison_tco(const Comparison& c, const benchlab_compare_request& r) {
+  std::vector<Tco> out;
+  for (const auto& kv : strings(r.prices)) {
+    auto [system, price] = parse_price(kv);
+    auto sys = std::find_if(c.systems.begin(), c.systems.end(),
+                            [&](const SystemSummary& s) { return s.name == system; });
+    if (sys == c.systems.end())
+      throw NotFoundError(fmt::format("price '{}': there is no system \"{}\" to compare", kv, system));
+    if (!(r.cloud_rate_usd_h > 0))
+      throw std::invalid_argument("a price needs the cloud rate (USD per hour) to compare with");
+    TcoInput in;
+    in.system = system;
+    in.price_usd = price;
+    in.cloud_rate_usd_h = r.cloud_rate_usd_h;
+    if (r.hours_per_day != 0) in.hours_per_day = r.hours_per_day;
+    if (r.electricity_usd_kwh > 0 && sys->wall_power_w) {
+      in.electricity_usd_kwh = r.electricity_usd_kwh;
+      in.power_w = *sys->wall_power_w;
+      in.power_source = "measured wall power (mean over its results)";
+    }
+    out.push_back(compute_tco(in));
+  }
+  return out;
+}
+
+std::string now_utc_text() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string render(const Comparison& c, const benchlab_compare_request& r,
+                   const std::vector<std::string>& stores) {
+  ReportMeta meta;
+  if (r.title && *r.title) meta.title = r.title;
+  meta.generated_at = now_utc_text();
+  meta.benchlab_version = BENCHLAB_VERSION_STRING;
+  meta.stores = stores;
+  switch (r.format) {
+    case BENCHLAB_FORMAT_TABLE:
+      return format_comparison(c, CompareFormat::table);
+    case BENCHLAB_FORMAT_MARKDOWN:
+      return format_comparison(c, CompareFormat::markdown);
+    case BENCHLAB_FORMAT_CSV:
+      return format_comparison(c, CompareFormat::csv);
+    case BENCHLAB_FORMAT_JSON:
+      return comparison_to_json(c);
+    case BENCHLAB_FORMAT_HTML:
+      return render_html(c, meta);
+    default:
+      return render_markdown(c, meta);
+  }
+}
+
+int32_t store_error_code(const std::exception& e) {
+  if (dynamic_cast<const NotFoundError*>(&e)) return BENCHLAB_E_NOT_FOUND;
+  if (dynamic_cast<const std::invalid_argument*>(&e)) return BENCHLAB_E_INVALID;
+  if (dynamic_cast<const StoreError*>(&e)) return BENCHLAB_E_STORE;
+  return BENCHLAB_ERROR;
 }
 
 }  // namespace
@@ -779,6 +867,80 @@ BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json)
     return *out_json ? BENCHLAB_OK : fail(BENCHLAB_ERROR, "out of memory");
   } catch (const std::exception& e) {
     return fail(BENCHLAB_ERROR, e.what());
+  }
+}
+
+
+BENCHLAB_API int32_t benchlab_compare(benchlab_ctx* ctx, const benchlab_compare_request* req_in,
+                                      char** out_text) {
+  begin_call();
+  if (!ctx || !out_text || !sized(req_in))
+    return fail(BENCHLAB_E_INVALID, "benchlab_compare: NULL argument or struct_size 0");
+  *out_text = nullptr;
+  const auto req = read_in(req_in);
+  if (req.format < BENCHLAB_FORMAT_TABLE || req.format > BENCHLAB_FORMAT_REPORT_MARKDOWN)
+    return fail(BENCHLAB_E_INVALID, fmt::format("benchlab_compare: format {} is none of "
+                                                "BENCHLAB_FORMAT_*", req.format));
+  if (!std::isfinite(req.cloud_rate_usd_h) || req.cloud_rate_usd_h < 0 ||
+      !std::isfinite(req.electricity_usd_kwh) || req.electricity_usd_kwh < 0 ||
+      !std::isfinite(req.hours_per_day))
+    return fail(BENCHLAB_E_INVALID,
+                "benchlab_compare: cloud_rate_usd_h, hours_per_day and electricity_usd_kwh must "
+                "be finite and not negative");
+  std::vector<std::string> stores = strings(req.db_paths);
+  if (stores.empty()) {
+    if (int32_t rc = need_store(ctx, "benchlab_compare")) return rc;
+    stores.push_back(ctx->db_path);
+  }
+  try {
+    std::vector<std::filesystem::path> paths(stores.begin(), stores.end());
+    Comparison c = build_comparison(paths, req.baseline ? req.baseline : "");
+    c.tco = comparison_tco(c, req);
+    *out_text = dup_string(render(c, req, stores));
+    return *out_text ? BENCHLAB_OK : fail(BENCHLAB_ERROR, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(store_error_code(e), e.what());
+  }
+}
+
+BENCHLAB_API int32_t benchlab_tco_json(benchlab_ctx* ctx, const benchlab_tco_request* req_in,
+                                       char** out_json) {
+  begin_call();
+  if (!ctx || !out_json || !sized(req_in))
+    return fail(BENCHLAB_E_INVALID, "benchlab_tco_json: NULL argument or struct_size 0");
+  *out_json = nullptr;
+  const auto req = read_in(req_in);
+  try {
+    TcoInput in;
+    in.system = req.system ? req.system : "";
+    in.price_usd = req.price_usd;
+    in.cloud_rate_usd_h = req.cloud_rate_usd_h;
+    if (req.hours_per_day != 0) in.hours_per_day = req.hours_per_day;
+    if (req.electricity_usd_kwh != 0) {
+      in.electricity_usd_kwh = req.electricity_usd_kwh;
+      if (req.power_w != 0) {
+        in.power_w = req.power_w;
+        in.power_source = "given";
+      } else {
+        if (int32_t rc = need_store(ctx, "benchlab_tco_json: electricity without power_w"))
+          return rc;
+        const Comparison c = build_comparison({ctx->db_path}, in.system);
+        const SystemSummary& sys = c.systems.front();
+        if (!sys.wall_power_w)
+          return fail(BENCHLAB_E_NOT_FOUND,
+                      fmt::format("no measured wall power for \"{}\" in {}: give the machine's "
+                                  "power, or run with the wall probe",
+                                  sys.name, ctx->db_path));
+        in.system = sys.name;
+        in.power_w = *sys.wall_power_w;
+        in.power_source = fmt::format("measured wall power of {} (mean over its results)",
+                                      sys.name);
+      }
+    }
+    *out_json = dup_string(boost::json::serialize(tco_json(compute_tco(in))));
+    return *out_json ? BENCHLAB_OK : fail(BENCHLAB_ERROR, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(store_error_code(e), e.what());
   }
 }
 

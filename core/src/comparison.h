@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,5 +96,34 @@ struct Comparison {
   std::vector<VersionRow> versions;
   std::vector<Tco> tco;  // one per system with a price, when prices were given
 };
+
+// Fieller's 95% interval of mean(num) / mean(den) for two independent samples with
+// unequal variances, Student t with Welch-Satterthwaite degrees of freedom evaluated at
+// the ratio (docs/statistics.md). Requires both means > 0; unbounded (bounded == false)
+// when a side has fewer than 2 values or the denominator's mean is not significantly
+// above 0.
+Ratio fieller_ratio(const Summary& num, const Summary& den);
+
+// A ratio row's two sides, as fieller_ratio takes them, for the geometric mean.
+struct RatioTerms {
+  Summary num, den;
+};
+// The geometric mean of the ratios of `terms` with a 95% interval from the delta method on
+// the log ratios: Var(mean log R) = sum (s_num^2/(n_num m_num^2) + s_den^2/(n_den m_den^2))
+// / k^2, Student t with Welch-Satterthwaite degrees of freedom over all the terms.
+// Unbounded when a term has fewer than 2 values on a side. Empty `terms`: ratio 0.
+Ratio geometric_mean_ratio(const std::vector<RatioTerms>& terms);
+
+// Reads every store (read-only; each must exist) and compares the latest result of each
+// system per test and options (docs/compare.md says how results are chosen). Throws
+// NotFoundError when `baseline` is no system of the stores (naming those that are), and
+// StoreError for a store that cannot be read. An empty `baseline` takes the system of the
+// newest run.
+Comparison build_comparison(const std::vector<std::filesystem::path>& stores,
+                            const std::string& baseline);
+
+// The comparison as a JSON document (docs/json-format.md): what `compare --format json`
+// and `report -o FILE.json` write.
+std::string comparison_to_json(const Comparison& c);
 
 }  // namespace benchlab

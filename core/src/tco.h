@@ -2,6 +2,7 @@
 // study's breakeven (docs/tco.md). One function for `benchlab tco` and the report.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 
@@ -33,5 +34,8 @@ struct Tco {
 // Throws std::invalid_argument naming the bad input (a price <= 0, hours outside (0, 24],
 // a negative rate or power).
 Tco compute_tco(const TcoInput& in);
+
+// Every input and figure above as a JSON object (null for what is not known).
+boost::json::object tco_json(const Tco& t);
 
 }  // namespace benchlab

@@ -46,9 +46,9 @@ extern "C" {
  * library of this version hosts. A program compares these with benchlab_library_version()
  * to learn what it loaded. */
 #define BENCHLAB_VERSION_MAJOR 0
-#define BENCHLAB_VERSION_MINOR 3
+#define BENCHLAB_VERSION_MINOR 4
 #define BENCHLAB_VERSION_PATCH 0
-#define BENCHLAB_VERSION_STRING "0.3.0"
+#define BENCHLAB_VERSION_STRING "0.4.0"
 /* MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons: 0.1.0 is 1000. */
 #define BENCHLAB_VERSION_NUMBER \
   (BENCHLAB_VERSION_MAJOR * 1000000 + BENCHLAB_VERSION_MINOR * 1000 + BENCHLAB_VERSION_PATCH)
@@ -392,6 +392,64 @@ BENCHLAB_API int32_t benchlab_probes_json(benchlab_ctx* ctx, const char* const* 
    The document in *out_json is owned by the caller, freed with benchlab_free(); NULL on
    failure. */
 BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json);
+
+/* ---- Comparing systems (appended in 0.4; docs/compare.md) ---- */
+#define BENCHLAB_FORMAT_TABLE 0    /* aligned text for a terminal */
+#define BENCHLAB_FORMAT_MARKDOWN 1 /* the comparison as a Markdown table */
+#define BENCHLAB_FORMAT_CSV 2      /* one line per row and system (RFC 4180) */
+#define BENCHLAB_FORMAT_JSON 3     /* the whole comparison (docs/json-format.md) */
+#define BENCHLAB_FORMAT_HTML 4     /* the report: one self-contained page (docs/report.md) */
+#define BENCHLAB_FORMAT_REPORT_MARKDOWN 5 /* the report as Markdown */
+
+typedef struct benchlab_compare_request {
+  uint32_t struct_size;
+  const char* baseline;        /* system name; NULL: the system of the newest run */
+  const char* const* db_paths; /* NULL-terminated stores read as one; NULL or empty: the
+                                  context's store */
+  int32_t format;              /* BENCHLAB_FORMAT_* */
+  const char* const* prices;   /* NULL-terminated "SYSTEM=USD" purchase prices: a cost of
+                                  ownership per system (needs cloud_rate_usd_h); NULL: none */
+  double cloud_rate_usd_h;     /* cloud instance price per hour for the TCO */
+  double hours_per_day;        /* 0: 24 */
+  double electricity_usd_kwh;  /* > 0: the TCO counts electricity at each system's measured
+                                  wall power, where the store has it; 0: left out */
+  const char* title;           /* of the report; NULL: "benchlab report" */
+} benchlab_compare_request;
+
+/* [ctx] Compares the systems of the stores: every test, options and metric as a ratio to
+   the baseline with its 95% CI (Fieller), geometric means per category and overall, in
+   `format`. *out_text owned by the caller, freed with benchlab_free(); NULL on failure.
+   E_NOT_FOUND: no such baseline system (the message lists the systems) or no runs;
+   E_STORE: a store cannot be read; E_INVALID: a bad field (named). */
+BENCHLAB_API int32_t benchlab_compare(benchlab_ctx* ctx, const benchlab_compare_request* req,
+                                      char** out_text);
+
+typedef struct benchlab_tco_request {
+  uint32_t struct_size;
+  double price_usd;           /* purchase price, > 0 */
+  double cloud_rate_usd_h;    /* cloud price per hour, > 0 */
+  double hours_per_day;       /* 0: 24; else (0, 24] */
+  double electricity_usd_kwh; /* 0: electricity left out */
+  double power_w;             /* with electricity: the machine's power; 0: its measured mean
+                                 wall power from the context's store (E_NOT_FOUND without) */
+  const char* system;         /* whose wall power; NULL: the system of the newest run */
+} benchlab_tco_request;
+
+/* [ctx] Cost of ownership against the cloud (docs/tco.md) as JSON: the inputs, cloud cost
+   per day, week and month (730 h), electricity per day, breakeven_days (null: never).
+   *out_json owned by the caller, freed with benchlab_free(). */
+BENCHLAB_API int32_t benchlab_tco_json(benchlab_ctx* ctx, const benchlab_tco_request* req,
+                                       char** out_json);
+
+/* ---- Phoronix Test Suite result files (appended in 0.4; docs/pts.md) ---- */
+/* [ctx] Writes DIR/composite.xml with the given runs (count 0: the latest run of each
+   system). *out_path (may be NULL): the file written, freed with benchlab_free(). */
+BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_ids,
+                                         uint32_t count, const char* dir, char** out_path);
+/* [ctx] Reads a composite.xml into the store: one run per system, marked imported.
+   Nothing is stored unless the whole file is valid (E_INVALID naming file and line).
+   *out_json (may be NULL): {"systems", "runs": [ids], "results", "trials"}. */
+BENCHLAB_API int32_t benchlab_import_pts(benchlab_ctx* ctx, const char* file, char** out_json);
 
 #ifdef __cplusplus
 }
