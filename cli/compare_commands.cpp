@@ -219,6 +219,8 @@ int cmd_import(const Common& common, const PtsArgs& a) {
                s.at("systems").to_number<int64_t>(), s.at("results").to_number<int64_t>(),
                s.at("trials").to_number<int64_t>(), a.file,
                s.at("runs").as_array().size() == 1 ? "" : "s", runs, benchlab_db_path(ctx));
+    for (const auto& line : s.at("skipped").as_array())
+      fmt::print("  not imported: {}\n", std::string(line.as_string()));
   }
   benchlab_free(summary);
   benchlab_close(ctx);

@@ -21,6 +21,7 @@
 #include "inventory.h"
 #include "plan.h"
 #include "probe_survey.h"
+#include "pts_interop.h"
 #include "report.h"
 #include "result_view.h"
 #include "runner.h"
@@ -941,6 +942,54 @@ BENCHLAB_API int32_t benchlab_tco_json(benchlab_ctx* ctx, const benchlab_tco_req
     return *out_json ? BENCHLAB_OK : fail(BENCHLAB_ERROR, "out of memory");
   } catch (const std::exception& e) {
     return fail(store_error_code(e), e.what());
+  }
+}
+
+
+BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_ids,
+                                         uint32_t count, const char* dir, char** out_path) {
+  begin_call();
+  if (!ctx || !dir || !*dir || (count && !run_ids))
+    return fail(BENCHLAB_E_INVALID, "benchlab_export_pts: NULL argument or empty directory");
+  if (out_path) *out_path = nullptr;
+  if (int32_t rc = need_store(ctx, "benchlab_export_pts")) return rc;
+  try {
+    const auto path =
+        export_pts(*ctx->store, std::vector<std::int64_t>(run_ids, run_ids + count), dir);
+    if (out_path && !(*out_path = dup_string(path.string())))
+      return fail(BENCHLAB_ERROR, "out of memory");
+    return BENCHLAB_OK;
+  } catch (const PtsError& e) {
+    return fail(BENCHLAB_E_INVALID, e.what());
+  } catch (const StoreError& e) {
+    return fail(BENCHLAB_E_STORE, e.what());
+  } catch (const std::exception& e) {
+    return fail(BENCHLAB_ERROR, e.what());
+  }
+}
+
+BENCHLAB_API int32_t benchlab_import_pts(benchlab_ctx* ctx, const char* file, char** out_json) {
+  begin_call();
+  if (!ctx || !file || !*file) return fail(BENCHLAB_E_INVALID, "benchlab_import_pts: NULL argument");
+  if (out_json) *out_json = nullptr;
+  if (int32_t rc = need_store(ctx, "benchlab_import_pts")) return rc;
+  if (ctx->read_only)
+    return fail(BENCHLAB_E_STORE, "benchlab_import_pts: the store was opened read-only");
+  try {
+    const ImportSummary s = import_pts(*ctx->store, file);
+    boost::json::array runs(s.run_ids.begin(), s.run_ids.end());
+    boost::json::array skipped(s.skipped.begin(), s.skipped.end());
+    const std::string text = boost::json::serialize(boost::json::object{
+        {"source", s.source},   {"systems", s.systems},         {"runs", std::move(runs)},
+        {"results", s.results}, {"trials", s.trials},           {"skipped", std::move(skipped)}});
+    if (out_json && !(*out_json = dup_string(text))) return fail(BENCHLAB_ERROR, "out of memory");
+    return BENCHLAB_OK;
+  } catch (const PtsError& e) {
+    return fail(BENCHLAB_E_INVALID, e.what());
+  } catch (const StoreError& e) {
+    return fail(BENCHLAB_E_STORE, e.what());
+  } catch (const std::exception& e) {
+    return fail(BENCHLAB_ERROR, e.what());
   }
 }
 

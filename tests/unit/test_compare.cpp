@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 #include "comparison.h"
@@ -401,9 +403,56 @@ TEST_CASE("benchlab compare reads several stores and prints every format") {
   REQUIRE(json.exit_code == 0);
   const auto doc = boost::json::parse(json.out).as_object();
   CHECK(doc.at("systems").as_array().size() == 2);
+  for (const char* format : {"table", "md", "csv"}) {
+    auto text = unit::run_benchlab({"compare", "--db", a, "--db", b, "--baseline", "arm", "--format", format});
+    INFO(format << ": " << text.out << text.err);
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("cannot run") != std::string::npos);
+    CHECK(text.out.find("2.0") != std::string::npos);  // raytrace: 10 s against 5 s
+  }
+  const auto html = (t.path / "report.html").string();
+  auto report = unit::run_benchlab({"report", "--db", a, "--db", b, "--baseline", "arm", "-o", html,
+                                    "--price", "apu=4500", "--cloud-rate", "6"});
+  INFO(report.err);
+  REQUIRE(report.exit_code == 0);
+  std::ifstream in(html);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(page.find("<svg") != std::string::npos);
+  CHECK(page.find("cannot run") != std::string::npos);
+  CHECK(page.find("1,008") != std::string::npos);
+  CHECK(page.find("<script") == std::string::npos);
+  auto bad_ext = unit::run_benchlab({"report", "--db", a, "-o", (t.path / "r.pdf").string()});
+  CHECK(bad_ext.exit_code == 2);
   auto unknown = unit::run_benchlab({"compare", "--db", a, "--baseline", "nosuch"});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("nosuch") != std::string::npos);
   auto missing = unit::run_benchlab({"compare", "--db", (t.path / "none.db").string()});
   CHECK(missing.exit_code == 3);
+}
+
+TEST_CASE("a profile's category goes from a run to the comparison") {
+  TempDir t;
+  const auto db = (t.path / "r.db").string();
+  {
+    std::ofstream p(t.path / "noop-cpu.xml");
+    p << R"(<?xml version="1.0"?>
+<profile id="noop-cpu">
+  <category>cpu</category>
+  <workload plugin="noop"><option name="jitter">0.05</option></workload>
+  <trials count="3" warmup="0"/>
+</profile>
+)";
+  }
+  for (const char* system : {"alpha", "beta"}) {
+    auto r = unit::run_benchlab({"run", "noop-cpu", "--db", db, "--system-name", system, "--probes",
+                                 "none", "--plugin-dir", NOOP_PLUGIN_DIR, "--profile-dir",
+                                 t.path.string(), "-q"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  const Comparison c = build_comparison({db}, "alpha");
+  const auto& r = row(c, "noop-cpu", "value");
+  CHECK(r.category == "cpu");
+  REQUIRE(r.cells[1].ratio);
+  CHECK(r.cells[1].trials == 3);
 }

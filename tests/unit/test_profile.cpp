@@ -58,6 +58,7 @@ TEST_CASE("a complete profile loads into exactly what the file says", "[profile]
   // Wrapped and indented in the file, one line of display text here.
   CHECK(p.description == "C-Ray-like ray tracer at 1920x1080, all cores.");
   CHECK(p.plugin == "raytrace");
+  CHECK(p.category == "cpu");
   CHECK(p.path == file);
 
   const std::vector<std::pair<std::string, std::string>> options = {
@@ -100,6 +101,7 @@ TEST_CASE("a minimal profile leaves every optional field unset", "[profile]") {
   CHECK(p.plugin == "sleep");
   CHECK(p.title.empty());
   CHECK(p.description.empty());
+  CHECK(p.category.empty());
   CHECK(p.options.empty());
   CHECK(p.requirements.empty());
   CHECK_FALSE(p.policy.trials);
@@ -197,6 +199,8 @@ TEST_CASE("each malformed file is refused with its file, line and element", "[pr
       {"stray-text.xml", 5, "<workload>", "unexpected text \"threads=4\""},
       {"duplicate-attribute.xml", 4, "<trials>", "attribute \"min\" given twice"},
       {"second-title.xml", 4, "<title>", "a second <title>"},
+      {"second-category.xml", 4, "<category>", "a second <category>"},
+      {"bad-category.xml", 3, "<category>", "category \"Large Language Models\" is not an id"},
       {"unclosed-element.xml", 7, "", "not well-formed XML: Start-end tags mismatch"},
       {"bad-attribute-syntax.xml", 3, "", "not well-formed XML: Error parsing element attribute"},
       {"two-roots.xml", 5, "<profile>", "a second root element"},
