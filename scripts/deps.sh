@@ -8,7 +8,8 @@ pkgs=(build-essential cmake ninja-build pkg-config
       libcli11-dev libfmt-dev libre2-dev libssl-dev)
 if [ "$what" = test ]; then
   # Test tools, and the small programs whose wrappers the tests run for real.
-  pkgs+=(catch2 sqlite3 clang clang-format libclang-rt-14-dev gfortran ngspice hmmer ffmpeg wrk)
+  pkgs+=(catch2 sqlite3 clang clang-format libclang-rt-14-dev gfortran ngspice hmmer ffmpeg wrk
+        chromium)  # chromium: the HTML report in a browser (tests/report_browser)
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -9,21 +9,27 @@
 
 namespace benchlab {
 
-// "1.00x", "0.64x", "3.2x", "12x": three significant figures below 10, two up to 100.
+// "0.64x", "1.00x", "3.21x" (two decimals from 0.1 to 10), "12.3x" (one decimal up to
+// 100), "150x" (none above), "0.042x" (two significant figures below 0.1); the band is
+// chosen after rounding (9.996 gives "10.0x"). NaN gives "n/a", infinities "∞x" / "-∞x".
 std::string format_ratio(double ratio);
 
 enum class CompareFormat { table, markdown, csv };
 
 // `benchlab compare`: one row per test, options and metric, one column per system (the
-// ratio, "≈" when its CI includes 1.0, the CI and the trial counts; "cannot run: REASON"
-// cells), then the geometric means per category and overall. `table` is aligned text for
-// a terminal (UTF-8 aware widths), `markdown` a GitHub table, `csv` RFC 4180 with one
-// column per figure (ratio, lo, hi, mean, ci95, n, status, reason per system).
+// ratio, "≈" when its CI includes 1.0, the CI and the trial counts; the baseline's mean ±
+// ci95; "cannot run: REASON", "failed: REASON", "—" cells), then the geometric means per
+// category and overall. `table` is aligned text for a terminal (UTF-8 aware widths, control
+// characters removed, reasons cut to 40 columns), `markdown` a GitHub table, `csv` RFC 4180
+// in long form: one record per row and system (category, test, options, metric, unit,
+// direction, primary, system, baseline, status, reason, mean, ci95, n, ratio, ratio_lo,
+// ratio_hi, includes_one), then one per category mean and system with test "(geomean)".
+// docs/report.md describes every format.
 std::string format_comparison(const Comparison& c, CompareFormat format);
 
 struct ReportMeta {
   std::string title = "benchlab report";
-  std::string generated_at;      // UTC, ISO 8601
+  std::string generated_at;  // UTC, ISO 8601
   std::string benchlab_version;
   std::vector<std::string> stores;  // the store files read
 };
