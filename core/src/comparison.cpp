@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <map>
+#include <ranges>
 #include <set>
 
 #include "plan.h"
@@ -108,6 +109,9 @@ void gather_store(const std::filesystem::path& path, std::size_t index, Gathered
   }
 }
 
+// The baseline against itself: exactly 1, whatever its spread.
+constexpr Ratio kIdentity{1, 1, 1, true, true};
+
 // Both sides of a ratio that is > 1 when `cell` did better than `base`.
 RatioTerms terms(const Summary& cell, const Summary& base, int direction) {
   return direction < 0 ? RatioTerms{base, cell} : RatioTerms{cell, base};
@@ -193,7 +197,8 @@ void add_rows(const Gathered& g, const std::vector<std::string>& systems,
         }
       for (const Candidate* c : cands) row.cells.push_back(make_cell(c, row.metric, stores));
       const CompareCell& base = row.cells.front();
-      for (auto& cell : row.cells)
+      if (has_values(base)) row.cells.front().ratio = kIdentity;
+      for (auto& cell : row.cells | std::views::drop(1))
         if (has_values(cell) && has_values(base)) {
           const auto [num, den] = terms(cell.summary, base.summary, row.direction);
           cell.ratio = fieller_ratio(num, den);
@@ -221,7 +226,7 @@ void add_means(Comparison& out) {
         if (has_values(r.cells[s]) && has_values(r.cells.front()))
           t.push_back(terms(r.cells[s].summary, r.cells.front().summary, r.direction));
       }
-      mean.per_system.push_back(geometric_mean_ratio(t));
+      mean.per_system.push_back(s == 0 && !t.empty() ? kIdentity : geometric_mean_ratio(t));
       mean.count.push_back(static_cast<unsigned>(t.size()));
     }
     out.categories.push_back(std::move(mean));
