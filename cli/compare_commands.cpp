@@ -131,15 +131,14 @@ int cmd_report(const Common& common, const CompareArgs& a) {
   return 0;
 }
 
-std::string money(double v) {
-  return std::fabs(v) >= 100 ? grouped(v) : fmt::format("{:.2f}", v);
-}
+std::string money(double v) { return std::fabs(v) >= 100 ? grouped(v) : fmt::format("{:.2f}", v); }
 
 void print_tco(const boost::json::object& t) {
   auto num = [&](const char* k) { return t.at(k).is_null() ? NAN : t.at(k).to_number<double>(); };
-  fmt::print("Cost of ownership: a USD {} machine against a cloud instance at USD {:.2f}/h, {} h a "
-             "day\n",
-             grouped(num("price_usd")), num("cloud_rate_usd_h"), num("hours_per_day"));
+  fmt::print(
+      "Cost of ownership: a USD {} machine against a cloud instance at USD {:.2f}/h, {} h a "
+      "day\n",
+      grouped(num("price_usd")), num("cloud_rate_usd_h"), num("hours_per_day"));
   fmt::print("  Cloud:        USD {}/day, {}/week, {}/month (730 h)\n", money(num("cloud_per_day")),
              grouped(num("cloud_per_week")), grouped(num("cloud_per_month")));
   if (t.at("electricity_usd_kwh").is_null()) {
@@ -265,8 +264,7 @@ std::string grouped(double value) {
 
 void add_compare_commands(CLI::App& app, CompareCommands& c, Common& common) {
   c.compare = app.add_subcommand(
-      "compare",
-      "Compare systems: every result as a ratio to a baseline system, with its 95% CI");
+      "compare", "Compare systems: every result as a ratio to a baseline system, with its 95% CI");
   add_comparison_options(c.compare, c.compare_args);
   c.compare->add_option("--format", c.compare_args.format, "table (default), md, csv or json")
       ->check(CLI::IsMember({"table", "md", "csv", "json"}));
@@ -298,16 +296,18 @@ void add_compare_commands(CLI::App& app, CompareCommands& c, Common& common) {
   c.tco->add_option("--hours-per-day", t.hours_per_day, "Hours a day the work runs (default 24)")
       ->type_name("H")
       ->check(amount(0, true, 24, "above 0 and at most 24"));
-  c.tco->add_option("--electricity", t.electricity,
-                    "Electricity price; the machine's power is --power, else its measured mean "
-                    "wall power in the store")
+  c.tco
+      ->add_option("--electricity", t.electricity,
+                   "Electricity price; the machine's power is --power, else its measured mean "
+                   "wall power in the store")
       ->type_name("USD_PER_KWH")
       ->check(amount(0, false, 1e6, "0 or more"));
   c.tco->add_option("--power", t.power, "The machine's mean power draw")
       ->type_name("W")
       ->check(amount(0, true, 1e7, "above 0"));
-  c.tco->add_option("--system", t.system,
-                    "Whose measured wall power (default: the system of the newest run)")
+  c.tco
+      ->add_option("--system", t.system,
+                   "Whose measured wall power (default: the system of the newest run)")
       ->type_name("SYSTEM");
   c.tco->add_flag("--json", t.json, "As JSON");
   c.tco->add_option("--db", common.db, "SQLite results file with measured wall power")
@@ -318,8 +318,10 @@ void add_compare_commands(CLI::App& app, CompareCommands& c, Common& common) {
   c.exporter->add_option("--pts", c.pts_args.dir, "Directory to write composite.xml into")
       ->type_name("DIR")
       ->required();
-  c.exporter->add_option("--run", c.pts_args.runs, "Run to export (repeatable; default: the "
-                                                   "latest run of each system)")
+  c.exporter
+      ->add_option("--run", c.pts_args.runs,
+                   "Run to export (repeatable; default: the "
+                   "latest run of each system)")
       ->type_name("RUN_ID")
       ->check(CLI::PositiveNumber);
   c.exporter->add_option("--db", common.db, "SQLite results file to read")->type_name("FILE");

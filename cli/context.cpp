@@ -28,8 +28,6 @@ int error(int32_t rc) {
   return exit_code(rc);
 }
 
-
-
 benchlab_ctx* open_ctx(const Common& c, StoreUse use, int& rc, bool quiet) {
   std::vector<const char*> pd, fd;
   for (const auto& d : c.plugin_dirs) pd.push_back(d.c_str());

@@ -323,7 +323,8 @@ std::vector<Tco> comparison_tco(const Comparison& c, const benchlab_compare_requ
     auto sys = std::find_if(c.systems.begin(), c.systems.end(),
                             [&](const SystemSummary& s) { return s.name == system; });
     if (sys == c.systems.end())
-      throw NotFoundError(fmt::format("price '{}': there is no system \"{}\" to compare", kv, system));
+      throw NotFoundError(
+          fmt::format("price '{}': there is no system \"{}\" to compare", kv, system));
     if (!(r.cloud_rate_usd_h > 0))
       throw std::invalid_argument("a price needs the cloud rate (USD per hour) to compare with");
     TcoInput in;
@@ -871,7 +872,6 @@ BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json)
   }
 }
 
-
 BENCHLAB_API int32_t benchlab_compare(benchlab_ctx* ctx, const benchlab_compare_request* req_in,
                                       char** out_text) {
   begin_call();
@@ -881,7 +881,8 @@ BENCHLAB_API int32_t benchlab_compare(benchlab_ctx* ctx, const benchlab_compare_
   const auto req = read_in(req_in);
   if (req.format < BENCHLAB_FORMAT_TABLE || req.format > BENCHLAB_FORMAT_REPORT_MARKDOWN)
     return fail(BENCHLAB_E_INVALID, fmt::format("benchlab_compare: format {} is none of "
-                                                "BENCHLAB_FORMAT_*", req.format));
+                                                "BENCHLAB_FORMAT_*",
+                                                req.format));
   if (!std::isfinite(req.cloud_rate_usd_h) || req.cloud_rate_usd_h < 0 ||
       !std::isfinite(req.electricity_usd_kwh) || req.electricity_usd_kwh < 0 ||
       !std::isfinite(req.hours_per_day))
@@ -934,8 +935,8 @@ BENCHLAB_API int32_t benchlab_tco_json(benchlab_ctx* ctx, const benchlab_tco_req
                                   sys.name, ctx->db_path));
         in.system = sys.name;
         in.power_w = *sys.wall_power_w;
-        in.power_source = fmt::format("measured wall power of {} (mean over its results)",
-                                      sys.name);
+        in.power_source =
+            fmt::format("measured wall power of {} (mean over its results)", sys.name);
       }
     }
     *out_json = dup_string(boost::json::serialize(tco_json(compute_tco(in))));
@@ -945,9 +946,8 @@ BENCHLAB_API int32_t benchlab_tco_json(benchlab_ctx* ctx, const benchlab_tco_req
   }
 }
 
-
-BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_ids,
-                                         uint32_t count, const char* dir, char** out_path) {
+BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_ids, uint32_t count,
+                                         const char* dir, char** out_path) {
   begin_call();
   if (!ctx || !dir || !*dir || (count && !run_ids))
     return fail(BENCHLAB_E_INVALID, "benchlab_export_pts: NULL argument or empty directory");
@@ -970,7 +970,8 @@ BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_i
 
 BENCHLAB_API int32_t benchlab_import_pts(benchlab_ctx* ctx, const char* file, char** out_json) {
   begin_call();
-  if (!ctx || !file || !*file) return fail(BENCHLAB_E_INVALID, "benchlab_import_pts: NULL argument");
+  if (!ctx || !file || !*file)
+    return fail(BENCHLAB_E_INVALID, "benchlab_import_pts: NULL argument");
   if (out_json) *out_json = nullptr;
   if (int32_t rc = need_store(ctx, "benchlab_import_pts")) return rc;
   if (ctx->read_only)
@@ -979,9 +980,13 @@ BENCHLAB_API int32_t benchlab_import_pts(benchlab_ctx* ctx, const char* file, ch
     const ImportSummary s = import_pts(*ctx->store, file);
     boost::json::array runs(s.run_ids.begin(), s.run_ids.end());
     boost::json::array skipped(s.skipped.begin(), s.skipped.end());
-    const std::string text = boost::json::serialize(boost::json::object{
-        {"source", s.source},   {"systems", s.systems},         {"runs", std::move(runs)},
-        {"results", s.results}, {"trials", s.trials},           {"skipped", std::move(skipped)}});
+    const std::string text =
+        boost::json::serialize(boost::json::object{{"source", s.source},
+                                                   {"systems", s.systems},
+                                                   {"runs", std::move(runs)},
+                                                   {"results", s.results},
+                                                   {"trials", s.trials},
+                                                   {"skipped", std::move(skipped)}});
     if (out_json && !(*out_json = dup_string(text))) return fail(BENCHLAB_ERROR, "out of memory");
     return BENCHLAB_OK;
   } catch (const PtsError& e) {

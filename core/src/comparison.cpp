@@ -127,8 +127,7 @@ bool is_power_metric(const std::string& m) {
 }
 
 bool is_wall_power(const std::string& m) {
-  return m.rfind("power.wall.", 0) == 0 && m.size() > 5 &&
-         m.compare(m.size() - 5, 5, ".mean") == 0;
+  return m.rfind("power.wall.", 0) == 0 && m.size() > 5 && m.compare(m.size() - 5, 5, ".mean") == 0;
 }
 
 std::vector<std::string> system_order(const Gathered& g, const std::string& baseline) {
@@ -206,8 +205,9 @@ void add_rows(const Gathered& g, const std::vector<std::string>& systems,
       out.rows.push_back(std::move(row));
     }
   }
-  std::stable_sort(out.rows.begin(), out.rows.end(),
-                   [](const CompareRow& a, const CompareRow& b) { return a.category < b.category; });
+  std::stable_sort(out.rows.begin(), out.rows.end(), [](const CompareRow& a, const CompareRow& b) {
+    return a.category < b.category;
+  });
 }
 
 void add_means(Comparison& out) {
@@ -276,8 +276,12 @@ void add_system_details(const Gathered& g, const std::vector<std::filesystem::pa
 json::value number(double x) { return std::isfinite(x) ? json::value(x) : json::value(nullptr); }
 
 json::object summary_json(const Summary& s) {
-  return json::object{{"n", s.n},           {"mean", number(s.mean)}, {"median", number(s.median)},
-                      {"sd", number(s.sd)}, {"ci95", number(s.ci95)}, {"min", number(s.min)},
+  return json::object{{"n", s.n},
+                      {"mean", number(s.mean)},
+                      {"median", number(s.median)},
+                      {"sd", number(s.sd)},
+                      {"ci95", number(s.ci95)},
+                      {"min", number(s.min)},
                       {"max", number(s.max)}};
 }
 
@@ -323,15 +327,15 @@ std::string comparison_to_json(const Comparison& c) {
   for (const auto& s : c.systems) {
     json::array runs(s.runs.begin(), s.runs.end());
     json::array stores(s.stores.begin(), s.stores.end());
-    systems.push_back(json::object{
-        {"name", s.name},
-        {"baseline", s.baseline},
-        {"runs", std::move(runs)},
-        {"stores", std::move(stores)},
-        {"imported", s.imported},
-        {"inventory", s.inventory},
-        {"idle_power_w", s.idle_power_w ? number(*s.idle_power_w) : nullptr},
-        {"wall_power_w", s.wall_power_w ? number(*s.wall_power_w) : nullptr}});
+    systems.push_back(
+        json::object{{"name", s.name},
+                     {"baseline", s.baseline},
+                     {"runs", std::move(runs)},
+                     {"stores", std::move(stores)},
+                     {"imported", s.imported},
+                     {"inventory", s.inventory},
+                     {"idle_power_w", s.idle_power_w ? number(*s.idle_power_w) : nullptr},
+                     {"wall_power_w", s.wall_power_w ? number(*s.wall_power_w) : nullptr}});
   }
   json::array rows;
   for (const auto& r : c.rows) {

@@ -46,8 +46,8 @@ Ratio fieller_ratio(const Summary& num, const Summary& den) {
   if (num.n < 2 || den.n < 2) return unbounded(r);
   const double va = mean_variance(num), vb = mean_variance(den);
   if (va == 0 && vb == 0) return with_interval(r, r, r);
-  const double dof = welch_dof({{va, static_cast<double>(num.n - 1)},
-                                {r * r * vb, static_cast<double>(den.n - 1)}});
+  const double dof = welch_dof(
+      {{va, static_cast<double>(num.n - 1)}, {r * r * vb, static_cast<double>(den.n - 1)}});
   const double t = t975(dof);
   // (a - R b)^2 <= t^2 (va + R^2 vb), solved for R: a quadratic whose roots bound R when
   // the denominator's mean is significantly above 0 (g < 1).

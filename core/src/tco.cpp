@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
-
 #include <cmath>
 #include <stdexcept>
 
@@ -27,9 +26,9 @@ Tco compute_tco(const TcoInput& in) {
   require(std::isfinite(in.cloud_rate_usd_h) && in.cloud_rate_usd_h > 0,
           fmt::format("the cloud rate must be a positive amount in USD per hour, not {}",
                       in.cloud_rate_usd_h));
-  require(std::isfinite(in.hours_per_day) && in.hours_per_day > 0 && in.hours_per_day <= 24,
-          fmt::format("hours per day must be more than 0 and at most 24, not {}",
-                      in.hours_per_day));
+  require(
+      std::isfinite(in.hours_per_day) && in.hours_per_day > 0 && in.hours_per_day <= 24,
+      fmt::format("hours per day must be more than 0 and at most 24, not {}", in.hours_per_day));
   require(in.electricity_usd_kwh.has_value() == in.power_w.has_value(),
           "electricity needs both a price per kWh and the machine's power");
   if (in.electricity_usd_kwh) {
@@ -60,7 +59,8 @@ json::object tco_json(const Tco& t) {
       {"price_usd", in.price_usd},
       {"cloud_rate_usd_h", in.cloud_rate_usd_h},
       {"hours_per_day", in.hours_per_day},
-      {"electricity_usd_kwh", in.electricity_usd_kwh ? number(*in.electricity_usd_kwh) : json::value(nullptr)},
+      {"electricity_usd_kwh",
+       in.electricity_usd_kwh ? number(*in.electricity_usd_kwh) : json::value(nullptr)},
       {"power_w", in.power_w ? number(*in.power_w) : json::value(nullptr)},
       {"power_source", in.power_source},
       {"cloud_per_day", number(t.cloud_per_day)},

@@ -17,6 +17,7 @@
 
 using namespace benchlab;
 using unit::TempDir;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -25,8 +26,8 @@ Summary sample(std::vector<double> v) { return summarize(v); }
 using Trials = std::vector<std::vector<std::pair<std::string, double>>>;
 
 struct TestSpec {
-  TestSpec(std::string test, std::string category, std::vector<MetricDecl> metrics,
-           Trials trials, std::string status = "ok", std::string reason = "")
+  TestSpec(std::string test, std::string category, std::vector<MetricDecl> metrics, Trials trials,
+           std::string status = "ok", std::string reason = "")
       : test(std::move(test)),
         category(std::move(category)),
         metrics(std::move(metrics)),
@@ -164,8 +165,10 @@ TEST_CASE("the ratio interval covers the true ratio about 95% of the time") {
     std::size_t n_num, n_den;
     double mu_num, mu_den, cv_num, cv_den;
   };
-  const Case cases[] = {{3, 3, 0.64, 1.0, 0.02, 0.02}, {3, 5, 3.2, 1.0, 0.05, 0.03},
-                        {5, 5, 1.0, 1.0, 0.10, 0.10}, {10, 10, 2.0, 1.0, 0.01, 0.05},
+  const Case cases[] = {{3, 3, 0.64, 1.0, 0.02, 0.02},
+                        {3, 5, 3.2, 1.0, 0.05, 0.03},
+                        {5, 5, 1.0, 1.0, 0.10, 0.10},
+                        {10, 10, 2.0, 1.0, 0.01, 0.05},
                         {5, 10, 1.5, 1.0, 0.08, 0.02}};
   std::mt19937_64 rng(20261203);
   for (const auto& c : cases) {
@@ -182,8 +185,8 @@ TEST_CASE("the ratio interval covers the true ratio about 95% of the time") {
       covered += r.bounded && r.lo <= truth && truth <= r.hi;
     }
     const double coverage = static_cast<double>(covered) / reps;
-    INFO("n " << c.n_num << "/" << c.n_den << " cv " << c.cv_num << "/" << c.cv_den
-              << " coverage " << coverage);
+    INFO("n " << c.n_num << "/" << c.n_den << " cv " << c.cv_num << "/" << c.cv_den << " coverage "
+              << coverage);
     CHECK(coverage > 0.93);
     CHECK(coverage < 0.97);
   }
@@ -222,22 +225,34 @@ TEST_CASE("compare: direction-aware ratios, cannot run, latest result, geometric
     add_run(s, "arm", {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {50, 51, 49})}});
     add_run(s, "arm",
             {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {10.0, 10.2, 9.8})},
-             {"membw", "memory", {kCopy, kAdd},
-              {{{"copy", 100}, {"add", 90}}, {{"copy", 102}, {"add", 91}}, {{"copy", 98}, {"add", 89}}}},
+             {"membw",
+              "memory",
+              {kCopy, kAdd},
+              {{{"copy", 100}, {"add", 90}},
+               {{"copy", 102}, {"add", 91}},
+               {{"copy", 98}, {"add", 89}}}},
              {"llama", "llm", {kTokens}, trials_of("tokens_per_s", {40, 41, 39})}},
             R"({"cpu_summary":"10x Cortex-X925 + 10x Cortex-A725"})");
-    add_run(s, "apu",
-            {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {5.0, 5.1, 4.9})},
-             {"membw", "memory", {kCopy, kAdd},
-              {{{"copy", 64}, {"add", 60}}, {{"copy", 65}, {"add", 61}}, {{"copy", 63}, {"add", 59}}}},
-             {"llama", "llm", {kTokens}, {}, "cannot_run",
-              "needs 70.0 GiB of GPU memory (dedicated or unified); gpu0 has 20.0 GiB"}});
+    add_run(
+        s, "apu",
+        {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {5.0, 5.1, 4.9})},
+         {"membw",
+          "memory",
+          {kCopy, kAdd},
+          {{{"copy", 64}, {"add", 60}}, {{"copy", 65}, {"add", 61}}, {{"copy", 63}, {"add", 59}}}},
+         {"llama",
+          "llm",
+          {kTokens},
+          {},
+          "cannot_run",
+          "needs 70.0 GiB of GPU memory (dedicated or unified); gpu0 has 20.0 GiB"}});
   }
   const Comparison c = build_comparison({db}, "arm");
   REQUIRE(c.systems.size() == 2);
   CHECK(c.systems[0].name == "arm");
   CHECK(c.systems[0].baseline);
-  CHECK(c.systems[0].inventory.at("cpu_summary").as_string() == "10x Cortex-X925 + 10x Cortex-A725");
+  CHECK(c.systems[0].inventory.at("cpu_summary").as_string() ==
+        "10x Cortex-X925 + 10x Cortex-A725");
   const std::size_t apu = system_index(c, "apu");
 
   SECTION("a time half as long is 2x") {
@@ -249,8 +264,8 @@ TEST_CASE("compare: direction-aware ratios, cannot run, latest result, geometric
     CHECK(r.cells[apu].ratio->ratio == Approx(10.0 / 5.0));
     CHECK(r.cells[apu].ratio->bounded);
     CHECK_FALSE(r.cells[apu].ratio->includes_one);
-    CHECK(r.cells[apu].trials == 3);                      // warm-up left out
-    CHECK(r.cells[0].summary.mean == Approx(10.0));       // the newer baseline run
+    CHECK(r.cells[apu].trials == 3);                 // warm-up left out
+    CHECK(r.cells[0].summary.mean == Approx(10.0));  // the newer baseline run
     CHECK(r.cells[0].ratio->ratio == Approx(1.0));
   }
   SECTION("higher is better: 64 MB/s against 100 is 0.64x; every metric is a row") {
@@ -295,15 +310,19 @@ TEST_CASE("compare: several stores as one, a missing result, imported runs, powe
   const auto a = t.path / "a.db", b = t.path / "b.db";
   {
     Store s(a);
-    add_run(s, "arm", {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {10, 10.1, 9.9})},
-                       {"aobench", "cpu", {kSeconds}, trials_of("seconds", {4, 4.1, 3.9})}});
+    add_run(s, "arm",
+            {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {10, 10.1, 9.9})},
+             {"aobench", "cpu", {kSeconds}, trials_of("seconds", {4, 4.1, 3.9})}});
   }
   {
     Store s(b);
-    auto run = add_run(s, "intel", {{"raytrace", "cpu", {kSeconds},
-                                     {{{"seconds", 8}, {"power.wall.wall.mean", 300}},
-                                      {{"seconds", 8.1}, {"power.wall.wall.mean", 310}},
-                                      {{"seconds", 7.9}, {"power.wall.wall.mean", 290}}}}});
+    auto run = add_run(s, "intel",
+                       {{"raytrace",
+                         "cpu",
+                         {kSeconds},
+                         {{{"seconds", 8}, {"power.wall.wall.mean", 300}},
+                          {{"seconds", 8.1}, {"power.wall.wall.mean", 310}},
+                          {{"seconds", 7.9}, {"power.wall.wall.mean", 290}}}}});
     s.set_run_source(run, "pts: composite.xml");
   }
   const Comparison c = build_comparison({a, b}, "arm");
@@ -315,7 +334,8 @@ TEST_CASE("compare: several stores as one, a missing result, imported runs, powe
   REQUIRE(c.systems[intel].wall_power_w);
   CHECK(*c.systems[intel].wall_power_w == Approx(300));
   bool power_row = false;
-  for (const auto& p : c.power) power_row = power_row || (p.system == "intel" && p.metric == "power.wall.wall.mean");
+  for (const auto& p : c.power)
+    power_row = power_row || (p.system == "intel" && p.metric == "power.wall.wall.mean");
   CHECK(power_row);
   // The power metric is no row of its own: it belongs to the power table.
   for (const auto& r : c.rows) CHECK(r.metric.rfind("power.", 0) != 0);
@@ -371,8 +391,8 @@ TEST_CASE("cost of ownership with the study's numbers") {
 }
 
 TEST_CASE("benchlab tco prints the study's figures") {
-  auto r = unit::run_benchlab({"tco", "--price", "4500", "--cloud-rate", "6.00", "--hours-per-day",
-                               "24"});
+  auto r = unit::run_benchlab(
+      {"tco", "--price", "4500", "--cloud-rate", "6.00", "--hours-per-day", "24"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("1,008/week") != std::string::npos);
@@ -380,8 +400,8 @@ TEST_CASE("benchlab tco prints the study's figures") {
   CHECK(r.out.find("31 days") != std::string::npos);
   auto bad = unit::run_benchlab({"tco", "--price", "-1", "--cloud-rate", "6"});
   CHECK(bad.exit_code == 2);
-  auto no_power = unit::run_benchlab(
-      {"tco", "--price", "4500", "--cloud-rate", "6", "--electricity", "0.3", "--db", "/nonexistent/x.db"});
+  auto no_power = unit::run_benchlab({"tco", "--price", "4500", "--cloud-rate", "6",
+                                      "--electricity", "0.3", "--db", "/nonexistent/x.db"});
   CHECK(no_power.exit_code != 0);
 }
 
@@ -390,21 +410,25 @@ TEST_CASE("benchlab compare reads several stores and prints every format") {
   const auto a = (t.path / "a.db").string(), b = (t.path / "b.db").string();
   {
     Store s(a);
-    add_run(s, "arm", {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {10, 10.2, 9.8})},
-                       {"llama", "llm", {kTokens}, trials_of("tokens_per_s", {40, 41, 39})}});
+    add_run(s, "arm",
+            {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {10, 10.2, 9.8})},
+             {"llama", "llm", {kTokens}, trials_of("tokens_per_s", {40, 41, 39})}});
   }
   {
     Store s(b);
-    add_run(s, "apu", {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {5, 5.1, 4.9})},
-                       {"llama", "llm", {kTokens}, {}, "cannot_run", "needs 70.0 GiB of GPU memory"}});
+    add_run(s, "apu",
+            {{"raytrace", "cpu", {kSeconds}, trials_of("seconds", {5, 5.1, 4.9})},
+             {"llama", "llm", {kTokens}, {}, "cannot_run", "needs 70.0 GiB of GPU memory"}});
   }
-  auto json = unit::run_benchlab({"compare", "--db", a, "--db", b, "--baseline", "arm", "--format", "json"});
+  auto json = unit::run_benchlab(
+      {"compare", "--db", a, "--db", b, "--baseline", "arm", "--format", "json"});
   INFO(json.err);
   REQUIRE(json.exit_code == 0);
   const auto doc = boost::json::parse(json.out).as_object();
   CHECK(doc.at("systems").as_array().size() == 2);
   for (const char* format : {"table", "md", "csv"}) {
-    auto text = unit::run_benchlab({"compare", "--db", a, "--db", b, "--baseline", "arm", "--format", format});
+    auto text = unit::run_benchlab(
+        {"compare", "--db", a, "--db", b, "--baseline", "arm", "--format", format});
     INFO(format << ": " << text.out << text.err);
     CHECK(text.exit_code == 0);
     const bool csv = std::string(format) == "csv";
@@ -457,4 +481,44 @@ TEST_CASE("a profile's category goes from a run to the comparison") {
   CHECK(r.category == "cpu");
   REQUIRE(r.cells[1].ratio);
   CHECK(r.cells[1].trials == 3);
+}
+
+TEST_CASE("benchlab import and export: Phoronix results compare with benchlab runs") {
+  TempDir t;
+  const auto db = (t.path / "r.db").string();
+  const std::string fixture = std::string(SOURCE_DIR) + "/tests/fixtures/pts/composite.xml";
+  auto imported = unit::run_benchlab({"import", "--pts", fixture, "--db", db});
+  INFO(imported.out << imported.err);
+  REQUIRE(imported.exit_code == 0);
+  CHECK(imported.out.find("Imported 2 systems") != std::string::npos);
+
+  auto cmp = unit::run_benchlab(
+      {"compare", "--db", db, "--baseline", "Ryzen 9 5950X", "--format", "json"});
+  REQUIRE(cmp.exit_code == 0);
+  const auto doc = boost::json::parse(cmp.out).as_object();
+  CHECK(doc.at("systems").as_array().size() == 2);
+  CHECK(doc.at("systems").as_array()[1].as_object().at("imported").as_bool());
+  bool cray = false;
+  for (const auto& r : doc.at("rows").as_array())
+    cray = cray || r.as_object().at("test").as_string() == "pts/c-ray-1.2.0";
+  CHECK(cray);
+
+  const auto out = t.path / "out";
+  auto exported = unit::run_benchlab({"export", "--pts", out.string(), "--db", db});
+  INFO(exported.err);
+  REQUIRE(exported.exit_code == 0);
+  CHECK(fs::exists(out / "composite.xml"));
+
+  // A hostile file is refused with its file and line, and the store keeps what it had.
+  const auto bad = t.path / "bad.xml";
+  {
+    std::ofstream f(bad);
+    f << "<?xml version=\"1.0\"?>\n<PhoronixTestSuite>\n<System><Identifier>x</Identifier>\n"
+         "</Oops>\n";
+  }
+  auto refused = unit::run_benchlab({"import", "--pts", bad.string(), "--db", db});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("bad.xml:") != std::string::npos);
+  Store s(db, StoreOptions{.read_only = true});
+  CHECK(s.runs().size() == 2);
 }

@@ -394,11 +394,11 @@ BENCHLAB_API int32_t benchlab_probes_json(benchlab_ctx* ctx, const char* const* 
 BENCHLAB_API int32_t benchlab_inventory_json(benchlab_ctx* ctx, char** out_json);
 
 /* ---- Comparing systems (appended in 0.4; docs/compare.md) ---- */
-#define BENCHLAB_FORMAT_TABLE 0    /* aligned text for a terminal */
-#define BENCHLAB_FORMAT_MARKDOWN 1 /* the comparison as a Markdown table */
-#define BENCHLAB_FORMAT_CSV 2      /* one line per row and system (RFC 4180) */
-#define BENCHLAB_FORMAT_JSON 3     /* the whole comparison (docs/json-format.md) */
-#define BENCHLAB_FORMAT_HTML 4     /* the report: one self-contained page (docs/report.md) */
+#define BENCHLAB_FORMAT_TABLE 0           /* aligned text for a terminal */
+#define BENCHLAB_FORMAT_MARKDOWN 1        /* the comparison as a Markdown table */
+#define BENCHLAB_FORMAT_CSV 2             /* one line per row and system (RFC 4180) */
+#define BENCHLAB_FORMAT_JSON 3            /* the whole comparison (docs/json-format.md) */
+#define BENCHLAB_FORMAT_HTML 4            /* the report: one self-contained page (docs/report.md) */
 #define BENCHLAB_FORMAT_REPORT_MARKDOWN 5 /* the report as Markdown */
 
 typedef struct benchlab_compare_request {
@@ -444,8 +444,8 @@ BENCHLAB_API int32_t benchlab_tco_json(benchlab_ctx* ctx, const benchlab_tco_req
 /* ---- Phoronix Test Suite result files (appended in 0.4; docs/pts.md) ---- */
 /* [ctx] Writes DIR/composite.xml with the given runs (count 0: the latest run of each
    system). *out_path (may be NULL): the file written, freed with benchlab_free(). */
-BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_ids,
-                                         uint32_t count, const char* dir, char** out_path);
+BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_ids, uint32_t count,
+                                         const char* dir, char** out_path);
 /* [ctx] Reads a composite.xml into the store: one run per system, marked imported.
    Nothing is stored unless the whole file is valid (E_INVALID naming file and line).
    *out_json (may be NULL): {"systems", "runs": [ids], "results", "trials"}. */
