@@ -125,7 +125,7 @@ TEST_CASE("the idle baseline and marks are stored with the run and the trial") {
   REQUIRE(idle.size() == 2);
   CHECK(idle[0].channel == "total");  // first
   CHECK(idle[0].mean == 7.5);
-  ResultPlan p{1, "t", "phases", "1", "/x.so", "", {}, "", "{}"};
+  ResultPlan p{1, "t", "phases", "1", "/x.so", "", {}, "", "{}", ""};
   auto rid = s.add_results(r.run, {p}, {{}}).at(0);
   TrialRecord tr;
   tr.ok = true;

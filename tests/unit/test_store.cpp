@@ -28,7 +28,8 @@ std::int64_t plan_one(Store& s, std::int64_t& run) {
                std::string(64, 'a'),
                {{"resolution", "1080p"}},
                "",
-               "{}"};
+               "{}",
+               "cpu"};
   return s.add_results(run, {p}, {{{"seconds", "s", -1, ""}}}).at(0);
 }
 
@@ -281,4 +282,22 @@ TEST_CASE("option lists keep order and repeats through JSON") {
   OptionList o{{"arg", "ngspice"}, {"arg", "-b"}, {"rule", "name=x regex=\"q\\d\""}};
   CHECK(options_from_json(options_to_json(o)) == o);
   CHECK(options_to_text({{"a", "1"}, {"b", "2"}}) == "a=1, b=2");
+}
+
+TEST_CASE("schema 5: a result's category, a run's source and the programs a result wrapped") {
+  TempDir t;
+  Store s(t.path / "r.db");
+  std::int64_t run;
+  const auto rid = plan_one(s, run);
+  CHECK(s.results(run).at(0).category == "cpu");
+  CHECK(s.run(run)->source.empty());
+  s.set_run_source(run, "pts: lab/composite.xml");
+  CHECK(s.run(run)->source == "pts: lab/composite.xml");
+  s.set_result_programs(rid, {{"ffmpeg", "6.0", "/usr/bin/ffmpeg"}, {"cc", "GCC 12.2.0", ""}});
+  s.set_result_programs(rid, {{"ffmpeg", "6.1", "/usr/bin/ffmpeg"}});  // replaces its row
+  const auto programs = s.result_programs(rid);
+  REQUIRE(programs.size() == 2);
+  CHECK(programs[0].name == "cc");
+  CHECK(programs[0].path.empty());
+  CHECK(programs[1].version == "6.1");
 }
