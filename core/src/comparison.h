@@ -36,28 +36,28 @@ struct CompareCell {
   // system has no such result)
   std::string status;
   std::string reason;
-  Summary summary;             // of the measured successful trials' values
-  std::optional<Ratio> ratio;  // set when both this cell and the baseline have values
-  std::int64_t run_id = 0;     // the run the result belongs to (0 when missing)
-  std::string store;           // the store file it was read from
-  bool imported = false;       // from an imported run (Phoronix result file)
-  unsigned trials = 0;         // measured successful trials (== summary.n)
-  unsigned throttled = 0;      // measured trials during which a probe saw throttling
+  Summary summary;               // of the measured successful trials' values
+  std::optional<Ratio> ratio;    // set when both this cell and the baseline have values
+  std::int64_t run_id = 0;       // the run the result belongs to (0 when missing)
+  std::string store;             // the store file it was read from
+  bool imported = false;         // from an imported run (Phoronix result file)
+  unsigned trials = 0;           // measured successful trials (== summary.n)
+  unsigned throttled = 0;        // measured trials during which a probe saw throttling
 };
 
 // One test, option combination and metric: a row of the comparison.
 struct CompareRow {
   std::string category;  // the profile's category, or "other"
   std::string test, options_text, metric, unit, description;
-  int direction = 1;               // -1 lower is better, 1 higher is better
-  bool primary = false;            // the result's first metric: the one geometric means use
+  int direction = 1;     // -1 lower is better, 1 higher is better
+  bool primary = false;  // the result's first metric: the one geometric means use
   std::vector<CompareCell> cells;  // one per Comparison::systems, in that order
 };
 
 // Geometric mean of the primary rows' ratios of one category (or "overall") per system,
 // with its 95% interval (delta method on the log ratios, docs/statistics.md).
 struct CategoryMean {
-  std::string category;           // "overall" for all categories together
+  std::string category;          // "overall" for all categories together
   std::vector<Ratio> per_system;  // one per system; the baseline's is 1 with a zero-width CI
   std::vector<unsigned> count;    // rows with a ratio behind each system's mean
 };
@@ -88,8 +88,8 @@ struct SystemSummary {
 
 struct Comparison {
   std::string baseline;
-  std::vector<SystemSummary> systems;    // baseline first, then by name
-  std::vector<CompareRow> rows;          // by category, then test, options, metric order
+  std::vector<SystemSummary> systems;  // baseline first, then by name
+  std::vector<CompareRow> rows;        // by category, then test, options, metric order
   std::vector<CategoryMean> categories;  // by category name, "overall" last
   std::vector<PowerRow> power;
   std::vector<VersionRow> versions;

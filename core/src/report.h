@@ -23,7 +23,7 @@ std::string format_comparison(const Comparison& c, CompareFormat format);
 
 struct ReportMeta {
   std::string title = "benchlab report";
-  std::string generated_at;  // UTC, ISO 8601
+  std::string generated_at;      // UTC, ISO 8601
   std::string benchlab_version;
   std::vector<std::string> stores;  // the store files read
 };

@@ -490,11 +490,10 @@ std::int64_t Store::create_planned_run(std::int64_t system_id, const std::string
 std::vector<std::int64_t> Store::insert_results(
     std::int64_t run_id, const std::vector<ResultPlan>& plan,
     const std::vector<std::vector<MetricDecl>>& metrics) {
-  Stmt ins(
-      db_,
-      "INSERT INTO results(run_id, seq, test, plugin, plugin_version, plugin_path, options, "
-      "profile_path, policy, plugin_sha256, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-      "?10, ?11)");
+  Stmt ins(db_,
+           "INSERT INTO results(run_id, seq, test, plugin, plugin_version, plugin_path, options, "
+           "profile_path, policy, plugin_sha256, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+           "?10, ?11)");
   Stmt met(db_,
            "INSERT OR IGNORE INTO result_metrics(result_id, seq, name, unit, direction, "
            "description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -691,8 +690,7 @@ void Store::set_run_source(std::int64_t run_id, const std::string& source) {
   s.run();
 }
 
-void Store::set_result_programs(std::int64_t result_id,
-                                const std::vector<ProgramRecord>& programs) {
+void Store::set_result_programs(std::int64_t result_id, const std::vector<ProgramRecord>& programs) {
   Transaction tx(db_);
   Stmt s(db_,
          "INSERT INTO result_programs(result_id, name, version, path) VALUES (?1, ?2, ?3, ?4) "

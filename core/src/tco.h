@@ -10,21 +10,21 @@ namespace benchlab {
 inline constexpr double kHoursPerMonth = 730;  // 8,760 h / 12, the cloud providers' month
 
 struct TcoInput {
-  std::string system;           // whose price it is (may be empty for `benchlab tco`)
-  double price_usd = 0;         // purchase price, > 0
-  double cloud_rate_usd_h = 0;  // cloud instance price per hour, > 0
-  double hours_per_day = 24;    // how many hours a day the work runs, (0, 24]
+  std::string system;          // whose price it is (may be empty for `benchlab tco`)
+  double price_usd = 0;        // purchase price, > 0
+  double cloud_rate_usd_h = 0; // cloud instance price per hour, > 0
+  double hours_per_day = 24;   // how many hours a day the work runs, (0, 24]
   // Electricity: both set, or the machine's running cost is left out.
   std::optional<double> electricity_usd_kwh;
   std::optional<double> power_w;
-  std::string power_source;  // where power_w came from: "--power", "measured wall power ..."
+  std::string power_source;    // where power_w came from: "--power", "measured wall power ..."
 };
 
 struct Tco {
   TcoInput input;
   double cloud_per_day = 0, cloud_per_week = 0, cloud_per_month = 0;  // USD
-  double electricity_per_day = 0;                                     // USD; 0 when not given
-  double saving_per_day = 0;  // cloud_per_day - electricity_per_day
+  double electricity_per_day = 0;  // USD; 0 when not given
+  double saving_per_day = 0;       // cloud_per_day - electricity_per_day
   // Days of use until buying costs less than renting (price / saving_per_day); none when
   // the machine's electricity costs as much as the cloud (it never pays off).
   std::optional<double> breakeven_days;
