@@ -54,7 +54,7 @@ struct FakeHost {
     host.get_extension = [](const bl_host* h, const char* id) -> const void* {
       FakeHost& self = of(h);
       return self.offer_programs && std::strcmp(id, BL_EXT_HOST_PROGRAMS) == 0 ? &self.programs
-                                                                                : nullptr;
+                                                                               : nullptr;
     };
     programs.report_program = [](const bl_host* h, const char* name, const char* version,
                                  const char* path) -> int32_t {
@@ -100,8 +100,7 @@ TEST_CASE("find_on_path finds a program by PATH, and a path as itself") {
 TEST_CASE("program_version asks with a deadline and stderr merged, whatever the exit status") {
   FakeHost fake;
   fake.out = "# HMMER 3.4 (Aug 2023); http://hmmer.org/\n";
-  CHECK(common::program_version(&fake.host, {"hmmsearch", "-h"}, R"(HMMER (\S+))", 3000) ==
-        "3.4");
+  CHECK(common::program_version(&fake.host, {"hmmsearch", "-h"}, R"(HMMER (\S+))", 3000) == "3.4");
   CHECK(fake.argv == std::vector<std::string>{"hmmsearch", "-h"});
   CHECK(fake.timeout_ms == 3000);
   CHECK(fake.flags == BL_SPAWN_MERGE_STDERR);
@@ -130,8 +129,8 @@ TEST_CASE("report_program_version reports what it found, and runs nothing withou
   FakeHost old_host;
   old_host.offer_programs = false;
   old_host.out = "GNU Make 4.3\n";
-  CHECK(common::report_program_version(&old_host.host, "make", {"make", "--version"},
-                                       "GNU Make").empty());
+  CHECK(common::report_program_version(&old_host.host, "make", {"make", "--version"}, "GNU Make")
+            .empty());
   CHECK(old_host.spawns == 0);
 
   // A shorter extension table than this plugin knows is no extension at all.

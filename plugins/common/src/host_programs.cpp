@@ -76,11 +76,11 @@ void build_in_cache(const bl_host* host, const Recipe& recipe, const InstallHint
   const auto report = [host](const std::string& program, const std::string& version) {
     const std::string name = fs::path(program).filename().string();
     if (!name.empty() && !version.empty())
-      benchlab::common::report_program(host, name, version, benchlab::common::find_on_path(program));
+      benchlab::common::report_program(host, name, version,
+                                       benchlab::common::find_on_path(program));
   };
   for (const Tool& tool : recipe.tools)
-    report(tool.program,
-           source_build::tool_version(run, tool.program, scratch, tool.install_hint));
+    report(tool.program, source_build::tool_version(run, tool.program, scratch, tool.install_hint));
   const std::string version = source_build::tool_version(run, recipe.compiler.program, scratch,
                                                          recipe.compiler.install_hint);
   report(recipe.compiler.program, version);

@@ -1,12 +1,12 @@
+#include <unistd.h>
+
+#include <benchlab/plugin.hpp>
 #include <benchlab_common/host_extensions.hpp>
 #include <benchlab_common/program_version.hpp>
 #include <benchlab_common/text.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
-#include <unistd.h>
-
-#include <benchlab/plugin.hpp>
 
 namespace benchlab::common {
 
@@ -43,8 +43,7 @@ std::string find_on_path(const std::string& program) {
     if (dir.empty()) continue;
     const std::filesystem::path candidate = std::filesystem::path(dir) / program;
     std::error_code ec;
-    if (::access(candidate.c_str(), X_OK) == 0 &&
-        !std::filesystem::is_directory(candidate, ec))
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate, ec))
       return candidate.string();
   }
   return {};
@@ -63,8 +62,8 @@ std::string program_version(const bl_host* host, const std::vector<std::string>&
 }
 
 std::string report_program_version(const bl_host* host, const std::string& name,
-                                   const std::vector<std::string>& argv,
-                                   const std::string& pattern, std::uint64_t timeout_ms) {
+                                   const std::vector<std::string>& argv, const std::string& pattern,
+                                   std::uint64_t timeout_ms) {
   if (programs_extension(host) == nullptr || argv.empty()) return {};
   const std::string version = program_version(host, argv, pattern, timeout_ms);
   if (version.empty()) return {};

@@ -281,10 +281,9 @@ int32_t parse(const bl_host* host, std::string_view out) {
     // llama.cpp's own "version:" lines do). The same row is written again each trial.
     if (!t.build_commit.empty() || t.build_number >= 0) {
       const std::string build =
-          t.build_number >= 0
-              ? std::to_string(t.build_number) +
-                    (t.build_commit.empty() ? "" : " (" + t.build_commit + ")")
-              : t.build_commit;
+          t.build_number >= 0 ? std::to_string(t.build_number) +
+                                    (t.build_commit.empty() ? "" : " (" + t.build_commit + ")")
+                              : t.build_commit;
       benchlab::common::report_program(host, "llama-bench", build, find_program(o.program));
     }
     host->log(host, BL_LOG_INFO,

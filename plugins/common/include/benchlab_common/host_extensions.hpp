@@ -53,12 +53,11 @@ inline const bl_host_programs_ext* programs_extension(const bl_host* host) {
 // Reports program `name` at `version` (found at `path`, "" when unknown) where the host
 // offers the programs extension. True when the host kept it; false when it refused it
 // (its reason is in the host's error text) or has no such extension.
-inline bool report_program(const bl_host* host, const std::string& name,
-                           const std::string& version, const std::string& path) {
+inline bool report_program(const bl_host* host, const std::string& name, const std::string& version,
+                           const std::string& path) {
   const auto* ext = programs_extension(host);
-  return ext != nullptr &&
-         ext->report_program(host, name.c_str(), version.c_str(),
-                             path.empty() ? nullptr : path.c_str()) == BL_OK;
+  return ext != nullptr && ext->report_program(host, name.c_str(), version.c_str(),
+                                               path.empty() ? nullptr : path.c_str()) == BL_OK;
 }
 
 }  // namespace benchlab::common

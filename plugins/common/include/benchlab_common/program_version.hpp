@@ -31,7 +31,7 @@ std::string program_version(const bl_host* host, const std::vector<std::string>&
 // with the path where PATH finds argv[0]. Nothing is run when the host has no programs
 // extension. Returns the version reported, or "" when none was.
 std::string report_program_version(const bl_host* host, const std::string& name,
-                                   const std::vector<std::string>& argv,
-                                   const std::string& pattern, std::uint64_t timeout_ms = 5000);
+                                   const std::vector<std::string>& argv, const std::string& pattern,
+                                   std::uint64_t timeout_ms = 5000);
 
 }  // namespace benchlab::common
