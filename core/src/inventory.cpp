@@ -14,6 +14,7 @@
 #include <chrono>
 #include <climits>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -533,6 +534,39 @@ void fill_storage(const fs::path& root, Inventory& inv) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Memory devices: `dmidecode -t 17`
+
+// dmidecode's placeholders for a field the firmware left blank.
+bool placeholder(std::string_view v) {
+  return v.empty() || v == "Unknown" || v == "Not Specified" || v == "Not Provided" ||
+         v == "None" || v == "Other" || v == "<OUT OF SPEC>" || v == "<BAD INDEX>";
+}
+
+// "16 GB", "8192 MB", "1 TB", "512 kB" (binary units, as dmidecode prints them); 0 for "No
+// Module Installed", "Unknown" and anything else.
+std::uint64_t module_size(std::string_view v) {
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end == v.data()) return 0;
+  const std::string unit = trim(std::string_view(end, v.data() + v.size() - end));
+  static const std::map<std::string, std::uint64_t> units{{"bytes", 1},       {"kB", 1ULL << 10},
+                                                          {"KB", 1ULL << 10}, {"MB", 1ULL << 20},
+                                                          {"GB", 1ULL << 30}, {"TB", 1ULL << 40}};
+  const auto it = units.find(unit);
+  return it == units.end() ? 0 : n * it->second;
+}
+
+// "4800 MT/s", or the "2133 MHz" of dmidecode before 3.0 (which was MT/s all along, as the
+// SMBIOS field is); 0 for "Unknown".
+int module_speed(std::string_view v) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end == v.data() || n <= 0) return 0;
+  const std::string unit = trim(std::string_view(end, v.data() + v.size() - end));
+  return unit.starts_with("MT/s") || unit.starts_with("MHz") ? n : 0;
+}
+
+// ---------------------------------------------------------------------------------------
 // `cc --version`, without a shell and with a deadline
 
 // Stdout of `argv` (found on PATH, run without a shell, its first 64 KiB), or nullopt when
@@ -578,6 +612,38 @@ std::string read_compiler() {
   return compiler_name(trim(out->substr(0, out->find('\n'))));
 }
 
+// The text of `dmidecode -t 17`, once per process: SMBIOS does not change while we run,
+// and dmidecode takes tens of milliseconds. Empty when not root (dmidecode needs to read
+// the firmware tables), when dmidecode is missing, fails or hangs past 5 s.
+const std::string& live_dmidecode_memory() {
+  static const std::string text = [] {
+    if (::geteuid() != 0) return std::string();
+    // sbin is often not on a user's PATH even when it runs as root through sudo -E.
+    std::string program = "dmidecode";
+    const char* env_path = std::getenv("PATH");
+    const std::string path = env_path != nullptr ? env_path : "";
+    bool on_path = false;
+    for (std::size_t start = 0; start <= path.size() && !on_path;) {
+      const std::size_t colon = std::min(path.find(':', start), path.size());
+      const std::string dir = path.substr(start, colon - start);
+      on_path = !dir.empty() && ::access((fs::path(dir) / program).c_str(), X_OK) == 0;
+      start = colon + 1;
+    }
+    if (!on_path) program = "/usr/sbin/dmidecode";
+    return capture_stdout({program, "-t", "17"}, std::chrono::seconds(5)).value_or("");
+  }();
+  return text;
+}
+
+void fill_memory_devices(const fs::path& root, bool live, Inventory& inv) {
+  const std::string text =
+      live ? live_dmidecode_memory() : read_file(root / "dmidecode-t17.txt").value_or("");
+  MemoryDevices devices = parse_dmidecode_memory(text);
+  inv.memory_type = std::move(devices.type);
+  inv.memory_speed_mts = devices.speed_mts;
+  inv.memory_modules = std::move(devices.modules);
+}
+
 // JSON numbers: whole MHz as integers, so "3900" rather than Boost.JSON's "3.9E3"; null
 // for a non-finite reading, which Boost.JSON would write as NaN (not JSON).
 boost::json::value number(double v) {
@@ -589,6 +655,79 @@ boost::json::value number(double v) {
 }
 
 }  // namespace
+
+MemoryDevices parse_dmidecode_memory(std::string_view text) {
+  MemoryDevices out;
+  std::optional<MemoryModule> module;  // the Memory Device record being read
+  const auto close = [&] {
+    if (!module || module->size_bytes == 0) {
+      module.reset();
+      return;
+    }
+    // SMBIOS has no code for LPDDR5X: it is reported as LPDDR5, whose JEDEC speeds end at
+    // 6400 MT/s. Anything faster is LPDDR5X.
+    if (module->type == "LPDDR5" &&
+        std::max(module->speed_mts, module->configured_speed_mts) > 6400) {
+      module->type = "LPDDR5X";
+    }
+    out.modules.push_back(std::move(*module));
+    module.reset();
+  };
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t eol = std::min(text.find('\n', start), text.size());
+    std::string_view line = text.substr(start, eol - start);
+    start = eol + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const bool indented = !line.empty() && (line[0] == '\t' || line[0] == ' ');
+    if (!indented) {
+      // A record's title ("Memory Device") follows its "Handle 0x..., DMI type 17" line;
+      // any other unindented line (a blank, the next handle) ends the record.
+      close();
+      if (trim(line) == "Memory Device") module.emplace();
+      continue;
+    }
+    if (!module) continue;
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;  // a list item under a nested field
+    const std::string key = trim(line.substr(0, colon));
+    std::string value = trim(line.substr(colon + 1));
+    if (key == "Size") {
+      module->size_bytes = module_size(value);
+    } else if (key == "Speed") {
+      module->speed_mts = module_speed(value);
+    } else if (key == "Configured Memory Speed" || key == "Configured Clock Speed") {
+      module->configured_speed_mts = module_speed(value);
+    } else if (placeholder(value)) {
+      continue;
+    } else if (key == "Locator") {
+      module->locator = std::move(value);
+    } else if (key == "Type") {
+      module->type = std::move(value);
+    } else if (key == "Manufacturer") {
+      module->manufacturer = std::move(value);
+    } else if (key == "Part Number") {
+      module->part_number = std::move(value);
+    } else if (key == "Form Factor") {
+      module->form_factor = std::move(value);
+    }
+  }
+  close();
+
+  std::set<std::string> types;
+  for (const auto& m : out.modules) {
+    if (!m.type.empty()) types.insert(m.type);
+    if (m.configured_speed_mts > 0 &&
+        (out.speed_mts == 0 || m.configured_speed_mts < out.speed_mts)) {
+      out.speed_mts = m.configured_speed_mts;
+    }
+  }
+  if (!types.empty()) {
+    out.type.clear();
+    for (const auto& t : types) out.type += (out.type.empty() ? "" : "/") + t;
+  }
+  return out;
+}
 
 Inventory collect_inventory(const std::filesystem::path& root) {
   Inventory inv;
@@ -619,6 +758,7 @@ Inventory collect_inventory(const std::filesystem::path& root) {
   inv.product = read_value(dmi / "product_name");
 
   fill_storage(root, inv);
+  fill_memory_devices(root, live, inv);
   return inv;
 }
 
@@ -640,6 +780,17 @@ std::string inventory_to_json(const Inventory& inv) {
     storage.push_back(json::object{
         {"name", d.name}, {"model", d.model}, {"bytes", d.bytes}, {"rotational", d.rotational}});
   }
+  json::array modules;
+  for (const auto& m : inv.memory_modules) {
+    modules.push_back(json::object{{"locator", m.locator},
+                                   {"size_bytes", m.size_bytes},
+                                   {"type", m.type},
+                                   {"speed_mts", m.speed_mts},
+                                   {"configured_speed_mts", m.configured_speed_mts},
+                                   {"manufacturer", m.manufacturer},
+                                   {"part_number", m.part_number},
+                                   {"form_factor", m.form_factor}});
+  }
   json::array gpus;
   for (const auto& g : inv.gpus)
     gpus.push_back(json::object{{"id", g.id},
@@ -658,6 +809,9 @@ std::string inventory_to_json(const Inventory& inv) {
                          {"cores", inv.cores},
                          {"threads", inv.threads},
                          {"memory_bytes", inv.memory_bytes},
+                         {"memory_type", inv.memory_type},
+                         {"memory_speed_mts", inv.memory_speed_mts},
+                         {"memory_modules", std::move(modules)},
                          {"os_name", inv.os_name},
                          {"kernel", inv.kernel},
                          {"compiler", inv.compiler},

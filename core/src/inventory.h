@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace benchlab {
@@ -21,6 +22,30 @@ struct CpuCluster {
   double max_mhz = 0;     // cpufreq cpuinfo_max_freq, 0 when unknown
 };
 
+// One populated memory device (SMBIOS type 17, as `dmidecode -t 17` prints it).
+struct MemoryModule {
+  std::string locator;           // "DIMM 0", "CHANNEL A DIMM 1"
+  std::uint64_t size_bytes = 0;  // "16 GB" -> 16 GiB
+  std::string type;              // "DDR5", "LPDDR5X", or "" when not reported
+  int speed_mts = 0;             // rated speed, 0 when unknown
+  int configured_speed_mts = 0;  // speed it runs at, 0 when unknown
+  std::string manufacturer;      // "" when "Unknown" / "Not Specified"
+  std::string part_number;       // trimmed; "" when not reported
+  std::string form_factor;       // "DIMM", "SODIMM", "Row Of Chips", ...
+};
+
+// The memory summary of a machine, derived from its modules.
+struct MemoryDevices {
+  std::string type = "unknown";       // types of the populated modules: "DDR5", "DDR4/DDR5"
+  int speed_mts = 0;                  // lowest configured speed of the populated modules, 0 unknown
+  std::vector<MemoryModule> modules;  // populated modules only, in table order
+};
+
+// Parses `dmidecode -t 17` output (any dmidecode version: "MT/s" or the older "MHz",
+// "Configured Memory Speed" or the older "Configured Clock Speed"). Empty slots ("No Module
+// Installed") are left out. Pure: never throws, unknown text gives an empty result.
+MemoryDevices parse_dmidecode_memory(std::string_view text);
+
 struct Inventory {
   std::string hostname;
   std::string arch;         // uname machine: "x86_64", "aarch64"
@@ -30,6 +55,9 @@ struct Inventory {
   std::vector<CpuCluster> clusters;
   int sockets = 0, cores = 0, threads = 0;
   std::uint64_t memory_bytes = 0;                    // MemTotal
+  std::string memory_type = "unknown";               // "DDR5", "LPDDR5X", "DDR4/DDR5"
+  int memory_speed_mts = 0;                          // lowest configured speed, 0 unknown
+  std::vector<MemoryModule> memory_modules;          // populated modules (dmidecode)
   std::string os_name;                               // PRETTY_NAME of os-release
   std::string kernel;                                // release, e.g. "6.1.0-18-amd64"
   std::string compiler;                              // "GCC 12.2.0" of the default `cc`, or ""
@@ -42,8 +70,9 @@ struct Inventory {
   };
   std::vector<Disk> storage;  // /sys/block, without loop/ram/zram devices
   // GPUs as the probe plugins see them (benchlab.probe.devices/1): name, memory, unified
-  // or dedicated. Filled by the runner when a result needs GPU memory, and by
-  // `benchlab inventory`; empty when no probe reports a GPU.
+  // or dedicated. Filled by the runner before a run's inventory is stored (unless its
+  // probes are "none"; then when a result needs GPU memory), and by `benchlab inventory`;
+  // empty when no probe reports a GPU.
   struct Gpu {
     std::string id, probe, name, driver;
     std::uint64_t memory_bytes = 0;
@@ -56,7 +85,9 @@ struct Inventory {
 // Reads the inventory with every path under `root` ("/" for this machine). Missing files
 // leave fields empty; never throws for a missing file. The hostname, kernel and compiler
 // come from uname()/`cc --version` only when root is "/" (else from root's
-// proc/sys/kernel/{hostname,osrelease} and nothing).
+// proc/sys/kernel/{hostname,osrelease} and nothing). Memory modules come from
+// `dmidecode -t 17` when root is "/" and this process is root (run once per process), else
+// from ROOT/dmidecode-t17.txt when present.
 Inventory collect_inventory(const std::filesystem::path& root = "/");
 
 // A JSON object with every field above (stable keys, for the store and --json).

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "mark_name.h"
+#include "program_rules.h"
 #include "requirement_rules.h"
 #include "worker_process.h"
 
@@ -183,6 +184,12 @@ PhaseOutcome ResultWorker::phase(int32_t which, std::uint32_t trial) {
               protocol_error = "a requirement frame the worker would not have sent";
             else
               out.requirements.push_back(std::move(x));
+          } else if constexpr (std::is_same_v<T, protocol::Program>) {
+            if (out.programs.size() >= BL_PROGRAMS_MAX_PER_PHASE ||
+                !invalid_program(x.name, x.version, x.path).empty())
+              protocol_error = "a program frame the worker would not have sent";
+            else
+              out.programs.push_back(std::move(x));
           } else if constexpr (std::is_same_v<T, protocol::Done>) {
             if (!have_done) {
               done = x;

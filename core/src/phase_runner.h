@@ -53,6 +53,8 @@ struct PhaseOutcome {
   std::vector<std::pair<std::string, std::vector<double>>> values;
   // setup(): requirements the workload computed (benchlab/ext/requirements.h), in order
   std::vector<protocol::Requirement> requirements;
+  // setup()/run(): the programs the workload wraps (benchlab/ext/programs.h), in order
+  std::vector<protocol::Program> programs;
   ExitInfo exit;
   std::uint64_t memory_peak_bytes = 0;  // the phase's cgroup memory.peak; 0 when unknown
   std::string containment;              // "cgroup" or "subreaper": what held the phase's

@@ -315,6 +315,10 @@ json::object run_document(const Store& store, const RunRow& run) {
                        {"marks", std::move(marks)},
                        {"values", std::move(vals)}});
     }
+    json::array programs;  // what the workload wrapped (benchlab/ext/programs.h)
+    for (const auto& p : store.result_programs(r.id))
+      programs.push_back(
+          json::object{{"name", p.name}, {"version", p.version}, {"path", text_or_null(p.path)}});
     results.push_back(
         json::object{{"id", r.id},
                      {"test", r.test},
@@ -329,6 +333,7 @@ json::object run_document(const Store& store, const RunRow& run) {
                      {"status", r.status},
                      {"reason", r.reason.empty() ? json::value(nullptr) : json::value(r.reason)},
                      {"policy", parse_stored_json(r.policy_json)},
+                     {"programs", std::move(programs)},
                      {"metrics", std::move(metrics)},
                      {"trials", std::move(tj)}});
   }

@@ -92,6 +92,16 @@ std::string hostname() {
 
 std::string short_hash(const std::string& sha256) { return sha256.substr(0, 12); }
 
+// The sampling options of a run's settings JSON ("sampling" object), defaults without one.
+SamplingOptions sampling_of_settings(const std::string& settings_json) {
+  if (settings_json.empty()) return {};
+  const auto settings = boost::json::parse(settings_json);
+  if (const auto* s = settings.is_object() ? settings.as_object().if_contains("sampling") : nullptr;
+      s && s->is_object())
+    return sampling_from_json(boost::json::serialize(*s));
+  return {};
+}
+
 }  // namespace
 
 // One result from the requirement gate to teardown, as a straight line of named steps:
@@ -127,6 +137,7 @@ class Runner::ResultRun {
                         r_.opts_.cancel);
 
     PhaseOutcome setup = worker.setup();
+    store_programs(setup);
     switch (setup.kind) {
       case PhaseOutcome::Kind::interrupted:
         return std::nullopt;
@@ -201,6 +212,15 @@ class Runner::ResultRun {
     return pr;
   }
 
+  // The programs a phase said the workload wraps (benchlab/ext/programs.h), kept with the
+  // result; a name reported again replaces its row.
+  void store_programs(const PhaseOutcome& o) const {
+    if (o.programs.empty()) return;
+    std::vector<ProgramRecord> records;
+    for (const auto& p : o.programs) records.push_back({p.name, p.version, p.path});
+    r_.store_.set_result_programs(res_.id, records);
+  }
+
   // Logs and progress of the plugin, as they arrive, for live display.
   FrameObserver observer() const {
     return [this](const protocol::Message& m) {
@@ -245,6 +265,7 @@ class Runner::ResultRun {
       }
       PhaseOutcome o = worker.trial(next_idx);
       if (o.kind == PhaseOutcome::Kind::interrupted) return false;
+      store_programs(o);
       TrialRecord t = record(o, next_idx++, warm);
       t.cooldown_ns = cooldown_ns;
       if (r_.sampling_) add_probe_values(t, o);
@@ -393,6 +414,11 @@ void Runner::emit(RunEvent ev) const {
 
 RunOutcome Runner::run(const std::vector<PlanItem>& plan, const std::string& targets,
                        const std::string& settings_json, std::int64_t& run_id) {
+  // The run's stored inventory names its GPUs, for every later reader (a comparison's
+  // configuration table): the probes are asked once, here, and the GPU memory gate reuses
+  // their answer.
+  sampling_options_ = sampling_of_settings(settings_json);
+  if (sampling_options_.enabled() && !inventory_.gpus_probed) learn_gpus();
   std::string inv = inventory_to_json(inventory_);
   std::int64_t system = store_.upsert_system(opts_.system_name, inv);
   std::vector<ResultPlan> rows;
@@ -471,13 +497,7 @@ void Runner::log(std::int64_t run_id, const std::string& line) const {
 
 bool Runner::start_sampling(std::int64_t run_id) {
   SamplingOptions so;
-  if (auto run = store_.run(run_id)) {
-    const auto settings = boost::json::parse(run->settings_json);
-    if (const auto* s =
-            settings.is_object() ? settings.as_object().if_contains("sampling") : nullptr;
-        s && s->is_object())
-      so = sampling_from_json(boost::json::serialize(*s));
-  }
+  if (auto run = store_.run(run_id)) so = sampling_of_settings(run->settings_json);
   sampling_options_ = so;
   if (!so.enabled()) return true;
   sampling_ = std::make_unique<SamplingSession>(

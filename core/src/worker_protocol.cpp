@@ -269,6 +269,14 @@ Message decode_payload(Type t, std::string_view payload) {
       m = std::move(q);
       break;
     }
+    case Type::program: {
+      Program p;
+      p.name = r.str();
+      p.version = r.str();
+      p.path = r.str();
+      m = std::move(p);
+      break;
+    }
     default:
       throw Malformed("unknown frame type " + std::to_string(static_cast<int>(t)));
   }
@@ -391,6 +399,11 @@ std::string encode(const Message& m) {
           w.u64(x.amount);
           w.str(x.hint);
           return Type::requirement;
+        } else if constexpr (std::is_same_v<T, Program>) {
+          w.str(x.name);
+          w.str(x.version);
+          w.str(x.path);
+          return Type::program;
         } else {
           static_assert(std::is_same_v<T, PhaseEnd>);
           w.i32(x.exit_code);

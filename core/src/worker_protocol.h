@@ -71,6 +71,9 @@ enum class Type : std::uint8_t {
   // phase process -> core, during setup(): i32 kind (BL_REQ_*), string name, u64 amount,
   // string hint: a requirement the workload computed (benchlab/ext/requirements.h)
   requirement = 20,
+  // phase process -> core, during setup() or run(): string name, string version, string
+  // path ("" unknown): a program the workload wraps (benchlab/ext/programs.h)
+  program = 21,
 };
 
 // Values in one values frame: the frame stays well under kMaxPayload.
@@ -163,9 +166,13 @@ struct Requirement {
   std::string hint;
 };
 
+struct Program {
+  std::string name, version, path;  // path "" when unknown
+};
+
 using Message = std::variant<Hello, Log, DeclareMetric, Metric, Progress, Output, Window, Done,
                              ErrorOutput, RunPhase, Stop, PhaseProcess, PhaseEnd, ProbeOpen,
-                             Samples, SampleNow, ProbeError, Mark, Values, Requirement>;
+                             Samples, SampleNow, ProbeError, Mark, Values, Requirement, Program>;
 
 // The size of a samples frame's payload with `rows` rows of `channels` values.
 constexpr std::size_t samples_payload_size(std::size_t channels, std::size_t rows) {

@@ -1,6 +1,7 @@
 #include "worker_host.h"
 
 #include <benchlab/ext/mark.h>
+#include <benchlab/ext/programs.h>
 #include <benchlab/ext/requirements.h>
 #include <benchlab/ext/values.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <cstring>
 
 #include "mark_name.h"
+#include "program_rules.h"
 #include "requirement_rules.h"
 #include "subprocess.h"
 
@@ -332,6 +334,8 @@ const void* WorkerHost::get_extension_cb(const bl_host*, const char* id) {
   static const bl_host_requirements_ext requirements{sizeof(bl_host_requirements_ext), require_cb};
   if (id && std::strcmp(id, BL_EXT_HOST_VALUES) == 0) return &values;
   if (id && std::strcmp(id, BL_EXT_HOST_REQUIREMENTS) == 0) return &requirements;
+  static const bl_host_programs_ext programs{sizeof(bl_host_programs_ext), report_program_cb};
+  if (id && std::strcmp(id, BL_EXT_HOST_PROGRAMS) == 0) return &programs;
   return nullptr;
 }
 
@@ -432,6 +436,38 @@ int32_t WorkerHost::require_cb(const bl_host* h, const bl_requirement* req) {
     ++s.requirements_;
   }
   s.hold(std::move(q));  // checked by the core once setup() has returned
+  return BL_OK;
+}
+
+// A program's version is provenance, not a measurement: a refused report says why
+// (set_error) and the plugin goes on, as with require().
+int32_t WorkerHost::report_program_cb(const bl_host* h, const char* name, const char* version,
+                                      const char* path) {
+  auto& s = self(h);
+  const std::string call =
+      "report_program(" + (name ? "\"" + clipped(name) + "\"" : std::string("NULL")) + ")";
+  auto refuse = [&](const std::string& why) {
+    set_error_cb(h, (call + ": " + why).c_str());
+    return BL_INVALID_ARGUMENT;
+  };
+  if (s.phase_.phase != BL_PHASE_SETUP && s.phase_.phase != BL_PHASE_RUN)
+    return refuse("setup() and run() only");
+  if (!name) return refuse("the name is NULL");
+  if (!version) return refuse("the version is NULL");
+  // Bounded reads: a string longer than its limit is refused without reading all of it.
+  const std::string_view n(name, strnlen(name, BL_PROGRAM_NAME_MAX + 1));
+  const std::string_view v(version, strnlen(version, BL_PROGRAM_VERSION_MAX + 1));
+  const std::string_view p =
+      path ? std::string_view(path, strnlen(path, BL_PROGRAM_PATH_MAX + 1)) : std::string_view();
+  if (std::string why = invalid_program(n, v, p); !why.empty()) return refuse(why);
+  {
+    std::lock_guard lock(s.mu_);
+    if (s.programs_ >= BL_PROGRAMS_MAX_PER_PHASE)
+      return refuse("at most " + std::to_string(BL_PROGRAMS_MAX_PER_PHASE) + " programs a phase");
+    ++s.programs_;
+  }
+  // Held like metrics: sent with the phase's end, never in the middle of a measurement.
+  s.hold(protocol::Program{std::string(n), std::string(v), std::string(p)});
   return BL_OK;
 }
 

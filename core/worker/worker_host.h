@@ -76,6 +76,7 @@ class WorkerHost {
   static int32_t mark_cb(const bl_host*, const char*);
   static int32_t report_values_cb(const bl_host*, const char*, const double*, uint32_t);
   static int32_t require_cb(const bl_host*, const bl_requirement*);
+  static int32_t report_program_cb(const bl_host*, const char*, const char*, const char*);
 
   int32_t spawn(const bl_spawn& req, bl_spawn_result& res);
   void write_all(const std::string& bytes);  // with mu_ held; _exits when it cannot
@@ -104,6 +105,7 @@ class WorkerHost {
   std::size_t marks_ = 0;              // marks this trial, under mu_
   std::size_t values_ = 0;             // values reported this trial, under mu_
   std::size_t requirements_ = 0;       // require() calls kept this setup, under mu_
+  std::size_t programs_ = 0;           // report_program() calls kept this phase, under mu_
   std::string spawn_out_, spawn_err_;  // storage behind bl_spawn_result
 };
 

@@ -11,6 +11,7 @@
 #include <benchlab/benchlab.h>
 #include <benchlab/ext/mark.h>
 #include <benchlab/ext/probe_devices.h>
+#include <benchlab/ext/programs.h>
 #include <benchlab/ext/values.h>
 #include <benchlab/plugin.h>
 #include <stddef.h>
@@ -214,6 +215,10 @@ BL_PIN_SIZE(bl_host_mark_ext, 16);
 BL_PIN_OFFSET(bl_host_values_ext, struct_size, 0); /* 1.3 */
 BL_PIN_OFFSET(bl_host_values_ext, report_values, 8);
 BL_PIN_SIZE(bl_host_values_ext, 16);
+
+BL_PIN_OFFSET(bl_host_programs_ext, struct_size, 0); /* 1.4 */
+BL_PIN_OFFSET(bl_host_programs_ext, report_program, 8);
+BL_PIN_SIZE(bl_host_programs_ext, 16);
 
 BL_PIN_OFFSET(bl_plugin, struct_size, 0);
 BL_PIN_OFFSET(bl_plugin, abi_major, 4);

@@ -65,6 +65,24 @@ RunSpec phases_with_sine(std::uint32_t trials = 2) {
   return s;
 }
 
+// Sets an environment variable for its lifetime (the sampler workers inherit it).
+struct ScopedEnv {
+  const char* name;
+  std::optional<std::string> old;
+  ScopedEnv(const char* n, const std::string& v) : name(n) {
+    if (const char* o = std::getenv(n)) old = o;
+    setenv(n, v.c_str(), 1);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ~ScopedEnv() {
+    if (old)
+      setenv(name, old->c_str(), 1);
+    else
+      unsetenv(name);
+  }
+};
+
 SingleRun run_probes(const TempDir& tmp, const RunSpec& spec) {
   return run_single(tmp, spec, {probe_run_plugin_dir().string()}, {probe_profile_dir().string()});
 }
@@ -283,6 +301,44 @@ TEST_CASE("the memory gate learns the GPUs from the real nvml probe over a fake 
         std::string(GPU_FIXTURES_DIR) + "/gb10");
     CHECK(row.status == BENCHLAB_STATUS_OK);
   }
+}
+
+TEST_CASE("a run's stored inventory names the GPU the nvml probe sees, for every result") {
+  // No result here needs GPU memory: the GPUs are in the inventory all the same, so a
+  // comparison's configuration table can show them.
+  TempDir tmp;
+  const auto script = tmp.path() / "nvml-script";
+  {
+    std::ofstream f(script);
+    f << "driver 580.65.06\ngpus 1\ngpu0.name NVIDIA RTX 5090\n"
+         "gpu0.memory.total 34359738368\ngpu0.memory.used 0\ngpu0.power 30000\n";
+  }
+  ScopedEnv lib("LD_LIBRARY_PATH", FAKE_NVML_DIR), scr("FAKE_NVML_SCRIPT", script.string());
+  const auto db = tmp.path() / "gpus.db";
+  std::int64_t run_id = 0;
+  {
+    Harness h(db, {probe_run_plugin_dir().string(), BUILD_PLUGIN_DIR},
+              {probe_profile_dir().string()});
+    RunSpec spec;
+    spec.targets = {"phases"};
+    spec.trials = 1;
+    spec.warmup = 0;
+    spec.probes = "nvml";
+    const auto out = run(h, spec);
+    REQUIRE(out.rc == BENCHLAB_OK);
+    run_id = out.run_id;
+  }
+  Db d(db);
+  const auto inventory = boost::json::parse(
+      d.text("SELECT inventory FROM runs WHERE id = ?1", {std::to_string(run_id)}));
+  // Every probe plugin is asked, the sine test probe's GPU included; nvml's is the RTX.
+  const boost::json::object* nvml = nullptr;
+  for (const auto& g : inventory.at("gpus").as_array())
+    if (g.at("probe").as_string() == "nvml") nvml = &g.as_object();
+  REQUIRE(nvml != nullptr);
+  CHECK(nvml->at("name").as_string() == "NVIDIA RTX 5090");
+  CHECK(nvml->at("memory_bytes").to_number<std::uint64_t>() == 34359738368ULL);
+  CHECK(nvml->at("unified").as_bool() == false);
 }
 
 TEST_CASE(

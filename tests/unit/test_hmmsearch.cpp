@@ -650,6 +650,13 @@ TEST_CASE("profile hmmsearch runs for real and finds every planted homolog", "[h
   REQUIRE(text_of(run.result.at("status")) == "ok");
   CHECK(first_value(run.result, "seconds") > 0.5);
   CHECK(first_value(run.result, "mcells_per_s") > 0);
+  // The result says which HMMER searched (the store's result_programs, in the JSON).
+  const auto& programs = run.result.at("programs").as_array();
+  REQUIRE(programs.size() == 1);
+  const auto& hmmer = programs[0].as_object();
+  CHECK(text_of(hmmer.at("name")) == "hmmsearch");
+  CHECK_THAT(text_of(hmmer.at("version")), Catch::Matches(R"(3\.\d+(\.\d+)?\w*)"));
+  CHECK(text_of(hmmer.at("path")) == benchlab::find_program("hmmsearch"));
 }
 
 TEST_CASE("without HMMER on PATH the result is 'cannot run' with the install hint",

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -262,10 +263,12 @@ TEST_CASE("Inventory JSON parses back with every key and the values of the machi
   const boost::json::value parsed = boost::json::parse(benchlab::inventory_to_json(inv));
   const boost::json::object& o = parsed.as_object();
 
-  for (const char* key :
-       {"hostname", "arch", "cpu_vendor", "cpu_model", "cpu_summary", "clusters", "sockets",
-        "cores", "threads", "memory_bytes", "os_name", "kernel", "compiler", "bios_vendor",
-        "bios_version", "bios_date", "board", "product", "storage"}) {
+  for (const char* key : {"hostname",       "arch",         "cpu_vendor",  "cpu_model",
+                          "cpu_summary",    "clusters",     "sockets",     "cores",
+                          "threads",        "memory_bytes", "memory_type", "memory_speed_mts",
+                          "memory_modules", "os_name",      "kernel",      "compiler",
+                          "bios_vendor",    "bios_version", "bios_date",   "board",
+                          "product",        "storage"}) {
     INFO("key " << key);
     CHECK(o.contains(key));
   }
@@ -352,4 +355,144 @@ TEST_CASE("A hanging cc is killed after the timeout and leaves the compiler empt
   CHECK(inv.compiler.empty());
   CHECK(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count() < 60);
   CHECK(inv.threads >= 1);  // the rest of the inventory is still collected
+}
+
+namespace {
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("dmidecode: a DDR5 desktop lists its two modules and leaves the empty slots out") {
+  const auto mem =
+      benchlab::parse_dmidecode_memory(read_text(fixture("intel-hybrid") / "dmidecode-t17.txt"));
+  CHECK(mem.type == "DDR5");
+  CHECK(mem.speed_mts == 5600);
+  REQUIRE(mem.modules.size() == 2);
+  const auto& m = mem.modules[0];
+  CHECK(m.locator == "Controller0-ChannelA-DIMM1");
+  CHECK(m.size_bytes == 32ULL << 30);
+  CHECK(m.type == "DDR5");
+  CHECK(m.speed_mts == 6400);
+  CHECK(m.configured_speed_mts == 5600);
+  CHECK(m.manufacturer == "Kingston");
+  CHECK(m.part_number == "KF564C32-32");  // the SPD's padding is trimmed
+  CHECK(m.form_factor == "DIMM");
+  CHECK(mem.modules[1].locator == "Controller1-ChannelA-DIMM1");
+}
+
+TEST_CASE("dmidecode: soldered LPDDR5 faster than 6400 MT/s is LPDDR5X") {
+  const auto mem =
+      benchlab::parse_dmidecode_memory(read_text(fixture("arm-gb10") / "dmidecode-t17.txt"));
+  CHECK(mem.type == "LPDDR5X");
+  CHECK(mem.speed_mts == 8533);
+  REQUIRE(mem.modules.size() == 8);
+  std::uint64_t total = 0;
+  for (const auto& m : mem.modules) total += m.size_bytes;
+  CHECK(total == 128ULL << 30);
+  CHECK(mem.modules[0].form_factor == "Row Of Chips");
+  CHECK(mem.modules[0].manufacturer == "Micron Technology");
+  CHECK(mem.modules[7].locator == "LP5X_CH7");
+}
+
+TEST_CASE("dmidecode: older output in MB and MHz with Configured Clock Speed") {
+  const auto mem =
+      benchlab::parse_dmidecode_memory(read_text(fixture("x86-smt") / "dmidecode-t17.txt"));
+  CHECK(mem.type == "DDR4");
+  CHECK(mem.speed_mts == 2400);
+  REQUIRE(mem.modules.size() == 2);
+  CHECK(mem.modules[0].size_bytes == 8192ULL << 20);
+  CHECK(mem.modules[0].speed_mts == 2667);
+  CHECK(mem.modules[0].configured_speed_mts == 2400);
+  CHECK(mem.modules[0].form_factor == "SODIMM");
+  CHECK(mem.modules[1].manufacturer == "SK Hynix");
+  CHECK(mem.modules[1].part_number == "HMA81GS6CJR8N-VK");
+}
+
+TEST_CASE("dmidecode: Unknown speeds and vendors stay 0 and empty, LPDDR5 is not promoted") {
+  const auto mem =
+      benchlab::parse_dmidecode_memory(read_text(fixture("arm-tri-midr") / "dmidecode-t17.txt"));
+  CHECK(mem.type == "LPDDR5");
+  CHECK(mem.speed_mts == 0);
+  REQUIRE(mem.modules.size() == 1);
+  CHECK(mem.modules[0].size_bytes == 12ULL << 30);
+  CHECK(mem.modules[0].speed_mts == 0);
+  CHECK(mem.modules[0].configured_speed_mts == 0);
+  CHECK(mem.modules[0].manufacturer.empty());
+  CHECK(mem.modules[0].part_number.empty());
+}
+
+TEST_CASE("dmidecode: mixed types are joined and the slowest configured speed wins") {
+  const std::string text =
+      "Handle 0x0001, DMI type 17, 92 bytes\n"
+      "Memory Device\n"
+      "\tSize: 16 GB\n\tLocator: A\n\tType: DDR5\n\tSpeed: 4800 MT/s\n"
+      "\tConfigured Memory Speed: 4800 MT/s\n"
+      "\n"
+      "Handle 0x0002, DMI type 17, 40 bytes\n"
+      "Memory Device\n"
+      "\tSize: 8192 MB\n\tLocator: B\n\tType: DDR4\n\tSpeed: 3200 MT/s\n"
+      "\tConfigured Memory Speed: 2933 MT/s\n"
+      "\n"
+      "Handle 0x0003, DMI type 17, 40 bytes\n"
+      "Memory Device\n"
+      "\tSize: Unknown\n\tLocator: C\n\tType: DDR3\n";
+  const auto mem = benchlab::parse_dmidecode_memory(text);
+  CHECK(mem.type == "DDR4/DDR5");
+  CHECK(mem.speed_mts == 2933);
+  CHECK(mem.modules.size() == 2);  // C has no size: not a populated module
+}
+
+TEST_CASE("dmidecode: no output, an error message or a quiet listing without handles") {
+  CHECK(benchlab::parse_dmidecode_memory("").type == "unknown");
+  CHECK(benchlab::parse_dmidecode_memory("").modules.empty());
+  const auto error = benchlab::parse_dmidecode_memory(
+      "# dmidecode 3.4\nScanning /dev/mem for entry point.\n/dev/mem: No such file\n");
+  CHECK(error.type == "unknown");
+  CHECK(error.speed_mts == 0);
+  // `dmidecode -q -t 17` drops the handle lines; records still start at "Memory Device".
+  const auto quiet = benchlab::parse_dmidecode_memory(
+      "Memory Device\n\tSize: 4 GB\n\tType: DDR3\n\tConfigured Clock Speed: 1600 MHz\n\n"
+      "Memory Device\n\tSize: 4 GB\n\tType: DDR3\n\tConfigured Clock Speed: 1333 MHz\n");
+  CHECK(quiet.type == "DDR3");
+  CHECK(quiet.speed_mts == 1333);
+  CHECK(quiet.modules.size() == 2);
+}
+
+TEST_CASE("Inventory of a fixture tree reads ROOT/dmidecode-t17.txt and writes it as JSON") {
+  const Inventory inv = collect_inventory(fixture("intel-hybrid"));
+  CHECK(inv.memory_type == "DDR5");
+  CHECK(inv.memory_speed_mts == 5600);
+  REQUIRE(inv.memory_modules.size() == 2);
+
+  const auto parsed = boost::json::parse(benchlab::inventory_to_json(inv));
+  const auto& o = parsed.as_object();
+  CHECK(o.at("memory_type").as_string() == "DDR5");
+  CHECK(o.at("memory_speed_mts").to_number<int>() == 5600);
+  const auto& modules = o.at("memory_modules").as_array();
+  REQUIRE(modules.size() == 2);
+  const auto& m = modules[0].as_object();
+  CHECK(m.at("locator").as_string() == "Controller0-ChannelA-DIMM1");
+  CHECK(m.at("size_bytes").to_number<std::uint64_t>() == 32ULL << 30);
+  CHECK(m.at("type").as_string() == "DDR5");
+  CHECK(m.at("speed_mts").to_number<int>() == 6400);
+  CHECK(m.at("configured_speed_mts").to_number<int>() == 5600);
+  CHECK(m.at("manufacturer").as_string() == "Kingston");
+  CHECK(m.at("part_number").as_string() == "KF564C32-32");
+  CHECK(m.at("form_factor").as_string() == "DIMM");
+
+  // A tree without the file, and a missing root, say "unknown".
+  const Inventory none = collect_inventory(fixture("does-not-exist"));
+  CHECK(none.memory_type == "unknown");
+  CHECK(none.memory_speed_mts == 0);
+  CHECK(none.memory_modules.empty());
+}
+
+TEST_CASE("This machine's memory type is a dmidecode type or unknown, never empty") {
+  const Inventory inv = collect_inventory("/");
+  CHECK_FALSE(inv.memory_type.empty());
+  if (inv.memory_type == "unknown") CHECK(inv.memory_speed_mts == 0);
 }

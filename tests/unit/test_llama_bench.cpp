@@ -621,6 +621,12 @@ TEST_CASE("benchlab run llama-bench stores pp512 and tg128 with llama-bench's sp
     CHECK(d.at("max").to_number<double>() == 51.0);
   }
   CHECK_THAT(run.err, Contains("estimated memory 256.3 MiB"));
+  // llama-bench has no --version: its JSON's build_number and build_commit name the build.
+  const auto& programs = result.at("programs").as_array();
+  REQUIRE(programs.size() == 1);
+  CHECK(unit::text_of(programs[0].at("name")) == "llama-bench");
+  CHECK(unit::text_of(programs[0].at("version")) == "7723 (5a0e1c3d)");
+  CHECK(unit::text_of(programs[0].at("path")) == kFakeBench.string());
 }
 
 TEST_CASE("benchlab run llama-bench: no program is 'cannot run', a broken model fails",

@@ -409,6 +409,16 @@ TEST_CASE(
   CHECK(trial_value(result, 0, "fom") > 0);
   CHECK(trial_value(result, 1, "grind_time") > 0);
   CHECK_THAT(first.err, Contains("built LULESH in"));
+  // The result names the compiler that built the binary, by its --version line.
+  const auto& programs = result.at("programs").as_array();
+  REQUIRE_FALSE(programs.empty());
+  bool compiler = false;
+  for (const auto& p : programs)
+    if (p.at("name").as_string() == "g++") {
+      compiler = true;
+      CHECK_THAT(std::string(p.at("version").as_string()), Contains("g++"));
+    }
+  CHECK(compiler);
 
   // The second run finds the build in the cache.
   const CliRun second =

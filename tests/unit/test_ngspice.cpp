@@ -495,6 +495,12 @@ void check_real_run(const std::string& profile) {
   CHECK(seconds > 0.5);
   CHECK(analysis > 0);
   CHECK(analysis <= seconds);
+  // The result says which ngspice simulated ("39" of "ngspice-39").
+  const auto& programs = run.result.at("programs").as_array();
+  REQUIRE(programs.size() == 1);
+  CHECK(text_of(programs[0].at("name")) == "ngspice");
+  CHECK_THAT(text_of(programs[0].at("version")), Catch::Matches(R"(\d+(\.\d+)*\S*)"));
+  CHECK(text_of(programs[0].at("path")) == benchlab::find_program("ngspice"));
 }
 
 }  // namespace

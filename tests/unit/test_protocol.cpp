@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "program_rules.h"
 #include "worker_protocol.h"
 
 using namespace benchlab::protocol;
@@ -314,4 +315,53 @@ TEST_CASE("a values frame survives a round trip; a count that does not match is 
   CHECK_THAT(bad.error(), Catch::Contains("values frame size does not match its count"));
   // The most values a frame carries fit in one frame.
   CHECK(4 + 32 + 4 + 8ull * kMaxValuesPerFrame <= kMaxPayload);
+}
+
+TEST_CASE("a program frame survives a round trip, with and without a path") {
+  Program ffmpeg{"ffmpeg", "6.1.1-3ubuntu5", "/usr/bin/ffmpeg"};
+  Program make{"make", "GNU Make 4.3", ""};
+  const std::string stream = encode(ffmpeg) + encode(make);
+  CHECK(static_cast<std::uint8_t>(stream[4]) == 21);  // the frame number docs/hardening.md lists
+  Decoder d;
+  for (char ch : stream) d.feed(std::string_view(&ch, 1));
+  auto out = decode_all(d);
+  REQUIRE(d.error().empty());
+  REQUIRE(out.size() == 2);
+  CHECK(std::get<Program>(out[0]).name == "ffmpeg");
+  CHECK(std::get<Program>(out[0]).version == "6.1.1-3ubuntu5");
+  CHECK(std::get<Program>(out[0]).path == "/usr/bin/ffmpeg");
+  CHECK(std::get<Program>(out[1]).name == "make");
+  CHECK(std::get<Program>(out[1]).path.empty());
+
+  // Cut short: the path's length says more bytes than the frame has.
+  std::string f = encode(ffmpeg);
+  f.resize(f.size() - 3);
+  const std::uint32_t payload = static_cast<std::uint32_t>(f.size() - 5);
+  std::memcpy(f.data(), &payload, 4);
+  Decoder bad;
+  bad.feed(f);
+  CHECK_FALSE(bad.next());
+  CHECK_FALSE(bad.error().empty());
+}
+
+TEST_CASE("report_program()'s rules: printable bounded name, bounded version and path") {
+  using benchlab::invalid_program;
+  CHECK(invalid_program("ffmpeg", "6.1.1", "/usr/bin/ffmpeg").empty());
+  CHECK(invalid_program("HMMER hmmsearch", "3.4", "").empty());
+  CHECK(
+      invalid_program(std::string(64, 'n'), std::string(256, 'v'), std::string(4096, 'p')).empty());
+  CHECK(invalid_program("", "1", "") == "the name is empty");
+  CHECK(invalid_program(std::string(65, 'n'), "1", "") == "the name is longer than 64 bytes");
+  CHECK(invalid_program("ff\tmpeg", "1", "") ==
+        "the name has a character that is not printable ASCII");
+  CHECK(invalid_program("ffmp\xc3\xa9g", "1", "") ==
+        "the name has a character that is not printable ASCII");
+  CHECK(invalid_program("ffmpeg", "", "") == "the version is empty");
+  CHECK(invalid_program("ffmpeg", std::string(257, 'v'), "") ==
+        "the version is longer than 256 bytes");
+  CHECK(invalid_program("ffmpeg", "6.1\n", "") == "the version has a control character");
+  CHECK(invalid_program("ffmpeg", "6.1 \xc2\xb7 Debian", "").empty());  // UTF-8 is fine
+  CHECK(invalid_program("ffmpeg", "6.1", std::string(4097, 'p')) ==
+        "the path is longer than 4096 bytes");
+  CHECK(invalid_program("ffmpeg", "6.1", "/usr/bin/\x01") == "the path has a control character");
 }

@@ -291,6 +291,13 @@ TEST_CASE("benchlab runs transcode with ffmpeg end to end, or says it cannot", "
   CHECK(values.at("fps").to_number<double>() == Approx(8 / seconds).epsilon(1e-6));
   CHECK_THAT(run.outputs, Contains("transcode: encoder=ffmpeg (ffmpeg "));
   CHECK_THAT(run.outputs, Contains("-> 160x90 hevc 8 frames"));
+  // The result says which ffmpeg encoded: the version `ffmpeg -version` prints.
+  const json::array& programs = run.result.at("programs").as_array();
+  REQUIRE(programs.size() == 1);
+  CHECK(programs[0].at("name").as_string() == "ffmpeg");
+  CHECK_THAT(std::string(programs[0].at("version").as_string()),
+             Catch::Matches(R"(n?\d+(\.\d+)*\S*)"));
+  CHECK_THAT(std::string(programs[0].at("path").as_string()), Catch::EndsWith("/ffmpeg"));
   // The source clip stays in the cache for the next run.
   CHECK(fs::exists(home.path / "cache" / "benchlab" / "transcode" / "1.0.0" /
                    "testsrc2-g1-320x180-30fps-8f-h264.mp4"));
@@ -333,6 +340,13 @@ TEST_CASE("benchlab runs transcode with HandBrakeCLI end to end, or says it cann
   REQUIRE(run.result.at("status").as_string() == "ok");
   CHECK_THAT(run.outputs, Contains("transcode: encoder=handbrake (HandBrake "));
   CHECK_THAT(run.outputs, Contains("-> 160x90 hevc 8 frames"));
+  // The result says which ffmpeg encoded: the version `ffmpeg -version` prints.
+  const json::array& programs = run.result.at("programs").as_array();
+  REQUIRE(programs.size() == 1);
+  CHECK(programs[0].at("name").as_string() == "ffmpeg");
+  CHECK_THAT(std::string(programs[0].at("version").as_string()),
+             Catch::Matches(R"(n?\d+(\.\d+)*\S*)"));
+  CHECK_THAT(std::string(programs[0].at("path").as_string()), Catch::EndsWith("/ffmpeg"));
   CHECK(run.result.at("trials").at(0).at("values").at("fps").to_number<double>() > 0);
 }
 

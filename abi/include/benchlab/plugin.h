@@ -26,6 +26,8 @@
  * 1.3 appended the host extension values.h: many values of one metric per trial
  * (latency distributions), stored as rows and summarised as pooled percentiles, and
  * requirements.h: requirements computed in setup() from the options (a model's memory).
+ * 1.4 appended the host extension programs.h: the programs a workload wraps and their
+ * versions (ffmpeg, hmmsearch, the compiler), stored with each result.
  *
  * Tags in the comments: [main] = the worker's main thread, during the call named;
  * [sampler] = the host's sampler thread; [any] = any thread, must be thread-safe.
@@ -45,7 +47,7 @@ extern "C" {
 #endif
 
 #define BL_ABI_MAJOR 1
-#define BL_ABI_MINOR 3
+#define BL_ABI_MINOR 4
 
 #if defined(__GNUC__)
 #define BL_EXPORT __attribute__((visibility("default")))

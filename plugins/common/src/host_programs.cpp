@@ -1,4 +1,6 @@
+#include <benchlab_common/host_extensions.hpp>
 #include <benchlab_common/host_programs.hpp>
+#include <benchlab_common/program_version.hpp>
 #include <filesystem>
 #include <fstream>
 #include <utility>
@@ -69,10 +71,19 @@ void build_in_cache(const bl_host* host, const Recipe& recipe, const InstallHint
       source_build::locate_source(recipe.source, host->data_dir, recipe.project);
   const source_build::Runner run = runner(host, hint);
   const fs::path scratch = scratch_dir(host);
+  // Each tool's version line ("g++ (Debian 12.2.0-14) 12.2.0") is recorded with the
+  // result: a build says which compiler made the binary that was measured.
+  const auto report = [host](const std::string& program, const std::string& version) {
+    const std::string name = fs::path(program).filename().string();
+    if (!name.empty() && !version.empty())
+      benchlab::common::report_program(host, name, version,
+                                       benchlab::common::find_on_path(program));
+  };
   for (const Tool& tool : recipe.tools)
-    source_build::tool_version(run, tool.program, scratch, tool.install_hint);
+    report(tool.program, source_build::tool_version(run, tool.program, scratch, tool.install_hint));
   const std::string version = source_build::tool_version(run, recipe.compiler.program, scratch,
                                                          recipe.compiler.install_hint);
+  report(recipe.compiler.program, version);
 
   host->progress(host, -1.0, ("hashing the " + recipe.what + " sources").c_str());
   const std::string name = recipe.name(source_build::content_hash(source), version);

@@ -9,6 +9,7 @@
 #include <array>
 #include <benchlab/plugin.hpp>
 #include <benchlab_common/host_extensions.hpp>
+#include <benchlab_common/program_version.hpp>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -150,6 +151,12 @@ int32_t setup(const bl_host* host) {
     throw sdk::cannot_run(e.what());
   }
   host->log(host, BL_LOG_INFO, (s.server.url("") + ": " + system).c_str());
+  // "ComfyUI 0.3.40, Python 3.12.3; ...": /system_stats's comfyui_version, recorded with
+  // the result (a server has no path here).
+  if (const std::string version =
+          benchlab::common::first_matching_line(system, R"(^ComfyUI ([^,;]+))");
+      !version.empty())
+    benchlab::common::report_program(host, "ComfyUI", version, "");
   return BL_OK;
 }
 

@@ -2,6 +2,8 @@
 // By default the tree is generated (generated_tree.hpp) and the built program's output is
 // checked; `source` points it at a real tree such as an unpacked FFmpeg instead.
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
+#include <benchlab_common/program_version.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -18,6 +20,7 @@ constexpr char kInstallHint[] = "apt-get install build-essential";
 constexpr std::size_t kErrorLines = 20;  // of a failed program's output, in the error
 
 namespace sdk = benchlab::sdk;
+namespace common = benchlab::common;
 using sdk::failure;
 using sdk::invalid_option;
 
@@ -134,6 +137,17 @@ void prepare_user_tree(const bl_host* host, const Settings& settings, const fs::
     throw failure(BL_ERROR, "configure in " + tree.string() + " wrote no Makefile");
 }
 
+// Records a tool's version with the result: the first line of its --version banner
+// ("GNU Make 4.3", "cc (Debian 12.2.0-14) 12.2.0"), under the tool's file name.
+void report_banner(const bl_host* host, const std::string& program,
+                   const sdk::spawn_result& banner) {
+  if (!banner.succeeded()) return;
+  const std::string line = common::first_matching_line(banner.out, R"(\S)");
+  const std::string name = fs::path(program).filename().string();
+  if (!line.empty() && !name.empty())
+    common::report_program(host, name, line, common::find_on_path(program));
+}
+
 constexpr sdk::guard_texts kGuard{
     .out_of_memory = "out of memory in the compile plugin",
     .unknown = "unknown exception in the compile plugin",
@@ -146,9 +160,9 @@ int32_t setup(const bl_host* host) {
   const Settings settings = read_settings(host);
   const fs::path scratch = host->scratch_dir ? host->scratch_dir : "";
   const fs::path tree = tree_dir(host);
-  // Only whether they start matters; a version banner is not a build.
-  spawn(host, settings, {settings.make, "--version"}, scratch);
-  spawn(host, settings, {settings.cc, "--version"}, scratch);
+  // Both must start; their banners say which make and compiler built the tree.
+  report_banner(host, settings.make, spawn(host, settings, {settings.make, "--version"}, scratch));
+  report_banner(host, settings.cc, spawn(host, settings, {settings.cc, "--version"}, scratch));
 
   fs::remove_all(tree);
   if (settings.source.empty()) {

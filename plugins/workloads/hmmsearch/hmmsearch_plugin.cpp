@@ -5,6 +5,8 @@
 // as a status plus host->set_error().
 #include <array>
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
+#include <benchlab_common/program_version.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -27,6 +29,7 @@ namespace hmmsearch_workload {
 namespace {
 
 namespace sdk = benchlab::sdk;
+namespace common = benchlab::common;
 using sdk::failure;
 
 constexpr const char* kPluginVersion = "1.0.0";
@@ -130,6 +133,9 @@ int32_t setup(const bl_host* host) {
   const unsigned threads = thread_option(host);
   const sdk::spawn_result help_run = run_program(host, {"hmmsearch", "-h"});
   const SearchSummary help = parse_search_summary(help_run.out);
+  if (!help.version.empty())  // "3.3.2 (Nov 2020)": the result records which HMMER searched
+    common::report_program(host, "hmmsearch", help.version.substr(0, help.version.find(' ')),
+                           common::find_on_path("hmmsearch"));
   const std::uint64_t start = host->now_ns(host);
   host->progress(host, -1, "preparing the search data (once per cache)");
   const Dataset dataset = prepare_dataset(

@@ -10,6 +10,7 @@
 #include <array>
 #include <benchlab/plugin.hpp>
 #include <benchlab_common/host_extensions.hpp>
+#include <benchlab_common/program_version.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -276,6 +277,15 @@ int32_t parse(const bl_host* host, std::string_view out) {
   report(host, tests, names.tg, 0, static_cast<std::uint64_t>(o.n));
   if (!tests.empty()) {
     const BenchTest& t = tests.front();
+    // llama-bench has no --version; its JSON names the build ("4589 (6c5a2b3d)", as
+    // llama.cpp's own "version:" lines do). The same row is written again each trial.
+    if (!t.build_commit.empty() || t.build_number >= 0) {
+      const std::string build =
+          t.build_number >= 0 ? std::to_string(t.build_number) +
+                                    (t.build_commit.empty() ? "" : " (" + t.build_commit + ")")
+                              : t.build_commit;
+      benchlab::common::report_program(host, "llama-bench", build, find_program(o.program));
+    }
     host->log(host, BL_LOG_INFO,
               ("llama-bench build " + (t.build_commit.empty() ? "unknown" : t.build_commit) +
                (t.build_number >= 0 ? " (" + std::to_string(t.build_number) + ")" : "") +

@@ -4,6 +4,8 @@
 // inside sdk::guarded: failures reach the host as a status plus host->set_error().
 #include <array>
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
+#include <benchlab_common/program_version.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +26,7 @@ namespace ngspice_workload {
 namespace {
 
 namespace sdk = benchlab::sdk;
+namespace common = benchlab::common;
 using sdk::failure;
 
 constexpr const char* kPluginVersion = "1.0.0";
@@ -145,6 +148,10 @@ int32_t setup(const bl_host* host) {
   const std::string info = version_line(version.out) + "; circuit " + circuit.description + "; " +
                            std::to_string(threads) + " threads";
   host->log(host, BL_LOG_INFO, info.c_str());
+  // "ngspice-39": the result records which ngspice simulated.
+  if (const std::string release = common::first_matching_line(version.out, R"(ngspice-(\S+))");
+      !release.empty())
+    common::report_program(host, "ngspice", release, common::find_on_path("ngspice"));
   return BL_OK;
 }
 

@@ -1,6 +1,8 @@
 // The office-pdf workload: LibreOffice converting a batch of generated documents to PDF in
 // one `libreoffice --headless --convert-to pdf` call, timed, every PDF checked.
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
+#include <benchlab_common/program_version.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +24,7 @@ constexpr char kInstallHint[] = "apt-get install libreoffice-writer-nogui";
 constexpr std::size_t kErrorLines = 15;
 
 namespace sdk = benchlab::sdk;
+namespace common = benchlab::common;
 using sdk::failure;
 
 constexpr sdk::option_texts kIntTexts{
@@ -115,6 +118,10 @@ int32_t setup(const bl_host* host) {
   const std::string version_line = sdk::last_lines(version.out, 1);
   std::ofstream(layout.version_file) << version_line;
   host->log(host, BL_LOG_INFO, ("using " + version_line).c_str());
+  // "LibreOffice 7.4.7.2 40(Build:2)": the result records which office suite converted.
+  if (std::string release = common::first_matching_line(version.out, R"(LibreOffice\s+(.+))");
+      !release.empty())
+    common::report_program(host, kProgram, release, common::find_on_path(kProgram));
 
   host->progress(host, -1.0, "writing documents");
   fs::create_directories(layout.documents);

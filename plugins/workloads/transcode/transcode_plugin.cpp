@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <benchlab/plugin.hpp>
+#include <benchlab_common/host_extensions.hpp>
+#include <benchlab_common/program_version.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -29,6 +31,7 @@ constexpr char kHandbrakeHint[] = "apt-get install handbrake-cli";
 constexpr std::size_t kErrorLines = 15;
 
 namespace sdk = benchlab::sdk;
+namespace common = benchlab::common;
 using sdk::failure;
 
 constexpr sdk::option_texts kIntTexts{
@@ -186,8 +189,14 @@ int32_t setup(const bl_host* host) {
   const std::vector<std::string> ask = transcode::version_command(encoder);
   const sdk::spawn_result version = spawn(host, ask, layout.scratch, hint);
   std::string banner = transcode::program_version(version.out);
-  if (banner.empty())
-    banner = std::string(transcode::encoder_program(encoder)) + " (version unknown)";
+  const std::string program(transcode::encoder_program(encoder));
+  if (banner.empty()) {
+    banner = program + " (version unknown)";
+  } else {
+    // "ffmpeg 5.1.9-0+deb12u1": the result records which encoder build produced it.
+    common::report_program(host, program, banner.substr(banner.find(' ') + 1),
+                           common::find_on_path(program));
+  }
 
   const std::string chosen = std::string(transcode::encoder_name(encoder));
   std::ofstream(layout.encoder_file) << chosen << "\n" << banner << "\n";
