@@ -322,6 +322,7 @@ json::object run_document(const Store& store, const RunRow& run) {
     results.push_back(
         json::object{{"id", r.id},
                      {"test", r.test},
+                     {"category", text_or_null(r.category)},
                      {"plugin", r.plugin},
                      {"plugin_version", r.plugin_version},
                      {"plugin_file", r.plugin_path},
@@ -347,6 +348,7 @@ json::object run_document(const Store& store, const RunRow& run) {
                            {"status", run.status},
                            {"targets", run.targets},
                            {"benchlab_version", run.version},
+                           {"source", text_or_null(run.source)},
                            {"settings", settings_json(run.settings_json)}}},
       {"inventory", parse_stored_json(run.inventory_json)},
       {"probes", probes_json(store, run.id)},
