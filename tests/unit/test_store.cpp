@@ -144,6 +144,10 @@ TEST_CASE(
     // ... nor those of schema 4.
     s.exec("DROP TABLE trial_distributions");
     s.exec("ALTER TABLE result_metrics DROP COLUMN description");
+    // ... nor those of schema 5.
+    s.exec("ALTER TABLE runs DROP COLUMN source");
+    s.exec("ALTER TABLE results DROP COLUMN category");
+    s.exec("DROP TABLE result_programs");
     s.exec("PRAGMA user_version = 1");
   }
   Store s(t.path / "r.db");
@@ -155,6 +159,9 @@ TEST_CASE(
   auto results = s.results(run);
   REQUIRE(results.size() == 1);
   CHECK(results[0].plugin_sha256.empty());
+  CHECK(results[0].category.empty());
+  CHECK(s.run(run)->source.empty());
+  CHECK(s.result_programs(rid).empty());
   auto trials = s.trials(rid);
   REQUIRE(trials.size() == 1);
   CHECK(trials[0].values.at(0).second == 2.5);
