@@ -778,7 +778,10 @@ TEST_CASE("benchlab run serve-load against sse-test-server stores TTFT and throu
     CAPTURE(metric);
     CHECK(unit::first_value(result, metric) > 0);
   }
-  CHECK(unit::first_value(result, "ttft") >= 5.0);
+  // The server holds the first token 5 ms from its kernel receive stamp; the client's
+  // clock starts when its write completes, which can be a little after that stamp on a
+  // slow (sanitized, loaded) machine: the delay shows, minus that margin.
+  CHECK(unit::first_value(result, "ttft") >= 4.0);
   CHECK(unit::first_value(result, "successful_requests") == 8);
   CHECK(unit::first_value(result, "failed_requests") == 0);
 }
