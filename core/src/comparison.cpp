@@ -120,10 +120,8 @@ RatioTerms terms(const Summary& cell, const Summary& base, int direction) {
 bool has_values(const CompareCell& c) { return c.summary.n > 0 && c.summary.mean > 0; }
 
 bool is_power_metric(const std::string& m) {
-  const bool mean = m.size() > 5 && m.compare(m.size() - 5, 5, ".mean") == 0;
-  const bool per_joule = m.size() > 10 && m.compare(m.size() - 10, 10, ".per_joule") == 0;
-  return (m.rfind("power.", 0) == 0 && mean) || m == "energy.total" || m == "energy.total.net" ||
-         per_joule;
+  return (m.starts_with("power.") && m.ends_with(".mean")) || m == "energy.total" ||
+         m == "energy.total.net" || m.ends_with(".per_joule");
 }
 
 bool is_wall_power(const std::string& m) {
@@ -273,23 +271,21 @@ void add_system_details(const Gathered& g, const std::vector<std::filesystem::pa
   }
 }
 
-json::value number(double x) { return std::isfinite(x) ? json::value(x) : json::value(nullptr); }
-
 json::object summary_json(const Summary& s) {
   return json::object{{"n", s.n},
-                      {"mean", number(s.mean)},
-                      {"median", number(s.median)},
-                      {"sd", number(s.sd)},
-                      {"ci95", number(s.ci95)},
-                      {"min", number(s.min)},
-                      {"max", number(s.max)}};
+                      {"mean", json_number(s.mean)},
+                      {"median", json_number(s.median)},
+                      {"sd", json_number(s.sd)},
+                      {"ci95", json_number(s.ci95)},
+                      {"min", json_number(s.min)},
+                      {"max", json_number(s.max)}};
 }
 
 json::value ratio_json(const std::optional<Ratio>& r) {
   if (!r) return nullptr;
-  return json::object{{"ratio", number(r->ratio)},
-                      {"lo", r->bounded ? number(r->lo) : json::value(nullptr)},
-                      {"hi", r->bounded ? number(r->hi) : json::value(nullptr)},
+  return json::object{{"ratio", json_number(r->ratio)},
+                      {"lo", r->bounded ? json_number(r->lo) : json::value(nullptr)},
+                      {"hi", r->bounded ? json_number(r->hi) : json::value(nullptr)},
                       {"bounded", r->bounded},
                       {"includes_one", r->includes_one}};
 }
@@ -334,8 +330,8 @@ std::string comparison_to_json(const Comparison& c) {
                      {"stores", std::move(stores)},
                      {"imported", s.imported},
                      {"inventory", s.inventory},
-                     {"idle_power_w", s.idle_power_w ? number(*s.idle_power_w) : nullptr},
-                     {"wall_power_w", s.wall_power_w ? number(*s.wall_power_w) : nullptr}});
+                     {"idle_power_w", s.idle_power_w ? json_number(*s.idle_power_w) : nullptr},
+                     {"wall_power_w", s.wall_power_w ? json_number(*s.wall_power_w) : nullptr}});
   }
   json::array rows;
   for (const auto& r : c.rows) {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <future>
 
+#include "result_view.h"
+
 namespace benchlab {
 namespace json = boost::json;
 
@@ -37,11 +39,7 @@ std::vector<Inventory::Gpu> gpus_of(const std::vector<DeviceInfo>& devices) {
   return out;
 }
 
-namespace {
-
-json::value number(double x) { return std::isfinite(x) ? json::value(x) : json::value(nullptr); }
-
-}  // namespace
+namespace {}  // namespace
 
 std::string probes_to_json(const std::vector<ProbeStatus>& probes) {
   json::array arr;
@@ -55,11 +53,11 @@ std::string probes_to_json(const std::vector<ProbeStatus>& probes) {
                                       {"quantity", c.quantity},
                                       {"domain", c.domain},
                                       {"kind", c.kind},
-                                      {"counter_range", number(c.counter_range)},
+                                      {"counter_range", json_number(c.counter_range)},
                                       {"parent", c.parent},
                                       {"device", c.device},
-                                      {"limit", number(c.limit)},
-                                      {"value", number(v)}});
+                                      {"limit", json_number(c.limit)},
+                                      {"value", json_number(v)}});
     }
     json::array devices;
     for (const auto& d : p.devices)

@@ -14,19 +14,28 @@ namespace json = boost::json;
 namespace {
 
 // JSON has no NaN or infinity; absent statistics are null.
-json::value num(double x) { return std::isfinite(x) ? json::value(x) : json::value(nullptr); }
 
 json::object summary_json(const Summary& s) {
-  return json::object{{"n", s.n},          {"mean", num(s.mean)}, {"median", num(s.median)},
-                      {"sd", num(s.sd)},   {"cov", num(s.cov)},   {"ci95", num(s.ci95)},
-                      {"min", num(s.min)}, {"max", num(s.max)},   {"outliers", s.outliers}};
+  return json::object{{"n", s.n},
+                      {"mean", json_number(s.mean)},
+                      {"median", json_number(s.median)},
+                      {"sd", json_number(s.sd)},
+                      {"cov", json_number(s.cov)},
+                      {"ci95", json_number(s.ci95)},
+                      {"min", json_number(s.min)},
+                      {"max", json_number(s.max)},
+                      {"outliers", s.outliers}};
 }
 
 json::value distribution_json(const Distribution& d) {
   if (d.n == 0) return nullptr;
-  return json::object{{"n", d.n},          {"mean", num(d.mean)}, {"min", num(d.min)},
-                      {"p50", num(d.p50)}, {"p90", num(d.p90)},   {"p99", num(d.p99)},
-                      {"max", num(d.max)}};
+  return json::object{{"n", d.n},
+                      {"mean", json_number(d.mean)},
+                      {"min", json_number(d.min)},
+                      {"p50", json_number(d.p50)},
+                      {"p90", json_number(d.p90)},
+                      {"p99", json_number(d.p99)},
+                      {"max", json_number(d.max)}};
 }
 
 // The pooled distributions of a result's metrics that have one, by metric name.
@@ -146,6 +155,10 @@ std::vector<ResultLine> result_lines(const Store& store, std::int64_t run_id) {
   return out;
 }
 
+json::value json_number(double x) {
+  return std::isfinite(x) ? json::value(x) : json::value(nullptr);
+}
+
 json::array options_json(const OptionList& options) {
   json::array a;
   for (const auto& [k, v] : options) a.push_back(json::object{{"name", k}, {"value", v}});
@@ -245,8 +258,8 @@ json::value idle_json(const Store& store, std::int64_t run_id) {
   if (rows.empty()) return nullptr;
   json::object channels;
   for (const auto& r : rows)
-    channels[r.channel] =
-        json::object{{"mean", num(r.mean)}, {"sem", num(r.sem)}, {"dof", num(r.dof)}};
+    channels[r.channel] = json::object{
+        {"mean", json_number(r.mean)}, {"sem", json_number(r.sem)}, {"dof", json_number(r.dof)}};
   return json::object{{"seconds", double(rows[0].end_ns - rows[0].begin_ns) / 1e9},
                       {"samples", rows[0].samples},
                       {"channels", std::move(channels)}};
@@ -268,7 +281,7 @@ json::object run_document(const Store& store, const RunRow& run) {
           for (const auto& [k, x] : t.values)
             if (k == m.name) v.push_back(x);
       json::array values;
-      for (double x : v) values.push_back(num(x));
+      for (double x : v) values.push_back(json_number(x));
       Summary stats = summarize(v);
       json::object metric{{"name", m.name},
                           {"unit", m.unit},
@@ -281,7 +294,7 @@ json::object run_document(const Store& store, const RunRow& run) {
       if (m.name == kNetEnergyMetric) {
         const double u = idle_uncertainty(idle.sem, trials);
         stats.ci95 = combined_ci95(stats.ci95, u, idle.dof);
-        metric["idle_uncertainty"] = num(u);
+        metric["idle_uncertainty"] = json_number(u);
       }
       metric["stats"] = summary_json(stats);
       metrics.push_back(std::move(metric));
@@ -289,7 +302,7 @@ json::object run_document(const Store& store, const RunRow& run) {
     json::array tj;
     for (const auto& t : trials) {
       json::object vals;
-      for (const auto& [k, x] : t.values) vals[k] = num(x);
+      for (const auto& [k, x] : t.values) vals[k] = json_number(x);
       json::value window = nullptr;
       if (t.window.complete())
         window = json::object{{"begin_ns", t.window.begin_ns}, {"end_ns", t.window.end_ns}};

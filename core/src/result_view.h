@@ -62,6 +62,9 @@ std::string runs_json(const Store& store);
 // An option list as JSON: [{"name": ..., "value": ...}, ...] in order, repeats included.
 boost::json::array options_json(const OptionList& options);
 
+// A number as JSON: null when it is not finite (NaN and infinities are not JSON).
+boost::json::value json_number(double x);
+
 // JSON text written by benchlab into the store (settings, policy, inventory), parsed.
 // Older benchlab versions wrote NaN or Infinity for a non-finite number, which is not
 // JSON: those read as null rather than making the whole document unreadable.

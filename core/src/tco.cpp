@@ -6,13 +6,13 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "result_view.h"
+
 namespace benchlab {
 
 namespace {
 
 namespace json = boost::json;
-
-json::value number(double x) { return std::isfinite(x) ? json::value(x) : json::value(nullptr); }
 
 void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
@@ -60,15 +60,15 @@ json::object tco_json(const Tco& t) {
       {"cloud_rate_usd_h", in.cloud_rate_usd_h},
       {"hours_per_day", in.hours_per_day},
       {"electricity_usd_kwh",
-       in.electricity_usd_kwh ? number(*in.electricity_usd_kwh) : json::value(nullptr)},
-      {"power_w", in.power_w ? number(*in.power_w) : json::value(nullptr)},
+       in.electricity_usd_kwh ? json_number(*in.electricity_usd_kwh) : json::value(nullptr)},
+      {"power_w", in.power_w ? json_number(*in.power_w) : json::value(nullptr)},
       {"power_source", in.power_source},
-      {"cloud_per_day", number(t.cloud_per_day)},
-      {"cloud_per_week", number(t.cloud_per_week)},
-      {"cloud_per_month", number(t.cloud_per_month)},
-      {"electricity_per_day", number(t.electricity_per_day)},
-      {"saving_per_day", number(t.saving_per_day)},
-      {"breakeven_days", t.breakeven_days ? number(*t.breakeven_days) : json::value(nullptr)}};
+      {"cloud_per_day", json_number(t.cloud_per_day)},
+      {"cloud_per_week", json_number(t.cloud_per_week)},
+      {"cloud_per_month", json_number(t.cloud_per_month)},
+      {"electricity_per_day", json_number(t.electricity_per_day)},
+      {"saving_per_day", json_number(t.saving_per_day)},
+      {"breakeven_days", t.breakeven_days ? json_number(*t.breakeven_days) : json::value(nullptr)}};
 }
 
 }  // namespace benchlab
