@@ -231,8 +231,11 @@ void notice_on_stderr(const std::string& line) {
 fs::path install_prefix() {
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&install_prefix), &info) && info.dli_fname) {
-    fs::path self = fs::weakly_canonical(info.dli_fname);
-    return self.parent_path().parent_path();
+    // The library sits in PREFIX/BENCHLAB_LIBDIR, which may have several components
+    // (Debian's multiarch lib/x86_64-linux-gnu): climb one level per component.
+    fs::path dir = fs::weakly_canonical(info.dli_fname).parent_path();
+    for ([[maybe_unused]] const auto& part : fs::path(BENCHLAB_LIBDIR)) dir = dir.parent_path();
+    return dir;
   }
   return "/usr";
 }

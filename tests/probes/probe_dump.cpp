@@ -2,7 +2,7 @@
 // host (probe_harness.h) and prints what it offers: the open status and reason, its log,
 // every channel with unit, kind and limit, the devices of "benchlab.probe.devices/1", and
 // three samples one second apart. For trying a probe on real hardware by hand, e.g.
-//   build/tests/probes/probe_dump build/lib/benchlab/plugins/probe-nvml.so
+//   build/tests/probes/probe_dump build/lib/benchlab/plugins-abi1/probe-nvml.so
 #include <unistd.h>
 
 #include <cstdio>

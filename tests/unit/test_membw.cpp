@@ -315,7 +315,7 @@ struct fake_host {
 
 struct loaded_plugin {
   loaded_plugin() {
-    handle = dlopen(BUILD_DIR "/lib/benchlab/plugins/membw.so", RTLD_NOW | RTLD_LOCAL);
+    handle = dlopen(BUILD_DIR "/lib/benchlab/plugins-abi1/membw.so", RTLD_NOW | RTLD_LOCAL);
     INFO((handle ? "" : dlerror()));
     REQUIRE(handle != nullptr);
     entry = reinterpret_cast<bl_entry_fn>(dlsym(handle, BL_ENTRY_SYMBOL));

@@ -44,11 +44,13 @@ extern "C" {
  * The version of benchlab this header belongs to (the project's version; the build checks
  * that they agree), and the plugin ABI (plugin.h's BL_ABI_MAJOR.BL_ABI_MINOR) that a
  * library of this version hosts. A program compares these with benchlab_library_version()
- * to learn what it loaded. */
-#define BENCHLAB_VERSION_MAJOR 0
-#define BENCHLAB_VERSION_MINOR 4
+ * to learn what it loaded. 1.0 is the first stable API: from here a minor only appends
+ * (functions, struct fields, constants) and the library's SONAME is libbenchlab.so.MAJOR
+ * (docs/abi-stability.md). */
+#define BENCHLAB_VERSION_MAJOR 1
+#define BENCHLAB_VERSION_MINOR 0
 #define BENCHLAB_VERSION_PATCH 0
-#define BENCHLAB_VERSION_STRING "0.4.0"
+#define BENCHLAB_VERSION_STRING "1.0.0"
 /* MAJOR * 1000000 + MINOR * 1000 + PATCH, for comparisons: 0.1.0 is 1000. */
 #define BENCHLAB_VERSION_NUMBER \
   (BENCHLAB_VERSION_MAJOR * 1000000 + BENCHLAB_VERSION_MINOR * 1000 + BENCHLAB_VERSION_PATCH)
@@ -75,7 +77,7 @@ typedef struct benchlab_version_info {
 /* [any] Fills *out with the loaded library's version. E_INVALID when out is NULL or its
    struct_size is unset. */
 BENCHLAB_API int32_t benchlab_library_version(benchlab_version_info* out);
-/* [any] The loaded library's version as text, e.g. "0.1.0". Static, never NULL. */
+/* [any] The loaded library's version as text, e.g. "1.0.0". Static, never NULL. */
 BENCHLAB_API const char* benchlab_version(void);
 /* [any] Text of the last call's error on this thread; "" after a call that succeeded.
    Never NULL; valid until this thread's next call of this API. */

@@ -225,7 +225,7 @@ struct bl_host {
   int32_t (*is_cancelled)(const bl_host* host);
   /* [any] CLOCK_MONOTONIC in nanoseconds: the clock of trial windows and samples. */
   uint64_t (*now_ns)(const bl_host* host);
-  /* [any] A host extension by id (e.g. "benchlab.host.inventory/1"), or NULL. */
+  /* [any] A host extension by id (e.g. "benchlab.host.values/1", ext/values.h), or NULL. */
   const void* (*get_extension)(const bl_host* host, const char* id);
   /* ---- 1.1: check host->struct_size before calling ---- */
   /* [main] Append bytes to the trial's error output: the second raw stream (a program's
