@@ -70,7 +70,7 @@ cp "$work"/*.deb "$changes" "$work"/*.buildinfo "$out/"
 
 echo "package-deb: lintian --fail-on error"
 status=0
-lintian --fail-on error --no-tag-display-limit "$changes" >"$out/lintian.txt" 2>&1 || status=$?
+lintian --fail-on error --tag-display-limit 0 "$changes" >"$out/lintian.txt" 2>&1 || status=$?
 cat "$out/lintian.txt"
 if [ $status -ne 0 ]; then
   echo "package-deb: lintian reports errors (exit $status)" >&2
