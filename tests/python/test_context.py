@@ -98,6 +98,8 @@ def test_profiles_suites_and_targets(lab):
     assert profiles["py-noop"].plugin == "noop"
     assert profiles["py-noop"].title == "Three instant noop trials"
     assert os.path.samefile(profiles["py-noop"].path, PROFILE_DIR / "py-noop.xml")
+    assert [o.name for o in profiles["py-noop"].options][:2] == ["sleep_ms", "fail_trial"]
+    assert [m.name for m in profiles["py-noop"].metrics] == ["value"]
     suite = profiles["py-lab"]
     assert (suite.kind, suite.plugin, suite.members) == ("suite", None,
                                                          ["py-lab-a", "py-lab-b"])

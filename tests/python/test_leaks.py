@@ -6,7 +6,6 @@ import os
 
 import pytest
 
-from conftest import open_lab
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 

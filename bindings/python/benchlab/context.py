@@ -13,7 +13,7 @@ from .types import (Format, MetricInfo, OptionInfo, OptionType, PluginInfo, Prof
 _t = _native.text
 
 
-def _paths(dirs, what):
+def _paths(dirs):
     if dirs is None:
         return []
     if isinstance(dirs, (str, bytes, os.PathLike)):
@@ -36,14 +36,11 @@ def open(db=None, plugin_dirs=None, profile_dirs=None, read_only=False, no_store
     """
     lib = library if library is not None else _default_library()
     cfg = _native.new(_native.Config)
-    keep = []
     if db is not None:
         cfg.db_path = os.fsencode(os.fspath(db))
-    pd = _native.string_array(_paths(plugin_dirs, "plugin"))
-    fd = _native.string_array(_paths(profile_dirs, "profile"))
-    keep += [pd, fd]
-    cfg.plugin_dirs = pd
-    cfg.profile_dirs = fd
+    # The struct keeps the arrays (and their strings) alive for the call.
+    cfg.plugin_dirs = _native.string_array(_paths(plugin_dirs))
+    cfg.profile_dirs = _native.string_array(_paths(profile_dirs))
     if worker is not None:
         cfg.worker_path = os.fsencode(os.fspath(worker))
     if sysroot is not None:
@@ -182,22 +179,28 @@ class Context:
                             % (plugin_id, ", ".join(p.id for p in plugins) or "none"))
 
     def profiles(self):
-        """Every profile, then every suite."""
+        """Every profile, then every suite. A profile's options and metrics are those
+        its workload plugin declares (the profile may set some of them)."""
         h = self._h()
+        plugins = {p.id: p for p in self.plugins()}
         out = []
         for i in range(self._lib.benchlab_profile_count(h)):
             p = _native.new(_native.ProfileInfo)
             self._lib.check(self._lib.benchlab_profile_at(h, i, ctypes.byref(p)))
             kind = {_native.TARGET_PROFILE: "profile",
                     _native.TARGET_SUITE: "suite"}.get(p.kind, p.kind)
+            plugin = plugins.get(_t(p.plugin))
             out.append(ProfileInfo(id=_t(p.id), title=_t(p.title), path=_t(p.path),
                                    kind=kind, plugin=_t(p.plugin),
-                                   members=(_t(p.members) or "").split()))
+                                   members=(_t(p.members) or "").split(),
+                                   options=list(plugin.options) if plugin else [],
+                                   metrics=list(plugin.metrics) if plugin else []))
         return out
 
     def targets(self):
         """What run() can be given, by id, looked up as benchlab run does: a suite, then a
-        profile, then a workload plugin. Values are ProfileInfo or PluginInfo."""
+        profile, then a workload plugin. Values are ProfileInfo or PluginInfo, each with
+        the options and metrics of its plugin (none for a suite: see its members)."""
         profiles = self.profiles()
         out = {}
         for p in profiles:
@@ -325,7 +328,7 @@ class Context:
         req = _native.new(_native.CompareRequest)
         if baseline is not None:
             req.baseline = baseline.encode("utf-8")
-        db_arr = _native.string_array(_paths(dbs, "db")) if dbs else None
+        db_arr = _native.string_array(_paths(dbs)) if dbs else None
         req.db_paths = db_arr
         req.format = int(fmt)
         price_arr = None

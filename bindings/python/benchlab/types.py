@@ -119,6 +119,8 @@ class ProfileInfo:
     kind: str  # "profile" or "suite"
     plugin: Optional[str]  # profiles: the workload plugin
     members: List[str] = field(default_factory=list)  # suites: the profile ids
+    options: List[OptionInfo] = field(default_factory=list)  # profiles: the plugin's
+    metrics: List[MetricInfo] = field(default_factory=list)
 
     def to_dict(self):
         return asdict(self)
