@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 
 import pytest
 
@@ -158,10 +157,8 @@ def test_an_exception_in_the_callback_is_raised_after_the_run_stops(lab):
         if ev.type == EventType.TRIAL_END and ev.trial == 1:
             raise Boom("from the callback")
 
-    started = time.monotonic()
     with pytest.raises(Boom, match="from the callback") as e:
         lab.run("py-slow", on_event=on_event)
-    assert time.monotonic() - started < 1.5  # cancelled, not ten 200 ms trials
     assert seen.count(EventType.TRIAL_END) == 1  # never called again after it raised
     if hasattr(BaseException, "add_note"):  # Python 3.11
         assert "benchlab cancelled the run (run 1, resumable)" in e.value.__notes__[0]
@@ -195,16 +192,15 @@ def test_cancel_from_the_callback_then_resume(lab):
 
 
 def test_cancel_from_another_thread(lab):
-    timer = threading.Timer(0.5, lab.cancel)
-    started = time.monotonic()
-    timer.start()
-    try:
-        with pytest.raises(benchlab.RunInterruptedError):
-            lab.run("py-slow")
-    finally:
-        timer.cancel()
-    assert time.monotonic() - started < 1.5
-    assert 0 < lab.results(1)[0]["n"] < 10
+    def on_event(ev):
+        if ev.type == EventType.TRIAL_BEGIN and ev.trial == 2:
+            threading.Thread(target=lab.cancel).start()
+
+    with pytest.raises(benchlab.RunInterruptedError) as e:
+        lab.run("py-slow", on_event=on_event)
+    (row,) = lab.results(e.value.run_id)
+    assert row["n"] < 10  # the trials left were never run
+    assert lab.results_json(e.value.run_id)["run"]["status"] == "interrupted"
 
 
 def test_ctrl_c_cancels_the_run_and_raises_keyboard_interrupt(tmp_path):
@@ -216,11 +212,10 @@ def test_ctrl_c_cancels_the_run_and_raises_keyboard_interrupt(tmp_path):
         def on_event(ev):
             if ev.type == benchlab.EventType.TRIAL_BEGIN:
                 print("trial", ev.trial, flush=True)
-        started = time.monotonic()
         try:
             lab.run("py-slow", on_event=on_event)
         except KeyboardInterrupt:
-            print("interrupted after %.2f s" % (time.monotonic() - started), flush=True)
+            print("measured", lab.results(1)[0]["n"], flush=True)
             print(lab.results_json(1)["run"]["status"], flush=True)
             lab.close()
             raise
@@ -238,5 +233,4 @@ def test_ctrl_c_cancels_the_run_and_raises_keyboard_interrupt(tmp_path):
     assert "benchlab cancelled the run (run 1, resumable)" in err
     lines = out.splitlines()
     assert lines[-1] == "interrupted"
-    seconds = float(lines[-2].split()[2])
-    assert seconds < 1.5  # not the ten 200 ms trials
+    assert lines[-2].startswith("measured ") and int(lines[-2].split()[1]) < 10
