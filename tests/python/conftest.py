@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fixtures of the Python binding's tests: the built library, worker and test plugins of
 this build (ctest passes their paths in the environment), and a store per test."""
 

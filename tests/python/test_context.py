@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Opening and closing a store, discovery (plugins, options, metrics, profiles, suites,
 diagnostics), the inventory and probes, and the errors of benchlab_open()."""
 

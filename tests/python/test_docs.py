@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """docs/python.md's lab script, taken from the page and run as a real process on a suite of
 test plugins; its ratios are checked against the store it wrote."""
 

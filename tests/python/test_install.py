@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The package as it is shipped: cmake's install rule (the Debian path packaging uses,
 no __pycache__) and a wheel built from pyproject.toml, each imported from where it went."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every string the library allocates for the caller is freed once: counted through the
 binding's benchlab_free(), and seen in the process's resident memory over many calls,
 beside a control run that leaks on purpose to show the measurement can see a leak."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Finding and loading libbenchlab, its version check, and the ctypes mirror of
 benchlab.h: constants and every struct's size and field offsets against the C header."""
 

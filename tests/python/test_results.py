@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reading results back: a pandas DataFrame, comparisons in every format, the cost of
 ownership, and Phoronix Test Suite export and import."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Running targets through the binding: options, policy fields, the events a callback
 receives, the errors of a bad request, a callback that raises, and cancellation from the
 callback, from another thread and from Ctrl-C."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """benchlab: run benchmarks and read their results from Python, over libbenchlab's C API
 (benchlab.h) with ctypes.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The C API of benchlab.h, mirrored with ctypes: constants, structs, prototypes.
 
 Every struct is laid out field for field as in benchlab.h (version 1.0); the caller sets

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A context: one open results store with the plugins and profiles it can run."""
 
 import ctypes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Exceptions: every failed call of the library is a BenchlabError with the library's
 status code, its name and the library's own message (benchlab_errmsg())."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Results as a pandas DataFrame, for those who have pandas."""
 
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Finding, loading and checking libbenchlab.
 
 The library is looked for, in order: the path given to load_library(); the path in

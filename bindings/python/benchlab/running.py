@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A run: the run request built from Python arguments, and the bridge that hands the
 library's events to a Python callback without letting an exception cross into C."""
 

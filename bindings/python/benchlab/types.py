@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the library describes, as Python values: plugins, options, metrics, profiles,
 suites and run events."""
 
