@@ -336,9 +336,9 @@ class Context:
         if prices:
             price_arr = _native.string_array(running.option_strings(prices, "price"))
         req.prices = price_arr
-        req.cloud_rate_usd_h = running._number("cloud_rate_usd_h", cloud_rate_usd_h)
-        req.hours_per_day = running._number("hours_per_day", hours_per_day)
-        req.electricity_usd_kwh = running._number("electricity_usd_kwh",
+        req.cloud_rate_usd_h = running.number("cloud_rate_usd_h", cloud_rate_usd_h)
+        req.hours_per_day = running.number("hours_per_day", hours_per_day)
+        req.electricity_usd_kwh = running.number("electricity_usd_kwh",
                                                   electricity_usd_kwh)
         if title is not None:
             req.title = title.encode("utf-8")
@@ -350,12 +350,12 @@ class Context:
         """Cost of ownership against the cloud (benchlab_tco_json()) as a dict."""
         h = self._h()
         req = _native.new(_native.TcoRequest)
-        req.price_usd = running._number("price_usd", price_usd)
-        req.cloud_rate_usd_h = running._number("cloud_rate_usd_h", cloud_rate_usd_h)
-        req.hours_per_day = running._number("hours_per_day", hours_per_day)
-        req.electricity_usd_kwh = running._number("electricity_usd_kwh",
+        req.price_usd = running.number("price_usd", price_usd)
+        req.cloud_rate_usd_h = running.number("cloud_rate_usd_h", cloud_rate_usd_h)
+        req.hours_per_day = running.number("hours_per_day", hours_per_day)
+        req.electricity_usd_kwh = running.number("electricity_usd_kwh",
                                                   electricity_usd_kwh)
-        req.power_w = running._number("power_w", power_w)
+        req.power_w = running.number("power_w", power_w)
         if system is not None:
             req.system = system.encode("utf-8")
         return json.loads(self._json_call(self._lib.benchlab_tco_json, h,
@@ -384,7 +384,11 @@ def _format(value):
         except KeyError:
             raise InvalidError(_native.E_INVALID, "format %r: one of %s" % (
                 value, ", ".join(f.name.lower() for f in Format))) from None
-    return Format(value)
+    try:
+        return Format(value)
+    except ValueError:
+        raise InvalidError(_native.E_INVALID, "format %r: one of %s" % (
+            value, ", ".join(f.name.lower() for f in Format))) from None
 
 
 _RESULT_FIELDS = [name for name, _ in _native.Result._fields_ if name != "struct_size"]

@@ -57,7 +57,7 @@ def option_strings(options, what="option"):
     return out
 
 
-def _count(name, value):
+def count(name, value):
     if value is None:
         return 0
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
@@ -67,7 +67,7 @@ def _count(name, value):
     return int(value)
 
 
-def _number(name, value):
+def number(name, value):
     if value is None:
         return 0.0
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -101,16 +101,16 @@ def build_request(targets=None, options=None, trials=None, min_trials=None,
     req.targets = _native.string_array(_targets(targets))
     opts = option_strings(options)
     req.options = _native.string_array(opts) if opts else None
-    req.trials = _count("trials", trials)
-    req.min_trials = _count("min_trials", min_trials)
-    req.max_trials = _count("max_trials", max_trials)
-    req.target_ci = _number("target_ci", target_ci)
+    req.trials = count("trials", trials)
+    req.min_trials = count("min_trials", min_trials)
+    req.max_trials = count("max_trials", max_trials)
+    req.target_ci = number("target_ci", target_ci)
     if warmup is not None:
         if isinstance(warmup, bool) or not isinstance(warmup, numbers.Integral) \
                 or not 0 <= warmup <= 2 ** 31 - 1:
             raise _invalid("warmup must be an integer >= 0 (0: none), not %r" % (warmup,))
         req.warmup = int(warmup) if warmup else _native.WARMUP_NONE
-    req.timeout_s = _number("timeout_s", timeout_s)
+    req.timeout_s = number("timeout_s", timeout_s)
     if system_name is not None:
         req.system_name = system_name.encode("utf-8")
     if isinstance(resume_run_id, bool) or not isinstance(resume_run_id, numbers.Integral) \
@@ -121,11 +121,11 @@ def build_request(targets=None, options=None, trials=None, min_trials=None,
         if not isinstance(probes, str):
             probes = ",".join(probes)
         req.probes = probes.encode("utf-8")
-    req.probe_interval_ms = _count("probe_interval_ms", probe_interval_ms)
+    req.probe_interval_ms = count("probe_interval_ms", probe_interval_ms)
     popts = option_strings(probe_options, "probe option")
     req.probe_options = _native.string_array(popts) if popts else None
-    req.idle_baseline_s = _number("idle_baseline_s", idle_baseline_s)
-    req.cooldown_max_s = _number("cooldown_max_s", cooldown_max_s)
+    req.idle_baseline_s = number("idle_baseline_s", idle_baseline_s)
+    req.cooldown_max_s = number("cooldown_max_s", cooldown_max_s)
     return req
 
 
