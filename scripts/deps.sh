@@ -10,6 +10,7 @@ if [ "$what" = test ]; then
   # Test tools, and the small programs whose wrappers the tests run for real.
   pkgs+=(catch2 sqlite3 clang clang-format libclang-rt-14-dev gfortran ngspice hmmer ffmpeg wrk
         chromium)  # chromium: the HTML report in a browser (tests/report_browser)
+  pkgs+=(python3-pytest python3-pandas)  # the Python binding's tests (tests/python)
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
