@@ -9,7 +9,8 @@ pkgs=(build-essential cmake ninja-build pkg-config
 if [ "$what" = test ]; then
   # Test tools, and the small programs whose wrappers the tests run for real.
   pkgs+=(catch2 sqlite3 clang clang-format libclang-rt-14-dev gfortran ngspice hmmer ffmpeg wrk
-        chromium)  # chromium: the HTML report in a browser (tests/report_browser)
+        chromium  # chromium: the HTML report in a browser (tests/report_browser)
+        abigail-tools)  # abidw/abidiff: the ABI against packaging/abi/ (tests/abi)
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
