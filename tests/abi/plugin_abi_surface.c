@@ -2,7 +2,7 @@
  * exports their structs, so abidw would have nothing to record. This library exports one
  * function per public struct (and one for the entry function's type), each taking a
  * pointer to it, so that its debug info holds every layout; packaging/abi/plugin-abi.abi
- * is its abidw baseline and the abi:plugin_abi test compares a fresh build with it
+ * is its abidw baseline and abi:plugin_abi_abidiff compares a fresh build with it
  * (docs/abi-stability.md). A struct added to the ABI gets a function here.
  *
  * Built with -DBENCHLAB_ABI_BREAK_FOR_TEST or -DBENCHLAB_ABI_APPEND_FOR_TEST, bl_plugin
