@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Rewrites the ABI baselines of packaging/abi/ (libbenchlab.abi: the C API of benchlab.h;
 # plugin-abi.abi: the plugin ABI of plugin.h and ext/) from a build, for the abidiff
 # tests (abi:libbenchlab_abidiff, abi:plugin_abi_abidiff) to compare later builds with.

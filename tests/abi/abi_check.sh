@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The ABI check of docs/abi-stability.md, in one place for the baselines and the tests.
 #
 #   abi_check.sh dump  OBJECT HEADERS_DIR OUT.abi
@@ -23,7 +24,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test-only copies of bl_plugin for plugin_abi_surface.c: what an edit of plugin.h would
  * look like to the ABI check, without editing plugin.h. The #line below attributes them
  * to the public header (BENCHLAB_ABI_PUBLIC_PLUGIN_H, its path, set by the build), so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The plugin ABI as a shared object. plugin.h and the ext/ headers are headers only: no library
  * exports their structs, so abidw would have nothing to record. This library exports one
  * function per public struct (and one for the entry function's type), each taking a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Plugins built against another minor of plugin ABI 1 than the host's, run by the real
 // benchlab command: `abi-v1-0` with ABI 1.0's shorter structs (no metric flags, no
 // parse_streams) and `abi-next` with the structs of a minor newer than the host's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* abi-next: a workload built against a plugin ABI one minor newer than the host's
    (BL_ABI_MINOR + 1), whose structs carry fields this host has never heard of, appended
    as the rules allow. The host must read only the bytes it knows (its own sizeof), walk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* abi-v1-0: a workload built against plugin ABI 1.0, the first minor of major 1. Its
    structs are 1.0's, cut where later minors appended: bl_metric_desc without `flags`
    (1.1), bl_workload without `parse_streams` (1.1); bl_option_desc, bl_requirement and
