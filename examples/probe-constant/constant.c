@@ -54,9 +54,13 @@ static int32_t constant_sample(void* instance, double* values, uint32_t count) {
 }
 
 static const bl_probe probe = {
-    sizeof(bl_probe),  constant_open,   constant_close,
-    constant_channels, constant_sample, sizeof options / sizeof options[0],
-    options,
+    sizeof(bl_probe),
+    constant_open,                      /* open */
+    constant_close,                     /* close */
+    constant_channels,                  /* channels */
+    constant_sample,                    /* sample */
+    sizeof options / sizeof options[0], /* option_count (ABI 1.2) */
+    options,                            /* options */
 };
 
 static const bl_plugin plugin = {
