@@ -3,12 +3,12 @@
 # examples built against that prefix only (CMake package, pkg-config), their plugins
 # loaded by the installed `benchlab`, run, and their results read back.
 #
-# Usage: sdk_test.sh install|plugin-hello|plugin-c|probe-constant
+# Usage: sdk_test.sh install|operator|plugin-hello|plugin-c|probe-constant
 # Set by tests/sdk/CMakeLists.txt: SDK_CMAKE, SDK_BUILD_DIR, SDK_PREFIX, SDK_WORK,
 # SDK_LIBDIR, SDK_EXAMPLES, SDK_GENERATOR, SDK_JSON_SUMMARY.
 set -euo pipefail
 
-step=${1:?usage: sdk_test.sh install|plugin-hello|plugin-c|probe-constant}
+step=${1:?usage: sdk_test.sh install|operator|plugin-hello|plugin-c|probe-constant}
 for var in SDK_CMAKE SDK_BUILD_DIR SDK_PREFIX SDK_WORK SDK_LIBDIR SDK_EXAMPLES SDK_GENERATOR \
            SDK_JSON_SUMMARY; do
   [ -n "${!var:-}" ] || { echo "sdk_test.sh: $var is not set" >&2; exit 2; }
@@ -63,13 +63,16 @@ exports_only_entry() {
     fail "$1 exports more than benchlab_plugin_entry: $(echo "$defined" | tr '\n' ' ')"
 }
 
-# cmake_example NAME BUILD_DIR [ARGS...]: configures and builds examples/NAME against the
-# installed prefix only, and checks that the package came from there.
+# cmake_example NAME BUILD_DIR [ARGS...]: configures and builds examples/NAME (or the
+# directory NAME, when absolute) against the installed prefix only, and checks that the
+# package came from there.
 cmake_example() {
-  local name=$1 build=$2
+  local name=$1 build=$2 source
   shift 2
+  source=$SDK_EXAMPLES/$name
+  [[ $name != /* ]] || source=$name
   rm -rf "$build"
-  "$SDK_CMAKE" -S "$SDK_EXAMPLES/$name" -B "$build" -G "$SDK_GENERATOR" \
+  "$SDK_CMAKE" -S "$source" -B "$build" -G "$SDK_GENERATOR" \
     -DCMAKE_PREFIX_PATH="$SDK_PREFIX" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
     -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF -DCMAKE_COMPILE_WARNING_AS_ERROR=ON "$@" ||
     fail "configuring examples/$name against $SDK_PREFIX failed"
@@ -82,8 +85,9 @@ cmake_example() {
 
 case "$step" in
 install)
-  # What `cmake --install` copies must be built and current first.
-  "$SDK_CMAKE" --build "$SDK_BUILD_DIR" --target benchlab_installed
+  # What `cmake --install` copies must be built and current first (a no-op after a build).
+  "$SDK_CMAKE" --build "$SDK_BUILD_DIR" --target benchlab_installed \
+    --parallel "${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
   rm -rf "$SDK_PREFIX" "$SDK_WORK/home"
   "$SDK_CMAKE" --install "$SDK_BUILD_DIR" --prefix "$SDK_PREFIX" >"$SDK_WORK/install.log" ||
     fail "cmake --install failed: $(tail -5 "$SDK_WORK/install.log")"
@@ -102,6 +106,28 @@ install)
     fail "benchlab-plugin.pc's pluginmap is '$(pkg-config --variable=pluginmap benchlab-plugin)'"
   pkg-config --libs benchlab | grep -q -- "-L$SDK_PREFIX/$SDK_LIBDIR -lbenchlab" ||
     fail "benchlab.pc's Libs are '$(pkg-config --libs benchlab)'"
+  ;;
+
+operator)
+  # A program over benchlab.h: with the CMake package (benchlab::benchlab) and with
+  # benchlab.pc, each linked to the SONAME and loading the installed library.
+  source_dir=$(dirname "$SDK_JSON_SUMMARY")/operator
+  cmake_example "$source_dir" "$SDK_WORK/operator"
+  rm -f "$SDK_WORK/operator-pc"
+  cc -std=c99 -Wall -Wextra -Werror "$source_dir/version.c" $(pkg-config --cflags --libs benchlab) \
+    -o "$SDK_WORK/operator-pc" || fail "building against benchlab.pc failed"
+  version=$(grep -m1 '^#define BENCHLAB_VERSION_STRING' "$SDK_PREFIX/include/benchlab/benchlab.h" |
+            cut -d'"' -f2)
+  abi=$(awk '$1 == "#define" && $2 == "BL_ABI_MAJOR" { major = $3 }
+             $1 == "#define" && $2 == "BL_ABI_MINOR" { minor = $3 }
+             END { print major "." minor }' "$SDK_PREFIX/include/benchlab/plugin.h")
+  for program in "$SDK_WORK/operator/operator-version" "$SDK_WORK/operator-pc"; do
+    readelf -d "$program" | grep -q 'NEEDED.*\[libbenchlab\.so\.1\]' ||
+      fail "$program is not linked to libbenchlab.so.1: $(readelf -d "$program" | grep NEEDED)"
+    said=$(LD_LIBRARY_PATH="$SDK_PREFIX/$SDK_LIBDIR" "$program") || fail "$program failed"
+    [ "$said" = "$version $version $abi" ] ||
+      fail "$program says '$said', expected header and library $version hosting plugin ABI $abi"
+  done
   ;;
 
 plugin-hello)
