@@ -147,9 +147,11 @@ plugin-hello)
   # pi(10^6) = 78498: the option reached the plugin and the value came back.
   expect_near "$(value result.0.metric.primes "$summary")" 78498 0 "hello's primes up to 10^6"
 
-  # SameMajorVersion: a project asking for benchlab 2 must not accept this 1.x.
+  # SameMajorVersion: a project asking for benchlab 2 must not accept this 1.x. (A language,
+  # so that CMake knows the multiarch directory, lib/<triplet>/cmake, to search.)
+  rm -rf "$SDK_WORK/wants-2"
   mkdir -p "$SDK_WORK/wants-2"
-  printf '%s\n' 'cmake_minimum_required(VERSION 3.18)' 'project(wants2 LANGUAGES NONE)' \
+  printf '%s\n' 'cmake_minimum_required(VERSION 3.18)' 'project(wants2 LANGUAGES C)' \
     'find_package(benchlab 2 CONFIG REQUIRED)' >"$SDK_WORK/wants-2/CMakeLists.txt"
   if "$SDK_CMAKE" -S "$SDK_WORK/wants-2" -B "$SDK_WORK/wants-2/build" \
        -DCMAKE_PREFIX_PATH="$SDK_PREFIX" >"$SDK_WORK/wants-2.log" 2>&1; then
