@@ -169,6 +169,10 @@ plugin-c)
   make -C "$SDK_WORK/plugin-c" install PLUGINDIR="$SDK_WORK/c-plugins" ||
     fail "make install in examples/plugin-c failed"
   exports_only_entry "$SDK_WORK/c-plugins/checksum.so"
+  # The one-line form of the docs makes a plugin too.
+  cc $(pkg-config --cflags --libs benchlab-plugin) "$SDK_EXAMPLES/probe-constant/constant.c" \
+    -o "$SDK_WORK/one-line.so" || fail "cc \$(pkg-config --cflags --libs benchlab-plugin) failed"
+  exports_only_entry "$SDK_WORK/one-line.so"
   chmod 755 "$SDK_WORK/c-plugins"  # benchlab refuses directories others may write to
   rm -f "$SDK_WORK/c.db"
   "$benchlab" run checksum --plugin-dir "$SDK_WORK/c-plugins" -o size_mib=16 -n 1 --warmup 0 \
