@@ -72,7 +72,8 @@ echo "== the split"
 has libbenchlab1 -- "$lib/libbenchlab.so.1" "$lib/libbenchlab.so.1.0.0" "$lib/benchlab/benchlab-worker"
 lacks libbenchlab1 '\.so$|/plugins-abi1/.|^/usr/include|^/usr/bin'
 has libbenchlab-dev -- "$lib/libbenchlab.so" /usr/include/benchlab/benchlab.h \
-  /usr/include/benchlab/plugin.h
+  /usr/include/benchlab/plugin.h "$lib/cmake/benchlab/benchlabConfig.cmake" \
+  "$lib/pkgconfig/benchlab.pc" "$lib/pkgconfig/benchlab-plugin.pc" /usr/share/benchlab/plugin.map
 lacks libbenchlab-dev '\.so\.1|/plugins-abi1/.|^/usr/bin'
 has benchlab -- /usr/bin/benchlab /usr/share/benchlab/profiles/aobench.xml \
   "$plugins/aobench.so" "$plugins/raytrace.so" "$plugins/membw.so" "$plugins/command.so"
@@ -149,6 +150,26 @@ run_benchlab run aobench -o size=256 -n 1 --warmup 0 --db "$db" -q
 results=$(run_benchlab results --json --db "$db")
 grep -q '"aobench"' <<<"$results" || fail "the stored results do not name aobench: $results"
 grep -q '"ok"' <<<"$results" || fail "the trial did not end ok: $results"
+
+echo "== libbenchlab-dev: a program built with pkg-config against the extracted root"
+dpkg-deb -x "$(deb libbenchlab-dev)" "$root"
+cat >"$work/version.c" <<'C'
+#include <benchlab/benchlab.h>
+#include <stdio.h>
+int main(void) {
+  benchlab_version_info v = {.struct_size = sizeof v};
+  if (benchlab_library_version(&v) != BENCHLAB_OK) return 1;
+  printf("%u.%u.%u %s\n", v.major, v.minor, v.patch, benchlab_version());
+  return 0;
+}
+C
+flags=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root$lib/pkgconfig" \
+  pkg-config --cflags --libs benchlab) || fail "pkg-config does not know benchlab.pc"
+cc -o "$work/version" "$work/version.c" $flags
+got=$(LD_LIBRARY_PATH="$root$lib" "$work/version")
+[ "$got" = "$cmake_version $cmake_version" ] || fail "the program built against libbenchlab-dev says '$got'"
+LD_LIBRARY_PATH="$root$lib" ldd "$work/version" | grep -q "$root$lib/libbenchlab.so.1" ||
+  fail "the program is not linked to the extracted libbenchlab.so.1"
 
 echo "== python3-benchlab from the extracted tree"
 dpkg-deb -x "$(deb python3-benchlab all)" "$root"

@@ -63,7 +63,9 @@ has benchlab-libs "$libdir/libbenchlab.so.1" "$libdir/libbenchlab.so.1.0.0" \
   "$libexec/benchlab/benchlab-worker" "$plugins"
 lacks benchlab-libs '\.so$|/plugins-abi1/.|^/usr/include|^/usr/bin'
 has benchlab-devel "$libdir/libbenchlab.so" /usr/include/benchlab/benchlab.h \
-  /usr/include/benchlab/plugin.h
+  /usr/include/benchlab/plugin.h "$libdir/cmake/benchlab/benchlabConfig.cmake" \
+  "$libdir/pkgconfig/benchlab.pc" "$libdir/pkgconfig/benchlab-plugin.pc" \
+  /usr/share/benchlab/plugin.map
 lacks benchlab-devel '\.so\.1|/plugins-abi1/.|^/usr/bin'
 has benchlab /usr/bin/benchlab /usr/share/benchlab/profiles/aobench.xml \
   "$plugins/aobench.so" "$plugins/raytrace.so" "$plugins/membw.so"
