@@ -38,7 +38,7 @@ mkdir -p "$stage"
 if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   (cd "$src" && git ls-files -z --cached --others --exclude-standard |
     while IFS= read -r -d '' f; do [ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"; done |
-    tar --null --files-from=- --no-recursion -cf -) | tar -xf - -C "$stage"
+    tar -c --null --no-recursion --files-from=- -f -) | tar -xf - -C "$stage"
 else
   (cd "$src" && tar --exclude='./build*' --exclude=./.git -cf - .) | tar -xf - -C "$stage"
 fi
