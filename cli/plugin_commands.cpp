@@ -46,9 +46,9 @@ void print_text(const json::object& v) {
   const std::string file(v.at("file").as_string());
   if (const auto& p = v.at("plugin"); p.is_object()) {
     const auto& po = p.as_object();
-    fmt::print("{}: plugin '{}' {} ({}, plugin ABI {})\n", file, std::string(po.at("id").as_string()),
-               std::string(po.at("version").as_string()), kind_name(po.at("kind")),
-               std::string(po.at("abi").as_string()));
+    fmt::print("{}: plugin '{}' {} ({}, plugin ABI {})\n", file,
+               std::string(po.at("id").as_string()), std::string(po.at("version").as_string()),
+               kind_name(po.at("kind")), std::string(po.at("abi").as_string()));
   }
   for (const auto& f : v.at("findings").as_array()) {
     const auto& fo = f.as_object();
@@ -101,9 +101,9 @@ int run_plugin_commands(const PluginCommands& cmds, const Common& common) {
   int status = 0;
   for (const auto& file : cmds.files) {
     char* text = nullptr;
-    const int32_t r = benchlab_validate_plugin(
-        ctx, file.c_str(), cmds.timeout, cmds.no_dry_run ? BENCHLAB_VALIDATE_NO_DRY_RUN : 0u,
-        &text);
+    const int32_t r =
+        benchlab_validate_plugin(ctx, file.c_str(), cmds.timeout,
+                                 cmds.no_dry_run ? BENCHLAB_VALIDATE_NO_DRY_RUN : 0u, &text);
     if (r != BENCHLAB_OK) {
       status = std::max(status, error(r));
       continue;

@@ -115,16 +115,15 @@ ValidationFinding stage_failure(const std::string& step, const ExitInfo& x, bool
                 (x.term_signal ? ": a pointer in it (a string, an array, a table) points to "
                                  "memory that is not mapped; check every pointer and count"
                                : "")};
-  if (step == "dry run")
-    return {"error", "dry run", "the dry run " + how};
+  if (step == "dry run") return {"error", "dry run", "the dry run " + how};
   return {"error", "file", "checking the file " + how};
 }
 
 }  // namespace
 
 std::size_t PluginValidation::count(const char* severity) const {
-  return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(),
-                                                [&](const auto& f) { return f.severity == severity; }));
+  return static_cast<std::size_t>(std::count_if(
+      findings.begin(), findings.end(), [&](const auto& f) { return f.severity == severity; }));
 }
 
 PluginValidation validate_plugin_file(const std::filesystem::path& worker,
@@ -209,8 +208,8 @@ PluginValidation validate_plugin_file(const std::filesystem::path& worker,
                       x.exit_code, x.term_signal, err));
     }
     const bool hung = x.cancelled;
-    const double limit = hung_step == "dry run" ? limits.timeout_s * kDryRunCalls + 5
-                                                : limits.timeout_s;
+    const double limit =
+        hung_step == "dry run" ? limits.timeout_s * kDryRunCalls + 5 : limits.timeout_s;
     v.findings.push_back(stage_failure(hung ? hung_step : out.step, x, hung, limit));
   }
   return v;
@@ -221,13 +220,12 @@ std::string validation_to_json(const PluginValidation& v) {
   o["file"] = v.file.string();
   if (v.plugin) {
     const auto& p = *v.plugin;
-    o["plugin"] = json::object{
-        {"id", p.id},
-        {"version", p.version},
-        {"kind", p.kind == BL_KIND_WORKLOAD ? json::value("workload")
-                 : p.kind == BL_KIND_PROBE  ? json::value("probe")
-                                            : json::value(p.kind)},
-        {"abi", fmt::format("{}.{}", p.abi_major, p.abi_minor)}};
+    o["plugin"] = json::object{{"id", p.id},
+                               {"version", p.version},
+                               {"kind", p.kind == BL_KIND_WORKLOAD ? json::value("workload")
+                                        : p.kind == BL_KIND_PROBE  ? json::value("probe")
+                                                                   : json::value(p.kind)},
+                               {"abi", fmt::format("{}.{}", p.abi_major, p.abi_minor)}};
   } else {
     o["plugin"] = nullptr;
   }
