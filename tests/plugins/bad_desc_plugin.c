@@ -101,9 +101,21 @@ static int32_t bad_run(void* inst) {
 }
 
 static const bl_workload kWorkload = {
-    sizeof(bl_workload), 0,           2, kOptions, 2, kMetrics, 0, NULL, bad_create,
-    bad_destroy,         NULL,        BAD_DESC == NO_RUN ? NULL : bad_run,
-    NULL,                NULL,        NULL,
+    sizeof(bl_workload),
+    0,
+    2,
+    kOptions,
+    2,
+    kMetrics,
+    0,
+    NULL,
+    bad_create,
+    bad_destroy,
+    NULL,
+    BAD_DESC == NO_RUN ? NULL : bad_run,
+    NULL,
+    NULL,
+    NULL,
 };
 
 static const bl_plugin kPlugin = {

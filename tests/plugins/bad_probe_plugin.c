@@ -57,22 +57,18 @@ static int32_t bp_sample(void* inst, double* values, uint32_t count) {
 }
 
 static const bl_probe kProbe = {
-    sizeof(bl_probe), bp_open, bp_close, bp_channels, BAD_PROBE == NO_SAMPLE ? NULL : bp_sample,
-    0,                NULL,
+    sizeof(bl_probe),
+    bp_open,
+    bp_close,
+    bp_channels,
+    BAD_PROBE == NO_SAMPLE ? NULL : bp_sample,
+    0,
+    NULL,
 };
 
 static const bl_plugin kPlugin = {
-    sizeof(bl_plugin),
-    BL_ABI_MAJOR,
-    BL_ABI_MINOR,
-    BL_KIND_PROBE,
-    "bad-probe",
-    "1.0.0",
-    "test probe: one defect",
-    "benchlab tests",
-    NULL,
-    &kProbe,
-    NULL,
+    sizeof(bl_plugin),        BL_ABI_MAJOR,     BL_ABI_MINOR, BL_KIND_PROBE, "bad-probe", "1.0.0",
+    "test probe: one defect", "benchlab tests", NULL,         &kProbe,       NULL,
 };
 
 BL_EXPORT const bl_plugin* benchlab_plugin_entry(uint32_t min_major, uint32_t max_major) {
