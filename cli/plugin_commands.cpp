@@ -79,6 +79,7 @@ void add_plugin_commands(CLI::App& app, PluginCommands& cmds) {
       ->add_option("--timeout", cmds.timeout,
                    "Seconds that loading the file, and each call of the dry run, may take")
       ->capture_default_str()
+      ->type_name("SECONDS")
       ->check([](const std::string& s) -> std::string {
         try {
           std::size_t used = 0;

@@ -26,6 +26,39 @@ constexpr std::size_t kStderrTail = 2048;
 // only steps in when the worker does not.
 constexpr int kDryRunCalls = 6;
 
+// `s` with every byte that does not belong to a well-formed UTF-8 sequence replaced by
+// U+FFFD: a plugin's strings (and dlerror()'s) are bytes, and benchlab.h promises UTF-8.
+std::string utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xe  ? 3
+                    : (c >> 3) == 0x1e ? 4
+                                       : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+    if (ok && n > 1) {  // no overlong forms, surrogates or code points past U+10FFFF
+      std::uint32_t cp = c & (0xff >> (n + 1));
+      for (std::size_t k = 1; k < n; ++k)
+        cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+      static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+      ok = cp >= kMin[n] && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+    }
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 // What the worker said, line by line.
 struct WorkerOutput {
   std::mutex mu;
@@ -63,8 +96,8 @@ struct WorkerOutput {
       } else if (const auto* p = o.if_contains("plugin")) {
         const json::object& po = p->as_object();
         ValidatedPlugin vp;
-        vp.id = std::string(po.at("id").as_string());
-        vp.version = std::string(po.at("version").as_string());
+        vp.id = utf8(po.at("id").as_string());
+        vp.version = utf8(po.at("version").as_string());
         vp.kind = json::value_to<std::int32_t>(po.at("kind"));
         vp.abi_major = json::value_to<std::uint32_t>(po.at("abi_major"));
         vp.abi_minor = json::value_to<std::uint32_t>(po.at("abi_minor"));
@@ -72,8 +105,7 @@ struct WorkerOutput {
       } else if (const auto* f = o.if_contains("finding")) {
         const json::object& fo = f->as_object();
         ValidationFinding x{std::string(fo.at("severity").as_string()),
-                            std::string(fo.at("field").as_string()),
-                            std::string(fo.at("message").as_string())};
+                            utf8(fo.at("field").as_string()), utf8(fo.at("message").as_string())};
         if (x.severity != "error" && x.severity != "warning" && x.severity != "note")
           throw std::runtime_error("unknown severity");
         v->findings.push_back(std::move(x));

@@ -3,9 +3,11 @@
 // crash, hang or refuse while loading). A plugin with an error exits 1 and its finding
 // names the field or call; one with warnings or notes only exits 0; every built-in plugin
 // passes; --json prints the same findings as one JSON object a file.
-#include <catch2/catch.hpp>
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -131,8 +133,7 @@ TEST_CASE("plugin validate: files benchlab refuses to load are errors that say w
   expect_error(v, tests / "noentry.so", "benchlab_plugin_entry",
                "exports no symbol benchlab_plugin_entry");
   expect_error(v, tests / "garbage.so", "file", "not an ELF shared object");
-  expect_error(v, broken / "broken-ctor-crash.so", "dlopen",
-               "loading the file crashed: SIGSEGV");
+  expect_error(v, broken / "broken-ctor-crash.so", "dlopen", "loading the file crashed: SIGSEGV");
   expect_error(v, broken / "broken-ctor-exit.so", "dlopen",
                "loading the file ended the process with exit status 0");
   expect_error(v, broken / "broken-entry-abort.so", "benchlab_plugin_entry",
@@ -209,9 +210,16 @@ TEST_CASE("plugin validate --json: one object a file with the findings", "[valid
   CHECK(v.rc == 1);
   CHECK(garbage.at("plugin").is_null());
 
+  // A plugin's bytes that are no UTF-8 reach the JSON as U+FFFD: a strict parser reads it.
+  const auto not_utf8 = v.json_of(validate_plugin("bad-desc-23"));
+  CHECK(v.rc == 1);
+  CHECK(not_utf8.at("plugin").at("id").as_string() == "bad\xEF\xBF\xBD\xEF\xBF\xBD");
+  REQUIRE(findings(not_utf8, "error").size() == 1);
+  CHECK_THAT(findings(not_utf8, "error")[0], Contains("descriptor.id: "));
+
   // Several files: one line each.
-  const std::string out = v.run({"--json", validate_plugin("bad-desc-0").string(),
-                                 validate_plugin("bad-desc-1").string()});
+  const std::string out = v.run(
+      {"--json", validate_plugin("bad-desc-0").string(), validate_plugin("bad-desc-1").string()});
   INFO(out);
   CHECK(v.rc == 1);
   std::vector<std::string> lines;
@@ -252,11 +260,24 @@ TEST_CASE("plugin validate: usage, a missing file and the help", "[validate][cli
   v.run({validate_plugin("bad-desc-0").string(), "--timeout", "0"});
   CHECK(v.rc == 2);
 
+  // The check cannot be made without the worker: 4, and the message says what to set.
+  const char* old = std::getenv("BENCHLAB_WORKER");
+  const std::optional<std::string> old_worker =
+      old ? std::optional<std::string>(old) : std::nullopt;
+  setenv("BENCHLAB_WORKER", (v.tmp.path() / "no-worker").c_str(), 1);
+  out = v.run({validate_plugin("bad-desc-0").string()});
+  if (old_worker)
+    setenv("BENCHLAB_WORKER", old_worker->c_str(), 1);
+  else
+    unsetenv("BENCHLAB_WORKER");
+  CHECK(v.rc == 4);
+  CHECK_THAT(out, Contains("BENCHLAB_WORKER"));
+
   out = v.run({"--help"});
   INFO(out);
   CHECK(v.rc == 0);
-  for (const char* what : {"dlopen", "struct_size", "abi_minor", "default", "direction",
-                           "dry run", "create()", "sample()", "Exit status: 0 no errors"})
+  for (const char* what : {"dlopen", "struct_size", "abi_minor", "default", "direction", "dry run",
+                           "create()", "sample()", "Exit status: 0 no errors"})
     CHECK_THAT(out, Contains(what));
 }
 
@@ -274,8 +295,8 @@ TEST_CASE("benchlab_validate_plugin: status codes of the C API", "[validate][cap
   CHECK_THAT(benchlab_errmsg(), Contains("flags"));
   CHECK(benchlab_validate_plugin(nullptr, good.c_str(), 0, 0, &text) == BENCHLAB_E_INVALID);
 
-  REQUIRE(benchlab_validate_plugin(h.ctx(), good.c_str(), 5, BENCHLAB_VALIDATE_NO_DRY_RUN,
-                                   &text) == BENCHLAB_OK);
+  REQUIRE(benchlab_validate_plugin(h.ctx(), good.c_str(), 5, BENCHLAB_VALIDATE_NO_DRY_RUN, &text) ==
+          BENCHLAB_OK);
   REQUIRE(text != nullptr);
   const auto v = json::parse(text).as_object();
   benchlab_free(text);

@@ -34,7 +34,8 @@ enum {
   CREATE_EXIT,       /* create(): exit(3) */
   CREATE_ERROR,      /* create(): BL_ERROR */
   MISSING_LIBRARY,   /* dlopen: a library that is not there */
-  UNDEFINED_SYMBOL   /* dlopen: a symbol no library defines */
+  UNDEFINED_SYMBOL,  /* dlopen: a symbol no library defines */
+  NOT_UTF8_ID        /* descriptor.id: bytes that are no UTF-8 */
 };
 /* The preprocessor knows no enum constants: the two defects that change what is linked. */
 #define BAD_MISSING_LIBRARY 21
@@ -123,7 +124,9 @@ static const bl_plugin kPlugin = {
     BL_ABI_MAJOR,
     BAD_DESC == NEWER_MINOR ? 99 : BL_ABI_MINOR,
     BAD_DESC == BAD_KIND ? 7 : BL_KIND_WORKLOAD,
-    BAD_DESC == BAD_ID ? "Bad ID" : "bad-desc",
+    BAD_DESC == BAD_ID        ? "Bad ID"
+    : BAD_DESC == NOT_UTF8_ID ? "bad\xff\xfe"
+                              : "bad-desc",
     BAD_DESC == NO_VERSION ? "" : "1.0.0",
     "test plugin: one defect in its descriptor",
     "benchlab tests",
