@@ -10,6 +10,8 @@ if [ "$what" = test ]; then
   # Test tools, and the small programs whose wrappers the tests run for real.
   pkgs+=(catch2 sqlite3 clang clang-format libclang-rt-14-dev gfortran ngspice hmmer ffmpeg wrk
         chromium)  # chromium: the HTML report in a browser (tests/report_browser)
+  pkgs+=(python3-pytest python3-pandas)  # the Python binding's tests (tests/python)
+  pkgs+=(abigail-tools)  # abidw/abidiff: the ABI against packaging/abi/ (tests/abi)
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,17 +1,13 @@
 #include "probe_process.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 namespace benchlab {
 namespace {
@@ -62,19 +58,12 @@ ProbeProcess::ProbeProcess(const ProbeLaunch& l) {
   if (l.once) spec.argv.push_back("--once");
   spec.new_process_group = true;  // the terminal's ^C goes to benchlab, which decides
 
-  // Commands over a socket: send(MSG_NOSIGNAL) to a worker that is gone fails with
-  // EPIPE instead of raising SIGPIPE in the process benchlab runs in.
-  int sv[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-    throw SpawnError(std::string("cannot create the command socket: ") + std::strerror(errno));
-  UniqueFd ours(sv[0]), theirs(sv[1]);
-  Pipe out = Pipe::make(), err = Pipe::make();
-  pid_ = spawn_process(spec, theirs.get(), out.write.get(), err.write.get());
-  commands_ = std::move(ours);
-  frames_ = std::move(out.read);
-  errors_ = std::move(err.read);
-  for (int fd : {frames_.get(), errors_.get()}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  pidfd_.reset(static_cast<int>(syscall(SYS_pidfd_open, pid_, 0)));
+  FramedChild child = spawn_framed(spec);
+  pid_ = child.pid;
+  commands_ = std::move(child.commands);
+  frames_ = std::move(child.frames);
+  errors_ = std::move(child.errors);
+  pidfd_ = std::move(child.pidfd);
 }
 
 ProbeProcess::~ProbeProcess() {
@@ -84,13 +73,7 @@ ProbeProcess::~ProbeProcess() {
 bool ProbeProcess::send(const protocol::Message& m) {
   const std::string frame = protocol::encode(m);
   std::lock_guard lock(send_mu_);
-  if (!commands_) return false;
-  for (;;) {  // commands are a few bytes: sent whole or not at all
-    const ssize_t n = ::send(commands_.get(), frame.data(), frame.size(), MSG_NOSIGNAL);
-    if (n == static_cast<ssize_t>(frame.size())) return true;
-    if (n < 0 && errno == EINTR) continue;
-    return false;
-  }
+  return commands_ && send_command(commands_.get(), frame);
 }
 
 void ProbeProcess::read_frames() {

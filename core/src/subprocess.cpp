@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -277,6 +278,32 @@ bool write_all(int fd, std::string_view data) {
     n += static_cast<std::size_t>(w);
   }
   return true;
+}
+
+FramedChild spawn_framed(const SpawnSpec& spec) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    throw SpawnError(std::string("cannot create the command socket: ") + std::strerror(errno));
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  Pipe out = Pipe::make(), err = Pipe::make();
+  FramedChild c;
+  c.pid = spawn_process(spec, theirs.get(), out.write.get(), err.write.get());
+  c.commands = std::move(ours);
+  c.frames = std::move(out.read);
+  c.errors = std::move(err.read);
+  for (int fd : {c.frames.get(), c.errors.get()})
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  c.pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, c.pid, 0)));
+  return c;
+}
+
+bool send_command(int fd, std::string_view frame) {
+  for (;;) {
+    const ssize_t n = ::send(fd, frame.data(), frame.size(), MSG_NOSIGNAL);
+    if (n == static_cast<ssize_t>(frame.size())) return true;
+    if (n < 0 && errno == EINTR) continue;
+    return false;
+  }
 }
 
 }  // namespace benchlab

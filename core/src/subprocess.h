@@ -88,6 +88,21 @@ struct Pipe {
 // caller's business. Throws SpawnError naming the program and the reason.
 pid_t spawn_process(const SpawnSpec& spec, int stdin_fd, int stdout_fd, int stderr_fd);
 
+// A child spoken to in frames (benchlab-worker, for a result or a probe): commands go to
+// it over a socket, so that send(MSG_NOSIGNAL) to a child that is gone fails with EPIPE
+// instead of raising SIGPIPE in the process benchlab runs in; its frames come on a pipe
+// from its stdout and its stderr on another, both non-blocking; pidfd is -1 on kernels
+// without pidfds. Throws SpawnError.
+struct FramedChild {
+  pid_t pid = -1;
+  UniqueFd commands, frames, errors, pidfd;
+};
+FramedChild spawn_framed(const SpawnSpec& spec);
+
+// Sends a command of a few bytes on a socket whole, again after EINTR; false when the
+// peer is gone (EPIPE) or the send failed.
+bool send_command(int fd, std::string_view frame);
+
 using OutputSink = std::function<void(std::string_view)>;
 
 // Runs the process to its end. Sinks get output as it arrives, on the calling thread.
