@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `benchlab plugin validate FILE...`: what is wrong with a plugin file, for its author.
 // Uses only benchlab.h (benchlab_validate_plugin()).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The names a plugin declares, as the host accepts them: the plugin id and version (they
 // name cache directories and rows of the store), option names and probe channel ids. One
 // place for each rule, so that the loader, the record discovery reads, the sampler and

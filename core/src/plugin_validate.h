@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `benchlab plugin validate FILE`: what is wrong with a plugin file, in findings a plugin
 // author can act on. The core reads the file's ELF header itself and leaves everything
 // that runs the plugin's code to `benchlab-worker --validate` (core/worker/plugin_validate.h):

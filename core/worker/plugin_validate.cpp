@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin_validate.h"
 
 #include <benchlab/plugin.h>

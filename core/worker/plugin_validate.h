@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // benchlab-worker --validate FILE [--timeout SECONDS] [--no-dry-run]: everything a plugin
 // author should hear about one plugin file, as findings (error, warning, note), for
 // `benchlab plugin validate` (core/src/plugin_validate.h reads them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `benchlab plugin validate`: the real command on real plugin files, each with one defect
 // (tests/plugins/bad_desc_plugin.c, bad_probe_plugin.c, and the older test plugins that
 // crash, hang or refuse while loading). A plugin with an error exits 1 and its finding
@@ -184,6 +185,24 @@ TEST_CASE("plugin validate: warnings and notes alone do not fail the check", "[v
   CHECK(v.rc == 0);
   CHECK_THAT(out, Contains("warning: descriptor.struct_size: is 64, smaller than bl_plugin of "
                            "plugin ABI 1.0"));
+}
+
+TEST_CASE("plugin validate: plugins of an older and a newer ABI minor pass", "[validate][cli]") {
+  Validate v;
+  // ABI 1.0's shorter metric and workload structs: exactly 1.0's sizes, nothing to say.
+  const auto old_minor = v.json_of(fs::path(ABI_MINOR_PLUGIN_DIR) / "abi-v1-0.so");
+  CHECK(v.rc == 0);
+  CHECK(old_minor.at("plugin").at("abi").as_string() == "1.0");
+  CHECK(findings(old_minor, "error").empty());
+  CHECK(findings(old_minor, "warning").empty());
+  // One minor newer, with longer structs: a note, and the longer structs are fine.
+  const auto next = v.json_of(fs::path(ABI_MINOR_PLUGIN_DIR) / "abi-next.so");
+  CHECK(v.rc == 0);
+  CHECK(findings(next, "error").empty());
+  CHECK(findings(next, "warning").empty());
+  const auto notes = findings(next, "note");
+  REQUIRE_FALSE(notes.empty());
+  CHECK_THAT(notes[0], Contains("descriptor.abi_minor: is ") && Contains("newer than this"));
 }
 
 TEST_CASE("plugin validate --json: one object a file with the findings", "[validate][cli]") {

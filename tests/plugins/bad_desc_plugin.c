@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bad-desc-*: a workload plugin with one defect each, chosen by BAD_DESC at build time,
    for `benchlab plugin validate` (tests/integration/test_plugin_validate.cpp), which
    must name the field or call. BAD_DESC 0 is the same plugin without a defect. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bad-probe-*: a probe plugin with one defect each, chosen by BAD_PROBE at build time, for
    `benchlab plugin validate`: the dry run opens it, lists its channels, takes one sample
    and closes it. BAD_PROBE 0 is the same probe without a defect. */
