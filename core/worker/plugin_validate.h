@@ -7,7 +7,9 @@
 // stops at the first problem, this goes on and names every one), then makes a dry run in
 // a forked process of its own: a workload's create() with the declared defaults and
 // destroy(), or a probe's open(), channels(), one sample() and close(), each call under
-// the timeout, so that a crash or hang is a finding naming the call.
+// the timeout, so that a crash or hang is a finding naming the call. The checks are in
+// descriptor_checks.h, the dry run in plugin_dry_run.h, the findings' channel in
+// validation_report.h.
 //
 // It writes one JSON object a line to its stdout (fd 1 points at stderr while plugin code
 // runs): {"step": "dlopen"} before each stage whose crash or hang the core must be able to
