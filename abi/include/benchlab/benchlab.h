@@ -454,10 +454,9 @@ BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_i
 BENCHLAB_API int32_t benchlab_import_pts(benchlab_ctx* ctx, const char* file, char** out_json);
 
 /* ---- Checking a plugin file (appended in 1.0; docs/plugin-validate.md) ---- */
-/* benchlab_validate_plugin() flags */
-#define BENCHLAB_VALIDATE_NO_DRY_RUN                  \
-  0x1u /* check the file and descriptor only: call no \
-          create(), open() or other plugin function */
+/* benchlab_validate_plugin() flags. NO_DRY_RUN: check the file and the descriptor only,
+   calling no create(), open() or other function of the plugin. */
+#define BENCHLAB_VALIDATE_NO_DRY_RUN 0x1u
 
 /* [ctx] Checks the plugin file `path` as `benchlab plugin validate` does, in a worker
    process (benchlab never loads a plugin into the caller's process): the ELF header,
