@@ -22,6 +22,7 @@
 
 #include "compare_commands.h"
 #include "context.h"
+#include "plugin_commands.h"
 #include "progress.h"
 #include "results_table.h"
 
@@ -550,6 +551,8 @@ int main(int argc, char** argv) {
 
   CompareCommands compare_cmds;
   add_compare_commands(app, compare_cmds, common);
+  PluginCommands plugin_cmds;
+  add_plugin_commands(app, plugin_cmds);
 
   try {
     app.parse(argc, argv);
@@ -561,6 +564,7 @@ int main(int argc, char** argv) {
   if (*list) return cmd_list(common, list_what, verbose, list_probe_options);
   if (*run) return cmd_run(common, ra);
   if (int r = run_compare_commands(compare_cmds, common); r >= 0) return r;
+  if (int r = run_plugin_commands(plugin_cmds, common); r >= 0) return r;
   int rc = 0;
   benchlab_ctx* ctx = open_ctx(common, *results ? StoreUse::read : StoreUse::none, rc, true);
   if (!ctx) return rc;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, then runs every check CI runs, in this order:
-#   0. the format check: every tracked C/C++ file as clang-format makes it;
+#   0. the format check: every tracked C/C++ file as clang-format makes it, and every
+#      source file with its SPDX licence tag (scripts/check-licence.sh);
 #   1. the run command's build (preset `quick`, as scripts/quick.sh builds it) in a clean
 #      build-quick-check/, with -Werror, and one trial of the quick suite's cheapest
 #      test (aobench) from that build;
@@ -17,6 +18,7 @@ scripts/deps.sh test
 
 echo "== format: clang-format with the repository's .clang-format"
 scripts/check-format.sh
+scripts/check-licence.sh
 
 echo "== quick: the run command's build (Release) with -Werror, then one aobench trial"
 cmake --preset quick --fresh -B build-quick-check -DBENCHLAB_WERROR=ON >/dev/null

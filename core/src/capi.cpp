@@ -20,6 +20,7 @@
 #include "comparison.h"
 #include "inventory.h"
 #include "plan.h"
+#include "plugin_validate.h"
 #include "probe_survey.h"
 #include "pts_interop.h"
 #include "report.h"
@@ -993,6 +994,41 @@ BENCHLAB_API int32_t benchlab_import_pts(benchlab_ctx* ctx, const char* file, ch
     return fail(BENCHLAB_E_INVALID, e.what());
   } catch (const StoreError& e) {
     return fail(BENCHLAB_E_STORE, e.what());
+  } catch (const std::exception& e) {
+    return fail(BENCHLAB_ERROR, e.what());
+  }
+}
+
+BENCHLAB_API int32_t benchlab_validate_plugin(benchlab_ctx* ctx, const char* path, double timeout_s,
+                                              uint32_t flags, char** out_json) {
+  begin_call();
+  if (!ctx || !path || !out_json)
+    return fail(BENCHLAB_E_INVALID, "benchlab_validate_plugin: NULL argument");
+  *out_json = nullptr;
+  if (flags & ~BENCHLAB_VALIDATE_NO_DRY_RUN)
+    return fail(BENCHLAB_E_INVALID,
+                fmt::format("benchlab_validate_plugin: flags has bits {:#x} that benchlab {} "
+                            "does not know",
+                            flags & ~BENCHLAB_VALIDATE_NO_DRY_RUN, BENCHLAB_VERSION_STRING));
+  if (!std::isfinite(timeout_s) || timeout_s < 0)
+    return fail(BENCHLAB_E_INVALID,
+                "benchlab_validate_plugin: the timeout must be a number of seconds, 0 or more");
+  try {
+    std::error_code ec;
+    const auto st = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(st))
+      return fail(BENCHLAB_E_NOT_FOUND, std::string(path) + ": no such file");
+    if (std::filesystem::is_directory(st))
+      return fail(BENCHLAB_E_INVALID,
+                  std::string(path) + ": is a directory; name a plugin file (.so) in it");
+    ValidationLimits limits;
+    if (timeout_s > 0) limits.timeout_s = timeout_s;
+    limits.dry_run = !(flags & BENCHLAB_VALIDATE_NO_DRY_RUN);
+    PluginValidation v =
+        validate_plugin_file(ctx->paths.worker, std::filesystem::absolute(path), limits);
+    v.file = path;  // as the caller named it
+    *out_json = dup_string(validation_to_json(v));
+    return *out_json ? BENCHLAB_OK : fail(BENCHLAB_ERROR, "out of memory");
   } catch (const std::exception& e) {
     return fail(BENCHLAB_ERROR, e.what());
   }

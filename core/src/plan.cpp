@@ -41,8 +41,9 @@ std::string valid_options(const PluginInfo& p) {
   return names.empty() ? "it takes no options" : "valid options: " + join(names, ", ");
 }
 
-// Checks one value against its declaration; returns the problem or "".
-std::string check_value(const OptionInfo& o, const std::string& v) {
+}  // namespace
+
+std::string check_option_value(const OptionInfo& o, const std::string& v) {
   auto range = [&](double x) -> std::string {
     if (o.min_value < o.max_value && (x < o.min_value || x > o.max_value))
       return fmt::format("must be between {} and {}", o.min_value, o.max_value);
@@ -73,8 +74,6 @@ std::string check_value(const OptionInfo& o, const std::string& v) {
   }
 }
 
-}  // namespace
-
 OptionList resolve_options(const PluginInfo& plugin, const OptionList& given,
                            const OptionList& overrides, const std::string& test) {
   std::set<std::string> overridden;
@@ -91,7 +90,7 @@ OptionList resolve_options(const PluginInfo& plugin, const OptionList& given,
     if (!o)
       throw PlanError(fmt::format("{}: plugin '{}' has no option '{}'; {}", test, plugin.id, k,
                                   valid_options(plugin)));
-    if (auto why = check_value(*o, v); !why.empty())
+    if (auto why = check_option_value(*o, v); !why.empty())
       throw PlanError(
           fmt::format("{}: option {}='{}' {} ({} expected)", test, k, v, why, type_name(o->type)));
   }

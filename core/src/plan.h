@@ -54,6 +54,10 @@ std::vector<PlanItem> make_plan(const Catalog& catalog, const PlanRequest& req);
 OptionList resolve_options(const PluginInfo& plugin, const OptionList& given,
                            const OptionList& overrides, const std::string& test);
 
+// Checks one value against its option's declaration (type, bounds, allowed values);
+// returns the problem ("is not an integer", "must be between 1 and 8") or "".
+std::string check_option_value(const OptionInfo& o, const std::string& value);
+
 // Policy <-> JSON (stored per result, read back by --resume), requirements included.
 std::string policy_to_json(const Policy& p, const std::vector<Requirement>& reqs,
                            const std::string& data_dir);

@@ -3,27 +3,12 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "plugin_naming.h"
+
 namespace benchlab {
 namespace json = boost::json;
 
 namespace {
-
-// The id names a cache directory and a row in the store: [a-z0-9][a-z0-9._-]*, 64 at most.
-bool valid_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    const char c = id[i];
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) return false;
-  }
-  return true;
-}
-
-// The version names a directory under the plugin's cache directory.
-bool valid_version(std::string_view v) {
-  return !v.empty() && v.size() <= 256 && v != "." && v != ".." &&
-         v.find_first_of(std::string_view("/\0", 2)) == std::string_view::npos;
-}
 
 const json::value& field(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -113,8 +98,8 @@ PluginInfo plugin_info_from_json(const json::value& v) {
   p.workload_flags = number<std::uint32_t>(o, "workload_flags");
   if (p.sha256.size() != 64 || p.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
     throw std::runtime_error("field 'sha256' is not 64 lowercase hex digits");
-  if (!valid_id(p.id)) throw std::runtime_error("invalid plugin id '" + p.id + "'");
-  if (!valid_version(p.version))
+  if (!valid_plugin_id(p.id)) throw std::runtime_error("invalid plugin id '" + p.id + "'");
+  if (!valid_plugin_version(p.version))
     throw std::runtime_error("plugin '" + p.id + "': invalid version '" + p.version + "'");
   if (p.kind != BL_KIND_WORKLOAD && p.kind != BL_KIND_PROBE)
     throw std::runtime_error("plugin '" + p.id + "': unknown kind " + std::to_string(p.kind));

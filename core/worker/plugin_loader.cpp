@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <regex>
 
+#include "plugin_naming.h"
 #include "plugin_trust.h"
 
 namespace benchlab {
@@ -17,11 +17,6 @@ LoadedPlugin::~LoadedPlugin() {
 namespace {
 
 std::string str(const char* s) { return s ? std::string(s) : std::string(); }
-
-bool valid_id(const std::string& id) {
-  static const std::regex re("[a-z0-9][a-z0-9._-]*");
-  return id.size() <= 64 && std::regex_match(id, re);
-}
 
 // Copies a size-prefixed struct into a zero-filled local: fields beyond the plugin's
 // struct_size read as zero, the "old behaviour" of every field.
@@ -71,8 +66,7 @@ OptionInfo option_info(const bl_option_desc& o) {
 
 void check_option(const OptionInfo& o, std::uint32_t i) {
   auto where = "option " + std::to_string(i) + " '" + o.name + "'";
-  static const std::regex re("[a-z0-9_.-]+");
-  if (o.name.empty() || !std::regex_match(o.name, re))
+  if (!valid_option_name(o.name))
     throw std::runtime_error(where + ": name must match [a-z0-9_.-]+");
   if (o.type < BL_OPTION_STRING || o.type > BL_OPTION_ENUM)
     throw std::runtime_error(where + ": unknown type " + std::to_string(o.type));
@@ -118,7 +112,7 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::load(const std::filesystem::path& fi
   info.kind = desc.kind;
   info.abi_major = desc.abi_major;
   info.abi_minor = desc.abi_minor;
-  if (!valid_id(info.id))
+  if (!valid_plugin_id(info.id))
     throw fail("invalid plugin id '" + info.id + "' (expected [a-z0-9][a-z0-9._-]*)");
   if (info.version.empty()) throw fail("plugin '" + info.id + "' has no version");
 

@@ -29,6 +29,7 @@
 
 #include "frame_channel.h"
 #include "plugin_loader.h"
+#include "plugin_naming.h"
 #include "plugin_status.h"
 #include "probe_host.h"
 #include "subprocess.h"
@@ -89,13 +90,6 @@ std::vector<T> read_array(const T* arr, std::uint32_t count, const char* what) {
     out.push_back(v);
   }
   return out;
-}
-
-bool valid_channel_id(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-  });
 }
 
 std::vector<ChannelInfo> channel_infos(const bl_channel_desc* arr, std::uint32_t count) {

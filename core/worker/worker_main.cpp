@@ -19,6 +19,11 @@
 //                   [--hang-ms M] [--once]
 //
 // samples one probe plugin and streams its rows to the core (probe_sampler.h).
+//
+//   benchlab-worker --validate FILE [--timeout SECONDS] [--no-dry-run]
+//
+// checks one plugin file for `benchlab plugin validate` and writes its findings
+// (plugin_validate.h).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -37,6 +42,7 @@
 #include "phase_supervisor.h"
 #include "plugin_check.h"
 #include "plugin_loader.h"
+#include "plugin_validate.h"
 #include "probe_sampler.h"
 
 namespace {
@@ -49,6 +55,7 @@ namespace {
                "       benchlab-worker --describe FILE...\n"
                "       benchlab-worker --probe FILE [--sysroot DIR] [--interval-ms N]\n"
                "         [--option KEY=VALUE]... [--hang-ms M] [--once]\n"
+               "       benchlab-worker --validate FILE [--timeout SECONDS] [--no-dry-run]\n"
                "This program is started by benchlab; it is not meant to be run by hand.\n",
                why.c_str());
   std::exit(2);
@@ -100,6 +107,33 @@ std::uint64_t milliseconds(const std::string& flag, const std::string& v, std::u
   benchlab::worker::serve_probe(o);
 }
 
+[[noreturn]] void validate_mode(int argc, char** argv) {
+  benchlab::worker::ValidateOptions o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--validate") {
+      o.file = value();
+    } else if (a == "--timeout") {
+      const std::string v = value();
+      char* end = nullptr;
+      o.timeout_s = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end || !(o.timeout_s > 0) || o.timeout_s > 86400)
+        usage("--timeout needs a number of seconds above 0, got '" + v + "'");
+    } else if (a == "--no-dry-run") {
+      o.dry_run = false;
+    } else {
+      usage("unknown argument '" + a + "' with --validate");
+    }
+  }
+  // Dies with benchlab: a plugin that hangs while loaded must not outlive it.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  benchlab::worker::validate_plugin_file(o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,6 +143,7 @@ int main(int argc, char** argv) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     worker::describe_plugin_files(argc - 2, argv + 2);
   }
+  if (argc >= 2 && std::strcmp(argv[1], "--validate") == 0) validate_mode(argc, argv);
   for (int i = 1; i < argc; ++i)
     if (std::strcmp(argv[i], "--probe") == 0) probe_mode(argc, argv);
   worker::WorkerOptions o;

@@ -3,6 +3,7 @@
 diagnostics), the inventory and probes, and the errors of benchlab_open()."""
 
 import os
+import pathlib
 import sqlite3
 
 import pytest
@@ -125,3 +126,18 @@ def test_inventory_and_probes_are_dicts(lab):
     probes = lab.probes()
     assert probes["format_version"] == 1
     assert probes["probes"] == []  # no probe plugin among the test plugins
+
+
+def test_validate_plugin_passes_a_good_plugin_and_reports_a_bad_file(lab, tmp_path):
+    good = lab.validate_plugin(pathlib.Path(PLUGIN_DIR) / "noop.so")
+    assert good["errors"] == 0, good["findings"]
+    assert good["plugin"]["id"] == "noop"
+    quick = lab.validate_plugin(pathlib.Path(PLUGIN_DIR) / "noop.so", dry_run=False)
+    assert quick["errors"] == 0
+    bad = tmp_path / "not-a-plugin.so"
+    bad.write_bytes(b"#!/bin/sh\necho this is no shared object\n")
+    found = lab.validate_plugin(bad)
+    assert found["errors"] >= 1
+    assert all(f["severity"] in ("error", "warning", "note") for f in found["findings"])
+    with pytest.raises(benchlab.NotFoundError):
+        lab.validate_plugin(tmp_path / "missing.so")

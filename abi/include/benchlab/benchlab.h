@@ -453,6 +453,26 @@ BENCHLAB_API int32_t benchlab_export_pts(benchlab_ctx* ctx, const int64_t* run_i
    *out_json (may be NULL): {"systems", "runs": [ids], "results", "trials"}. */
 BENCHLAB_API int32_t benchlab_import_pts(benchlab_ctx* ctx, const char* file, char** out_json);
 
+/* ---- Checking a plugin file (appended in 1.0; docs/plugin-validate.md) ---- */
+/* benchlab_validate_plugin() flags. NO_DRY_RUN: check the file and the descriptor only,
+   calling no create(), open() or other function of the plugin. */
+#define BENCHLAB_VALIDATE_NO_DRY_RUN 0x1u
+
+/* [ctx] Checks the plugin file `path` as `benchlab plugin validate` does, in a worker
+   process (benchlab never loads a plugin into the caller's process): the ELF header,
+   dlopen, the entry symbol, every field of the descriptor and its options, metrics,
+   requirements and channels, then a dry run (a workload's create() with the default
+   options and destroy(); a probe's open(), channels(), one sample() and close()), each
+   call limited to timeout_s seconds (0: 10 s), so that a crash or hang in the plugin is a
+   finding. BENCHLAB_OK whatever was found: *out_json (owned by the caller, freed with
+   benchlab_free()) is {"file", "plugin": {"id", "version", "kind", "abi"} or null,
+   "errors", "warnings", "notes", "findings": [{"severity": "error"|"warning"|"note",
+   "field", "message"}]}. E_NOT_FOUND when `path` does not exist, E_INVALID for a NULL
+   argument, a directory, unknown flags or a timeout that is negative or not finite,
+   BENCHLAB_ERROR when the worker cannot be run. */
+BENCHLAB_API int32_t benchlab_validate_plugin(benchlab_ctx* ctx, const char* path, double timeout_s,
+                                              uint32_t flags, char** out_json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,6 +43,9 @@ TARGET_SUITE = 2
 # ---- Running ----
 WARMUP_NONE = -1
 
+# ---- benchlab_validate_plugin() flags ----
+VALIDATE_NO_DRY_RUN = 0x1
+
 
 class VersionInfo(Structure):
     _fields_ = [
@@ -276,6 +279,7 @@ PROTOTYPES = {
     "benchlab_export_pts": (c_int32,
                             [_P, POINTER(c_int64), c_uint32, c_char_p, _OUT_STR]),
     "benchlab_import_pts": (c_int32, [_P, c_char_p, _OUT_STR]),
+    "benchlab_validate_plugin": (c_int32, [_P, c_char_p, c_double, c_uint32, _OUT_STR]),
 }
 
 

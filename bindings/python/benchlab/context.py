@@ -376,6 +376,19 @@ class Context:
         return json.loads(self._json_call(self._lib.benchlab_import_pts, h,
                                           os.fsencode(os.fspath(file))))
 
+    def validate_plugin(self, file, timeout_s=0.0, dry_run=True):
+        """Checks a plugin file as `benchlab plugin validate` does, in a worker process.
+
+        Returns the findings document (docs/plugin-validate.md): a dict with "errors",
+        "warnings", "notes" and "findings" [{"severity", "field", "message"}]. Defects of
+        the plugin are findings, not exceptions; a missing file raises NotFoundError.
+        """
+        h = self._h()
+        flags = 0 if dry_run else _native.VALIDATE_NO_DRY_RUN
+        return json.loads(self._json_call(self._lib.benchlab_validate_plugin, h,
+                                          os.fsencode(os.fspath(file)),
+                                          float(timeout_s), flags))
+
 
 def _format(value):
     if isinstance(value, str):
