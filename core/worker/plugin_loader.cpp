@@ -18,16 +18,6 @@ namespace {
 
 std::string str(const char* s) { return s ? std::string(s) : std::string(); }
 
-// Copies a size-prefixed struct into a zero-filled local: fields beyond the plugin's
-// struct_size read as zero, the "old behaviour" of every field.
-template <class T>
-T read_sized(const void* p, std::uint32_t size) {
-  T out;
-  std::memset(&out, 0, sizeof out);
-  std::memcpy(&out, p, std::min<std::size_t>(size, sizeof out));
-  return out;
-}
-
 // Walks an array whose elements carry struct_size, with that stride.
 template <class T, class F>
 void for_each_sized(const T* arr, std::uint32_t count, const std::string& what, F&& f) {

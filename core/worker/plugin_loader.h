@@ -6,6 +6,9 @@
 
 #include <benchlab/plugin.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -13,6 +16,17 @@
 #include "plugin_info.h"
 
 namespace benchlab {
+
+// Copies a size-prefixed struct of a plugin into a zero-filled local: min(size, sizeof(T))
+// bytes, and fields beyond the plugin's struct_size read as zero, the "old behaviour" of
+// every field (plugin.h).
+template <class T>
+T read_sized(const void* p, std::uint32_t size) {
+  T out;
+  std::memset(&out, 0, sizeof out);
+  std::memcpy(&out, p, std::min<std::size_t>(size, sizeof out));
+  return out;
+}
 
 // "PATH: reason", e.g. "/x/foo.so: not a benchlab plugin (no symbol benchlab_plugin_entry)".
 class PluginError : public std::runtime_error {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "plugin_loader.h"  // read_sized
 #include "plugin_status.h"
 #include "subprocess.h"
 
@@ -37,15 +38,6 @@ inline std::string returned_status(int32_t status, const std::string& why) {
 // A plugin's string, "" for NULL; unset(): NULL or "".
 inline std::string text_of(const char* s) { return s ? std::string(s) : std::string(); }
 inline bool unset(const char* s) { return !s || !*s; }
-
-// min(size, sizeof(T)) bytes of a struct from the plugin, the rest zero (plugin.h).
-template <class T>
-T read_sized(const void* p, std::uint32_t size) {
-  T out;
-  std::memset(&out, 0, sizeof out);
-  std::memcpy(&out, p, std::min<std::size_t>(size, sizeof out));
-  return out;
-}
 
 // The findings, written as they come, so that what was found before a crash survives it.
 class Report {
