@@ -6,7 +6,8 @@
 #  2. the installed layout works: libbenchlab1 + benchlab extracted into an empty root,
 #     the extracted benchlab lists the workloads and no probe; benchlab-probes extracted
 #     into the same root, the probes appear with nothing reconfigured; one trial runs;
-#  3. python3-benchlab imports from the extracted root and loads that root's library.
+#  3. a C program builds with pkg-config against the extracted libbenchlab-dev and runs;
+#     python3-benchlab imports from the extracted root and loads that root's library.
 # No BENCHLAB_* variable is set anywhere: the packaged benchlab finds its worker, plugins
 # and profiles relative to its library, as it does once installed.
 # Usage: test_deb.sh SOURCE_DIR WORK_DIR        (exit 77: skipped, a tool is missing)
