@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What the harness benchmarks share: a private temporary store and a context whose only
 // extra plugin directory holds the no-op workload.
 #pragma once

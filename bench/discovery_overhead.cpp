@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench/discovery_overhead: what `benchlab list` costs beside the floor of starting any
 // process, measured side by side in one run, interleaved so that a busy machine slows
 // every column alike.

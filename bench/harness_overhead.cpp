@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench/harness_overhead: what the harness costs per trial and at start-up, as ratios to
 // the cheapest process a harness could start, fork+exec of /bin/true, measured in the
 // same run.

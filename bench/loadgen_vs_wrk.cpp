@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // loadgen_vs_wrk: serve-load's engine beside wrk, and its TTFT error, against the
 // loopback OpenAI-compatible test server, in one run. A benchmark, not a test: it prints
 // figures and ratios, it does not judge.

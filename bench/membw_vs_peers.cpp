@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // membw_vs_peers: membw's Copy beside mbw (glibc memcpy) and sysbench memory, on the same
 // array size and thread counts, in one run, trials interleaved so that drift in machine
 // load hits every tool alike. Prints raw peer figures, the same figures converted to

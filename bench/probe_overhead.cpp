@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // probe_overhead: what sampling costs the machine under test, and how fast samples go
 // into the store. A benchmark, not a test: it prints figures measured side by side.
 //

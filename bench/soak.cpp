@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench/soak: many trials of a no-op workload in one benchlab process, to show that the
 // harness does not grow: its RSS and open file descriptors at the start and the end, and
 // the sustained trial rate.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "compare_commands.h"
 
 #include <fmt/format.h>

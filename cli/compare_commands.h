@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // `benchlab compare`, `report`, `tco`, `export` and `import`: machines side by side, the
 // published report, cost of ownership and Phoronix result files. Uses only benchlab.h.
 #pragma once

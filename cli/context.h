@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What every command shares: exit codes, error printing and opening the library context
 // for the store use of the command. Uses only the C API of benchlab.h.
 #pragma once

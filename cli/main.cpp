@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // benchlab: the command line. Uses only the C API of benchlab.h, as any lab script would.
 //
 // Exit status: 0 success; 1 the run finished but some trials failed; 2 bad usage,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Live progress of a run: a one-line display redrawn in place on a terminal, plain
 // lines otherwise (logs, CI).
 #pragma once

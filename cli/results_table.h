@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The results table the CLI prints: one row per result and metric.
 #pragma once
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Writes benchlab.pc and benchlab-plugin.pc at install time, run by install(CODE) from the
 # top CMakeLists.txt. At install time CMAKE_INSTALL_PREFIX is the prefix really installed
 # to (`cmake --install --prefix DIR` included), so the files name that prefix; DESTDIR

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # benchlab_add_plugin(): how a benchlab plugin is built, one implementation for the
 # plugins of this source tree (benchlab_plugin() in the top CMakeLists.txt) and for
 # plugins built out of tree against an installed benchlab (find_package(benchlab CONFIG),

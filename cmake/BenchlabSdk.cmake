@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Installs the SDK for plugins and programs built against an installed benchlab: a CMake
 # package (find_package(benchlab 1 CONFIG): benchlab::benchlab, benchlab::plugin,
 # benchlab_add_plugin) and pkg-config files (benchlab, benchlab-plugin). The package is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sanitizer and fuzzing builds (docs/hardening.md). Included by the top-level
 # CMakeLists.txt before any target exists, so the flags reach every target of the tree:
 # the core, the worker, the CLI, the plugins, the test plugins and the tests.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Checks that no plugin includes another plugin's files or the core's (ctest
 # plugins:include_boundaries). A plugin sees abi/ and plugins/common/ only: what two
 # plugins share belongs in plugins/common/, and the core is reached through the ABI.

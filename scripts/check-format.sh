@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fails when a C or C++ file tracked by git differs from what clang-format makes of it
 # with the repository's .clang-format; lists the files and how to fix them.
 # Usage: scripts/check-format.sh [--fix]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages benchlab needs to build and test (as root, or via sudo).
 # Usage: scripts/deps.sh [build|test]   (default: build)
 set -euo pipefail

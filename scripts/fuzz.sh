@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets (preset `fuzz`: clang, ASan, UBSan) and fuzzes each for a
 # bounded time. Exits non-zero when any target finds a crash, a sanitizer report, a
 # broken invariant, a slow input or a memory blow-up; the input that did it is saved

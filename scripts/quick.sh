@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Sets up a fresh Debian 12 machine, builds benchlab and runs the `quick` suite, ending
 # with its results table. Extra arguments go to `benchlab run` (e.g. --db FILE).
 # The build is the `quick` preset of CMakePresets.json (Release, no tests, build-quick/);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Sets up a fresh Debian 12 machine, then runs every check CI runs, in this order:
 #   0. the format check: every tracked C/C++ file as clang-format makes it, and every
 #      source file with its SPDX licence tag (scripts/check-licence.sh);

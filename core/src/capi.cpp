@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The operator C API (benchlab.h) over the C++ core. Nothing thrown crosses this file, and
 // every function returning a status leaves benchlab_errmsg() empty on success.
 #include <benchlab/benchlab.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Discovery: which plugins, profiles and suites this benchlab can run, from which
 // directories, and what was refused on the way (diagnostics name file and reason).
 // Plugin descriptors come from benchlab-worker processes (plugin_inspection.h) or from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // cgroup v2, the parts benchlab uses to hold a phase's processes: where the hierarchy is
 // and where this process sits in it, which cgroup the phases' cgroups go under, killing
 // everything in a cgroup, and its memory figures. Plain file operations on cgroupfs; every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A channel's samples as a function of time (channel_curve.h); the definitions are in
 // docs/energy.md, "Integral over a window".
 #include "channel_curve.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // A channel's reading as a function of time, rebuilt from its samples, so that energy,
 // mean and peak over any window are exact functions of the samples (docs/energy.md):
 //  - a reading (POWER, TEMPERATURE, ...; kind INSTANT): the piecewise-linear curve through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One channel over one window, with the coverage rule and the reasons (channel_integral.h).
 #include "channel_integral.h"
 

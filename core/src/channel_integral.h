@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Energy, mean and peak of one channel over one window [b, e] (docs/energy.md, "Integral
 // over a window"), or why there is no value: the samples must cover at least 90% of the
 // window. The core brackets each trial with a sample right before and right after it, so a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sample rows of one probe -> one time series per channel (channel_series.h).
 #include "channel_series.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // One channel's readings over a span of time: what the energy computations (energy.h) take
 // as input. Built from a probe's sample rows, one series per channel, NaN readings dropped.
 #pragma once

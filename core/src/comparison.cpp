@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Building the comparison of systems from stores: which result stands for a system, the
 // rows, the ratios and their intervals, the geometric means. Choices: docs/compare.md.
 #include "comparison.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Machines compared: every result of every system relative to a baseline system, read
 // from one or several stores, with each ratio's 95% confidence interval computed from the
 // raw trial values (Fieller's theorem, docs/statistics.md), geometric means per category

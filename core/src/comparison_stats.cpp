@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Confidence intervals of ratios of means and of their geometric mean. Formulas and why
 // these and not the bootstrap: docs/statistics.md.
 #include <algorithm>

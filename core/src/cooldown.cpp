@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Back near idle or not (cooldown.h).
 #include "cooldown.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The cool-down predicate (--cooldown): is the machine back near its idle baseline, and if
 // not, what still differs, for the progress line (docs/energy.md, "Cool-down"). Near idle
 // means: every temperature of the baseline at most `temperature_c` above its idle mean,

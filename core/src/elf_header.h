@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The first bytes of a plugin file, read before any process loads it, so that a file
 // that cannot be a shared object for this machine is named for what it is ("ELF for
 // AArch64, this machine is x86-64") instead of for what dlopen makes of it ("No such

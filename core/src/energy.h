@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The energy part of the core, in one include: from probe samples to what a trial stores
 // and what the runner decides on. Pure computation (no processes, no store); the
 // definitions a reviewer checks the numbers against are docs/energy.md.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Idle means and their standard errors by batch means (idle_baseline.h; docs/energy.md,
 // "Idle baseline").
 #include "idle_baseline.h"

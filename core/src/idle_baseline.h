@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The machine's idle power and temperatures, measured over an idle window before the first
 // test (--idle-baseline), with the standard error of each mean by the batch-means method
 // (samples of an idle machine are autocorrelated, so the naive SEM is too small). Trials

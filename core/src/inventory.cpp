@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // System inventory from /proc and /sys under a root directory. Sources and formats of every
 // field: docs/inventory.md.
 #include "inventory.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What machine a result was measured on: CPU clusters (heterogeneous cores included),
 // memory, OS, kernel, firmware, storage, compiler. Read from /proc and /sys under a
 // root directory, so tests use fixture trees.

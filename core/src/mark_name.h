@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The rules for phases a workload marks inside a trial (benchlab/ext/mark.h): checked in
 // the worker, where the plugin calls mark(), and again in the core, which reads the frame.
 #pragma once

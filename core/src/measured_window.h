@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The measured window of a trial: CLOCK_MONOTONIC nanoseconds right before and right
 // after the plugin's run(), taken in the process that runs it. The one clock of trial
 // windows and probe samples, so a sample belongs to a trial when its time falls inside.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "phase_runner.h"
 
 #include <benchlab/ext/values.h>

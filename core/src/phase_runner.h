@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The core's side of the phases of one result: one benchlab-worker serves them all (it
 // loads the plugin once and runs each phase in a fresh fork of itself); this reads its
 // frames and turns whatever happened (done, crash, exit, hang, OOM, garbage on the

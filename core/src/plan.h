@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // From what the operator asked (targets, option overrides, trial policy) to the list of
 // results to measure: suites expanded, options validated against each plugin's
 // declaration, trial policy settled, requirements gathered for the gate.

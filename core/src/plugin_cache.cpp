@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin_cache.h"
 
 #include <fcntl.h>

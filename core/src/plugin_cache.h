@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What earlier discoveries learnt about plugin files, so that a second `benchlab list`
 // neither starts a worker nor reads a plugin file: one JSON file under the user's cache
 // directory, keyed by each file's path and stamp (device, inode, size, mtime, ctime),

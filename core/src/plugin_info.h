@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What the core knows of one plugin file: its descriptor (id, version, options, metrics,
 // requirements) as plain C++ values, and the SHA-256 of the file it came from. Filled by
 // the worker that loaded the file (benchlab-worker --describe) or by the plugin cache;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin_inspection.h"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Asking benchlab-worker what each plugin file is: every file is loaded in a worker
 // process of its own (`benchlab-worker --describe FILE`), all of them at once under one
 // deadline, so that a constructor or entry function that crashes, hangs or exits costs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin_record.h"
 
 #include <boost/json.hpp>

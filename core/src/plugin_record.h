@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The JSON form of what loading a plugin file found: a PluginInfo, or the reason the file
 // was refused. benchlab-worker --describe writes one record per file (one line of JSON),
 // discovery reads it, and the plugin cache keeps it. The core treats a record as

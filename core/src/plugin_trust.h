@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Whether code may be loaded from a file or a directory: loading a plugin runs its code
 // as the operator, so a file or directory someone else can change is refused. Checked by
 // discovery before a file is described, and by the worker again before every load.

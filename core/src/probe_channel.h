@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What the core knows of a probe plugin's channels and devices, as plain C++ values: read
 // from the sampler worker's frames (sampler.h), stored in the channels table, and used to
 // turn samples into trial values (energy.h) and GPUs into inventory (requirement_gate.h).

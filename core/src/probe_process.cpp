@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe_process.h"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // One sampler worker (benchlab-worker --probe) seen from the core: started with
 // posix_spawn in a process group of its own, with a socket for commands on its stdin and
 // pipes for the frames on its stdout and for its stderr (which the probe's own stdout

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe_survey.h"
 
 #include <benchlab/ext/probe_devices.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Every probe plugin opened once, each in its own sampler worker (sampler.h), all at
 // once: which are available on this machine and why not, their channels and a sample,
 // and the devices they see. For `benchlab list probes -v`, the inventory's GPUs and the

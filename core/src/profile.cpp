@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test profiles and suites from XML (format: docs/profiles.md). Strict on purpose: a typo
 // that silently changes what is measured costs more than a refusal that names the line.
 #include "profile.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Test profiles and suites: the XML files under profiles/ (format: docs/profiles.md).
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The rules for programs a workload reports (benchlab/ext/programs.h): checked in the
 // worker, where the plugin calls report_program(), and again in the core, which reads the
 // frame.

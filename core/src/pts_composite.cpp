@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // composite.xml, the result file of the Phoronix Test Suite: parsed strictly (an imported
 // number that is silently wrong costs more than a refusal that names the line) and written
 // the way pts_result_file::get_xml writes it. docs/pts.md lists the elements.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The Phoronix Test Suite result file (composite.xml): parsed into plain structs and
 // written back, nothing else (the store side is pts_interop.h). Elements read and written,
 // and the limits on hostile input: docs/pts.md.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Phoronix Test Suite result files <-> the store (docs/pts.md). The import reads and checks
 // the whole file and plans every row before the first write, then writes in one
 // transaction, so a bad file or a failing disk leaves the store as it was.

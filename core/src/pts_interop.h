@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Phoronix Test Suite results <-> the store: a composite.xml imported as runs marked with
 // their source, and runs exported as a composite.xml that PTS (and this import) reads.
 // The mapping of every field: docs/pts.md.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Rendering of a Comparison: `benchlab compare` text formats and `benchlab report` pages
 // (report.h; docs/report.md). Every string of the model is untrusted: names come from
 // stores, profiles and imported result files. Output is made safe per format: terminal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Rendering a Comparison (comparison.h): the text formats of `benchlab compare` and the
 // pages of `benchlab report`. Pure functions of the model: no store, no clock.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "requirement_gate.h"
 
 #include <benchlab/plugin.h>

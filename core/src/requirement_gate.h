@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The gate before any attempt: a requirement this machine does not meet makes a result
 // "cannot run" with the reason, stated up front rather than discovered by a crash.
 #pragma once

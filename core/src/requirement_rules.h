@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The rules for requirements a workload computes in setup() (benchlab/ext/requirements.h):
 // checked in the worker, where the plugin calls require(), and again in the core, which
 // reads the frame.

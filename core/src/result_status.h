@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The status of a result, one enum from the runner through the store to the C API. The
 // numbers are benchlab.h's BENCHLAB_STATUS_* values; the store keeps the names.
 #pragma once

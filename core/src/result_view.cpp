@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "result_view.h"
 
 #include <boost/json.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Results as operators read them: one row per result and metric with its statistics,
 // computed from the stored trial values (the store keeps raw values only, so a better
 // formula later re-reads every old run correctly). Also the JSON document of a run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Executes the results of a run: the requirement gate, setup, warm-ups and trials under
 // the trial policy, teardown; each trial committed as it ends. A fresh run and
 // `--resume` go through the same code: both execute the run's pending results, and a

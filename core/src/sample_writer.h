@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Probe samples on their way into the store. Samplers deliver rows on their own threads;
 // this queues them and writes them on a thread of its own, through a second connection
 // to the store file, one transaction per batch with one prepared statement, so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Probes, sampled in their own worker processes: one benchlab-worker --probe per probe per
 // run (core/worker/probe_sampler.h), so that a probe that crashes, hangs or leaks is
 // reported and sampling stops for it alone, while the trials go on.

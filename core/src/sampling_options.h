@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // How a run samples its probes: which ones, how often, with which probe options, and the
 // idle baseline and cool-down around its trials. Stored with the run (settings.sampling)
 // so that `--resume` samples the way the run began.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sampling_session.h"
 
 #include <fmt/format.h>

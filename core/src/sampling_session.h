@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The probes of one run, from the first trial to the last: one sampler worker per probe
 // (sampler.h), their samples queued into the store (sample_writer.h) and kept in memory
 // for the trial in progress, the idle baseline, the cool-down wait before a trial, and,

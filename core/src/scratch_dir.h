@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Where a result's phases work and where plugins keep prepared inputs across runs.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // RAII for sqlite3_stmt with typed bind and column helpers.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Statistics of one result's trial values. The formulas, and why these ones, are in
 // docs/statistics.md; this file implements that page.
 #include "stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Statistics of one result's trial values: the figures every report shows, and the
 // stopping rule of the dynamic trial count. Formulas: docs/statistics.md.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The SQLite store: systems, runs, results, trials, their values, probe channels and
 // samples. WAL, foreign keys, migrations by PRAGMA user_version, one transaction per
 // trial so that a killed benchlab loses at most the trial in flight. Schema: docs/store.md.

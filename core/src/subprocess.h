@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Running a child process by argv (never a shell) with captured output, a timeout that
 // kills the whole process group, and the exit status and resource use from wait4().
 // Used by the core (inventory, discovery's plugin check) and by the worker to run a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tco.h"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Cost of ownership: buying a machine against renting the same work in the cloud, as the
 // study's breakeven (docs/tco.md). One function for `benchlab tco` and the report.
 #pragma once

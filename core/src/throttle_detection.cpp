@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Throttling seen by the probes during a trial (throttle_detection.h).
 #include "throttle_detection.h"
 

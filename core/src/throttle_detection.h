@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Whether the hardware throttled during a trial, and the sentence that says how
 // (docs/energy.md, "Throttling"). A trial is flagged when, inside [b, e]:
 //  - a THROTTLE channel read non-zero (INSTANT) or rose (COUNTER, from the last sample

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The channels that make the total (total_power_set.h; docs/energy.md, "The total").
 #include "total_power_set.h"
 

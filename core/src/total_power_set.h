@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Which power and energy channels add up to the machine's total (energy.total,
 // power.total.*), so that nothing is counted twice (docs/energy.md, "The total"):
 //  1. a WALL channel measures everything: the wall channels, if any;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A trial's probe samples -> its derived values (trial_energy.h; docs/energy.md).
 #include "trial_energy.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // From a trial's probe samples to the values the trial stores (docs/energy.md): energy,
 // mean and peak power per channel and for the total, per marked phase, work per joule and
 // idle-net energy. They go in as ordinary trial values, so statistics, CI and JSON treat

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // A value a trial stores for one metric, with what the store needs to declare the metric:
 // the workload's own values, and those the core derives from probe samples (energy.h).
 #pragma once

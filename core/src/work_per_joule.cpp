@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Rates and counts per joule (work_per_joule.h).
 #include "work_per_joule.h"
 

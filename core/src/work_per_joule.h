@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Work per joule: a workload's rate or count divided by the trial's power or energy
 // (docs/energy.md, "Work per joule"). `tok/s` over `power.total.mean` [W = J/s] gives
 // tok/J; a count of `tokens` over `energy.total` [J] gives tokens/J.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // One benchlab-worker process serving the phases of one result, seen from the core:
 // started with posix_spawn (the core's page tables are not copied), leading a process
 // group of its own, with a socket for commands on its stdin, and pipes for the frames on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The byte protocol between benchlab-worker and the core: length-prefixed frames, from the
 // worker and its phase processes on the worker's stdout (the plugin's own stdout is
 // redirected to stderr before it loads), and the core's commands on the worker's stdin.

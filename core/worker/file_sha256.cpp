@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "file_sha256.h"
 
 #include <dlfcn.h>

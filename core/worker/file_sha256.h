@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The SHA-256 of a plugin file's bytes, so that every result can say which code produced
 // it. benchlab-worker --describe computes it before it loads the file; the core keeps it
 // in PluginInfo and the plugin cache, so it is read once per file version.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The worker's end of the frame channel to the core: its stdout, moved to a private
 // descriptor before any plugin is loaded, so that what a plugin prints (fd 1 then points
 // at stderr) cannot mix with the frames.

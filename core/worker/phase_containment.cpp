@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "phase_containment.h"
 
 #include <fcntl.h>

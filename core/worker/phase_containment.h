@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What holds a phase's processes and ends whatever is left of them when the phase ends:
 // a cgroup v2 of its own where the core found a writable one ("cgroup"), else the
 // worker as the phases' subreaper alone ("subreaper"). In both, the worker is the

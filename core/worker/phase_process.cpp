@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "phase_process.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What runs in the process of one phase: a fresh fork of the worker, which loaded the
 // plugin once. It creates the plugin instance, makes the phase's call (setup, run and then
 // parse or parse_streams, or teardown), reports through WorkerHost, sends `done` and

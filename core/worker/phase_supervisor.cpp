@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "phase_supervisor.h"
 
 #include <fcntl.h>

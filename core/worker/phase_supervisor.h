@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The worker's loop: one benchlab-worker serves the phases of one result. It loads the
 // plugin once (dlopen, relocations, constructors), then for each `run_phase` command on
 // its stdin hands the phase to a fresh fork of itself, forked ahead of time while the core

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin_check.h"
 
 #include <fcntl.h>

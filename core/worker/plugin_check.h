@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // benchlab-worker --describe FILE...: loads each plugin file and writes what it found to
 // stdout, one JSON line per file (plugin_record.h): the descriptor, or why the file was
 // refused. Discovery runs it once per file (core/src/plugin_inspection.cpp), so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Loading one plugin file: dlopen, the entry symbol, ABI negotiation and a check of the
 // descriptor, so that nothing later trusts a malformed plugin. The descriptor is copied
 // into C++ values (PluginInfo). Only benchlab-worker loads plugins: a trial's process,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // How the worker names a plugin call's status in a failure: "run() returned BL_ERROR: why",
 // the same words whether a workload phase or a probe failed.
 #pragma once

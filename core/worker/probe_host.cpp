@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe_host.h"
 
 #include <string_view>

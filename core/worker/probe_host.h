@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The host side of the plugin ABI in a sampler worker (benchlab-worker --probe): the
 // bl_host a probe instance receives, with phase BL_PHASE_PROBE. A probe gets what it
 // needs to read its sensors and say why it cannot: log, set_error, its options (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe_sampler.h"
 
 #include <benchlab/ext/probe_devices.h>

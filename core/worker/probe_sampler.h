@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The sampler worker: benchlab-worker --probe, one process per probe per run, so that a
 // probe that crashes, hangs or leaks is reported and never takes a run down.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "subreaper.h"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The worker as the subreaper of its phases (PR_SET_CHILD_SUBREAPER): every process a
 // phase leaves behind without a parent, a daemon that called setsid() and left the
 // phase's process group included, is re-parented to the worker rather than to init, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "worker_host.h"
 
 #include <benchlab/ext/mark.h>

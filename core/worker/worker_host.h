@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The host side of the plugin ABI inside a phase process of benchlab-worker: the bl_host
 // table a plugin instance receives, backed by this class, which forwards metrics, logs,
 // progress, the two raw output streams, marks (benchlab/ext/mark.h) and values

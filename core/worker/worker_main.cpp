@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // benchlab-worker: serves the phases (setup, trials, teardown) of one result of one
 // workload plugin, and reports to the core over its stdout. Started by the core only:
 //

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* checksum: a workload plugin in plain C99, built with `cc` and pkg-config alone. Each
    trial hashes a buffer of `size_mib` MiB with 64-bit FNV-1a and reports the rate in
    MiB/s. It also tells the host, in setup(), how much memory that buffer needs, so that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // hello: the smallest useful workload plugin in C++. It counts the primes up to `limit`
 // with a sieve of Eratosthenes and reports the count as its metric `primes`, so that a
 // run shows the option arriving and the computed value coming back (a real benchmark

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* constant: the smallest probe plugin. It reports one power channel whose reading is the
    option `watts`, whatever the machine does: a stand-in for a meter, to see how benchlab
    samples a probe and turns its readings into energy and power per trial. A real probe

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The v1 layout of every struct of plugin.h and benchlab.h on LP64 targets (x86-64 and
  * aarch64 Linux), and the values of the constants that cross the boundary. Plugins and
  * scripts already built depend on these numbers: a change here is an ABI break, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The operator API driven from plain C, as a lab script would: check the version it
  * loaded, open a store in a temporary directory with only the test plugins, list them
  * with their options and metrics, run `noop` three times with an otherwise zeroed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DNM=nm -DLIBRARY=libbenchlab.so -DHEADER=benchlab.h -P check_exports.cmake
 # The library's defined dynamic symbols must be exactly the functions benchlab.h declares
 # with BENCHLAB_API: one more is an accidental ABI (a std:: or boost:: instantiation that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* declares: a workload whose descriptor uses every kind of option and metric declaration
    (enum with allowed values, bounded int, unbounded float, required, repeated, bool, an
    optional metric), so that tests can read each field back through benchlab.h's

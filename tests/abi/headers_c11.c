@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugin.h, then benchlab.h, as strict C11 (-std=c11 -pedantic -Werror): an out-of-tree
    plugin or lab program in plain C must compile them as they are. The layout checks ride
    along. */

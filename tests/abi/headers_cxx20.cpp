@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // benchlab.h, then plugin.h, as C++20 with -pedantic -Werror: a C++ plugin or program
 // includes them inside its own namespaces and warnings. The layout checks ride along.
 #include <benchlab/benchlab.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plugin.hpp, the C++ SDK, as C++20 with -pedantic -Werror: every template instantiated
 // once, as a plugin would, so a warning inside one fails the build here and not in an
 // out-of-tree plugin.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The operator API's error paths: NULL arguments, unset struct sizes, unknown targets,
 // runs and stores, numbers that are not finite, files that are not stores. Each returns
 // its documented code, leaves outputs in a defined state, and benchlab_errmsg() says what

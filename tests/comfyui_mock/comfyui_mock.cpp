@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The ComfyUI stand-in (see comfyui_mock.hpp). Message shapes follow ComfyUI's server.py
 // (status, /prompt answers) and execution.py (execution_*, executing, progress, executed).
 #include "comfyui_mock.hpp"

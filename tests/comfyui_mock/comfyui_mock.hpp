@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A ComfyUI stand-in on 127.0.0.1 (an ephemeral port) speaking ComfyUI's wire shapes:
 // GET /system_stats, POST /prompt (validated like ComfyUI: 400 with node_errors), POST
 // /interrupt, and /ws?clientId=ID, which sends a queued prompt's events to its client:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // comfyui-mock: the ComfyUI stand-in as a program, for trying the comfyui plugin by hand.
 // Prints its port, then serves until stdin closes (or Ctrl-C).
 #include <chrono>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What the fault-injection tests need beyond the integration fixture: the benchlab command
 // started as a real child process with faults applied before exec (a file-size limit, as a
 // full disk), its exit and peak memory read with wait4(), a tmpfs to fill, and the

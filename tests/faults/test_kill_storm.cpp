@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SIGKILL of benchlab at random points of a 50-trial suite, 20 times, resumes killed
 // too: after every kill the store passes integrity_check, keeps every trial it held
 // before, holds no index twice and no worker outlives benchlab; in the end `--resume`

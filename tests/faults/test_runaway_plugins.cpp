@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Plugins that run away from the harness: a flood of output on stdout, stderr, log frames
 // or raw output; processes left behind (a child, an orphaned grandchild holding the
 // frame pipe, one that left the process group); a frame pipe closed behind the host's

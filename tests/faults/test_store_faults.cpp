@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The store's file system fills up in the middle of a run (a file-size limit, or a real
 // tmpfs where mounting is allowed), or a write of the plan fails: benchlab stops with a
 // clear store error, not a crash; the database opens and passes integrity_check; every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Input an attacker or a careless colleague controls: plugin files others could change
 // (loading one runs its code as the operator), shell syntax in a profile's command
 // arguments, plugins that litter their scratch directory and crash or hang, and --db

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What every fuzz target shares: the libFuzzer entry point's signature and a check that
 // turns a broken invariant into a crash, which is what libFuzzer (and the regression
 // driver) report as a finding.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: the command workload's rule parser and matcher
 // (plugins/workloads/command/rule.hpp), which read a profile's rule= options and then the
 // benchmarked program's output. The input is one rule, a newline, then the output the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: the finetune workload's training-log reader
 // (plugins/workloads/finetune/training_log.hpp), which reads whatever the operator's
 // training command prints. The input is the log; its length picks the warm-up. Checked:

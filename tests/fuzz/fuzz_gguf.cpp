@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: llama-bench's GGUF header reader (plugins/workloads/llama-bench/), which
 // reads whatever model file the operator names. Checked: it returns a header or throws
 // GgufError, nothing else; it allocates in proportion to the input (a file claiming

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: the profile and suite XML loader (core/src/profile.cpp). A malformed file
 // must end in a ProfileError that names the file; any other exception, a crash or a
 // sanitizer report is a finding. The loader reads files only, so each input goes through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: the worker frame decoder (core/src/worker_protocol.h), which reads whatever
 // a plugin manages to write on the worker's stdout (and, in the worker, the core's
 // commands on its stdin: the same decoder). The input is the byte stream; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: the Phoronix Test Suite composite.xml parser and writer
 // (core/src/pts_composite.cpp). A file is either refused with a PtsError that starts with
 // its name, or it parses into what the parser promises (unique systems, entries naming

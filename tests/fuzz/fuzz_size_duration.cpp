@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: parse_size and parse_duration_s (core/src/profile.h), which read sizes and
 // durations from profiles and from the command line. Bad text must throw
 // std::invalid_argument; what they return must be what the header promises.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: serve-load's stream decoding (plugins/workloads/serve-load/), which reads
 // whatever an OpenAI-compatible server sends back: the text/event-stream parser, then
 // the chunk decoder on every event. The input is two header bytes and the body: the

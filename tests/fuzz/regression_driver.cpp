@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs every file named on the command line (directories: every file in them, sorted)
 // through a fuzz target's LLVMFuzzerTestOneInput once, without libFuzzer. It makes seed
 // corpora and the minimized inputs of past findings (regressions/) ctest tests of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What every integration test needs: a private temporary directory (also the harness's
 // TMPDIR and cache), a benchlab context over the C API on a store in it, a direct SQLite
 // view of that store, and a look at /proc for processes a trial may have left behind.

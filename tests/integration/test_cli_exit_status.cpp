@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The benchlab command's exit status, which scripts and CI jobs branch on: 0 all ok,
 // 1 some trials failed, 2 bad usage or target, 3 the store cannot be used; and what it
 // says to a person who typed a bad number, a bad run id or a bad --db.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Discovery as an operator meets it: files in a plugin directory that are not plugins,
 // or plugins of another ABI or machine, are each reported once with the file and the
 // reason, and never keep the good plugins from loading; an unsafe directory or file is

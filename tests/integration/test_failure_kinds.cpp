@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every way a plugin can go wrong ends as a failed trial (or result) with a reason a
 // person can act on, stored like any other, and the harness carries on with the next
 // test: crashes, exit(), hangs, processes left behind, running out of memory, output

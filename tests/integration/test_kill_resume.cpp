@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // kill -9 of benchlab in the middle of a suite: the store stays intact with every trial
 // committed so far, no worker outlives benchlab, and `benchlab run --resume` finishes the
 // run with exactly the planned trials, none twice.

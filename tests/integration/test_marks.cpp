@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Phases marked inside a trial (benchlab/ext/mark.h) through the real worker: the
 // workload's host offers the extension, a trial's marks reach PhaseOutcome::marks in
 // order and inside the measured window, and what the header forbids is refused (a bad

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mistakes in what the operator asks for are refused before anything runs: the message
 // names the test and the option and lists what is valid, and no run is stored.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Probes during real runs: the `sine` test probe (readings in closed form) sampled by real
 // sampler workers while the `phases` workload runs in real trial processes; what the
 // store holds afterwards (samples, channels, probes, marks, derived values) and what the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The programs a workload wraps (benchlab/ext/programs.h), end to end: the wraps test
 // plugin reports a program in setup() and another in run(); both are stored with the
 // result (result_programs) and listed in the results JSON. Malformed calls, and calls

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A report_metric() call the host refuses (an undeclared metric, NaN or infinity, a
 // report from setup()) fails the trial, or the result, with that refusal as the stored
 // reason, even when the plugin ignores the status and returns BL_OK: a trial must not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Requirements a workload computes in setup() (benchlab/ext/requirements.h), end to end:
 // the needs test plugin requires memory its options name; an unmet one makes the result
 // "cannot run" with the host's reason and the plugin's hint before any trial, teardown

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The phases of one result through ResultWorker, the core's side of benchlab-worker, with
 // the real worker and the test plugins of tests/plugins (worker-plugins): one worker per
 // result and a fresh process per phase; a refused report_metric() fails the trial; both

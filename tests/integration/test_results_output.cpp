@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What comes out of the store: the JSON documents tools read (one run, every run; see
 // docs/json-format.md), text that looks like SQL stored verbatim, metrics a plugin
 // declares at run time, and a plugin built against an older header measured like any

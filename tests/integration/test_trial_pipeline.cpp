@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The trial pipeline's promises about what a result is made of: every declared metric is
 // reported or the trial fails saying which; each result records the plugin file and its
 // SHA-256; a resume refuses to continue a result with another plugin file.

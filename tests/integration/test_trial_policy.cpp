@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How many trials a result gets and which count: fixed counts, the dynamic count that
 // stops at the target precision or at the cap, warm-ups stored but not counted, and a
 // result with some failed trials kept as "partial".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Many values of one metric per trial (benchlab/ext/values.h), end to end: the latency
 // test plugin reports them through the real worker, the store keeps every one, and the
 // results give pooled percentiles over all measured trials (not an average of per-trial

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* badmetric: makes one report_metric() call the host must refuse, ignores the status it
    gets, reports its declared metric `value` = 1 and returns BL_OK, as a plugin that never
    checks statuses would. `how`: `undeclared` (a metric named "bogus" it never declared),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* broken: a plugin file that takes down whatever loads it, built three times with
    BROKEN_HOW set to 1 to 4: a constructor that crashes (SIGSEGV), an entry function
    that aborts, a constructor that never returns, a constructor that calls exit(0). Discovery must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cannotrun: setup() says this machine cannot run it, which is a result ("cannot run:
    needs a unicorn"), not a failure. run() must never be reached. */
 #include <benchlab/plugin.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* crash: dies inside a chosen call (setup, run, parse or teardown) in a chosen way:
    a segmentation fault, abort(), exit(3) or exit(0), none of which returns to the host.
    The harness must turn each into a failed trial or result with a reason. */

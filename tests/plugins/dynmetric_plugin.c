@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dynmetric: declares no metric in its descriptor (BL_WORKLOAD_DYNAMIC_METRICS) and
    declares `name` at run time, the way `command` derives metrics from its options. */
 #include <benchlab/plugin.h>

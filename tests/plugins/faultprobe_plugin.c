@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* faultprobe: a probe plugin that behaves, or misbehaves in one way the sampler must
    survive, as its option `mode` says:
      ok           five channels (one per kind of field) and one GPU device; see below

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flood: pours bytes into one stream, `kib` KiB of them or, with kib = -1, without end
    (until the harness kills it): `stdout` by printf (which the worker sends to its stderr
    pipe), `stderr` by write(2), `log` as host->log() lines on the frame channel, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hang: run() never returns on its own. By default it ignores the host's cancellation
    flag (only SIGKILL ends it); `honour_cancel` makes it return BL_CANCELLED when asked;
    `ignore_term` also blocks SIGTERM; `fork_child` first starts a child that sleeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hungry: allocates and touches memory until the allocator fails under the plugin's own
    address-space limit (`limit_mib`), then abort()s, like a program that does not check
    malloc. With `kill_self` it instead raises SIGKILL after touching 64 MiB, which is what

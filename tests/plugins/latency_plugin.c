@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* latency: reports many values of one metric per trial through the host's values
    extension (benchlab/ext/values.h), as a serving workload reports every request's
    latency. run() reports `n` values of "latency" in two calls (the values add up):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* litter: fills the result's scratch directory, the way a build or a generator does, and
    then ends run() as `then` says: `ok` (value = 1), `segv` (a crash) or `hang` (until
    killed). Every phase writes a file and a nested tree; `readonly` also leaves a

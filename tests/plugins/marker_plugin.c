@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* marker: a well-behaved workload whose constructor says which process loaded it. When
    BENCHLAB_TEST_LOAD_MARKER names a file, every load appends "PID EXE\n" to it, so tests
    can prove that only benchlab-worker processes load plugins, never the core (the C API's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* metrics: declares "first" and "second" as required metrics and "extra" as optional
    (BL_METRIC_OPTIONAL), and reports all of them except the one named by option `skip`.
    The harness must fail a trial that leaves out a required metric, and only then. */

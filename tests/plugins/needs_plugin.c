@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* needs: a workload whose requirement depends on its options, computed in setup() and
    handed to the host through its requirements extension (benchlab/ext/requirements.h),
    as llama-bench does with a model file's size. setup() requires `amount` bytes of the

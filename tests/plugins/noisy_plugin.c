@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* noisy: writes a lot where it should not. `stdout_mib` MiB through stdio's stdout,
    `fd1_garbage` raw bytes that look like frames with write(1, ...), `channel_garbage` a
    bogus frame on the worker's frame pipe itself, `long_log_kib` one enormous log line and

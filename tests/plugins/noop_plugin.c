@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* noop: the smallest well-behaved workload. Reports metric `value` (1, or 1 plus seeded
    noise with `jitter`) and can be told to sleep, to fail one chosen trial, or to leave a
    child process behind, so tests can drive the harness through each of those paths. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oldheader: a plugin as built against an older plugin.h whose structs ended earlier:
    bl_option_desc without `description`, bl_workload without `teardown`, bl_plugin
    without `get_extension`. Its struct_size fields say so; a current host must read only

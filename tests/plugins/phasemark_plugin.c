@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phasemark: marks phases inside its trial through the host's mark extension
    (benchlab/ext/mark.h), as an AI workload marks prefill and decode. run() marks
    "prefill", works `phase_ms`, marks "decode", works `phase_ms` again, then tries what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phaseprobe: shows, in its log, the process each phase runs in and what it inherited,
    and tries what a phase must not get away with. Every phase logs
    "phase pid P worker W loads L calls C": its own pid, its parent's (the worker), how

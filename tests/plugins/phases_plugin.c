@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phases: a workload that marks two phases inside its trial through
    benchlab.host.mark/1 ("prefill" for `prefill_ms`, then "decode" for `decode_ms`) and
    reports a rate (`tokens_per_s`, tok/s) and a count (`tokens`), so tests can check

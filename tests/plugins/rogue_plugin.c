@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rogue: misbehaves with processes and pipes. `leave` starts a process that outlives
    run() and holds every descriptor the worker had, the frame channel included: `child`
    (a plain fork), `daemon` (a double fork: a grandchild orphaned away from the worker, in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sine: a probe whose readings are known in closed form, so that tests can check the
    energy benchlab derives from real sampling against the exact integral. Its channels:
    - "power": P(t) = 50 + 30 sin(2 pi t / 3 s) W, t = CLOCK_MONOTONIC seconds (package);

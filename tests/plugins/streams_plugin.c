@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* streams: writes both raw streams of a trial (ABI 1.1) and reads them back apart in
    parse_streams(). run() appends "out:direct\n" with append_output() and "err:direct\n"
    with append_error_output(), then `err_kib` KiB more of error output, then runs

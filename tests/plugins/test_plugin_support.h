@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers shared by the test-only plugins: typed option reads and a sleep that
    can honour the host's cancellation flag. Header-only so each plugin stays one .so
    built from the ABI header alone, as an out-of-tree plugin would be. */

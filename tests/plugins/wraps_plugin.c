@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wraps: a workload that reports the programs it wraps through the host's programs
    extension (benchlab/ext/programs.h), as transcode reports ffmpeg. setup() reports the
    program its options name (name, version, path; path "" for NULL), then a malformed call

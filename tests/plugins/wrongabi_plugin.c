@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wrongabi: a plugin built for the next ABI major that, against the rules, returns its
    descriptor whatever range the host offers. The host must refuse it by abi_major, with
    a diagnostic that says to rebuild. */

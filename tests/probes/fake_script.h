@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The script a fake vendor library (fake_nvml, fake_rocm_smi) answers from: the file an
  * environment variable names, one "KEY VALUE" per line, '#' starting a comment, blanks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // probe_dump PLUGIN.so [SYSROOT] [NAME=VALUE...]: opens one probe plugin through the test
 // host (probe_harness.h) and prints what it offers: the open status and reason, its log,
 // every channel with unit, kind and limit, the devices of "benchlab.probe.devices/1", and

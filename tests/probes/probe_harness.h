@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // A minimal host for probe plugins in tests: dlopens one probe .so, hands it a bl_host whose
 // sysroot is a fixture tree and whose options are given, and exposes open / channels /
 // sample / devices with the plugin's error text. It checks the descriptor the way the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sysfs_fixture.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Fixture sysfs trees for the probe tests (tests/fixtures/sysfs/<name>/ stands for "/"):
 // where each is, a writable copy for tests that change counters between samples, and the
 // path of a built probe plugin.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A directory of its own for one test (scripts for the fake vendor libraries, files a
 // meter writes), removed with everything in it when the test ends.
 #pragma once

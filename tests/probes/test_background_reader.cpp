@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // BackgroundReader (plugins/common): what a probe's sample() gets from a source read on a
 // thread of its own: the first values at once, newer ones as the thread reads, NaN once a
 // read hangs past the staleness bound.

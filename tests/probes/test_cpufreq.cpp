@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cpufreq probe over fixture CPU trees: a hybrid Intel part, an Arm big.LITTLE part,
 // clusters as the inventory makes them, and thermal throttle counters.
 #include <sys/resource.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hwmon probe over fixture hwmon trees: an amdgpu APU (two kinds), a discrete amdgpu,
 // a server board and a Grace-style module; units, labels, limits, domains and ids.
 #include <catch2/catch.hpp>

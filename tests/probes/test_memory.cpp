@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The memory probe over a fixture /proc/meminfo and cgroup v2 directories.
 #include <catch2/catch.hpp>
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The nvml probe over a fake libnvidia-ml.so.1 (tests/probes/fake_nvml), found by the
 // probe's own dlopen through LD_LIBRARY_PATH: what a user sees of a discrete GPU, of a
 // unified-memory GB10, of two GPUs, of a GPU without an energy counter, and of every way

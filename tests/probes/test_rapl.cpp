@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The rapl probe over fixture powercap trees: ids, nesting, counter ranges, a wrap between
 // two samples, unreadable counters and machines without RAPL.
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The rocm-smi probe over a fake librocm_smi64 (tests/probes/fake_rocm_smi), found by the
 // probe's own dlopen through LD_LIBRARY_PATH: what a user sees of a discrete 24 GiB card,
 // of a Strix-Halo-like APU, of the operator's unified option, of an older ROCm, and of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The wall probe: its parsers on captured ipmitool output and meter lines, then the plugin
 // through the test host with each source for real: a file a test rewrites, a shell script
 // as the meter's command, and a fake ipmitool first on PATH with a fixture /dev/ipmi0.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The HTML report in headless Chromium (ctest report_browser:chromium).
 # Usage: report_browser.sh REPORT_FIXTURE ARTIFACT_DIR
 # report-fixture writes the page of a hand-built comparison (two categories, a cannot-run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // report-fixture PATH [markdown]: writes the HTML report (or with "markdown", the Markdown
 // report) of the hand-built comparison of sample_comparison.hpp to PATH and prints its
 // categories, one a line; for the browser test (report_browser.sh) and for looking at the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A hand-built Comparison for the report tests (tests/unit/test_report.cpp and the browser
 // test's report-fixture): three systems (the baseline, a faster one, and one named like a
 // script that cannot run everything), two categories, every kind of cell, power, versions

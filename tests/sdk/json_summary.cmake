@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DJSON=FILE -DOUT=FILE -P json_summary.cmake
 #
 # Flattens a one-run document of `benchlab results RUN --json` (docs/json-format.md) into

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The plugin SDK as a third party meets it: benchlab installed into a prefix, the three
 # examples built against that prefix only (CMake package, pkg-config), their plugins
 # loaded by the installed `benchlab`, run, and their results read back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // sse-test-server: the test SSE server (sse_test_server.hpp) as a program, for benchmarks
 // and manual runs of the serve-load plugin. Prints the port it listens on, on its own
 // line, then serves until SIGTERM or SIGINT.

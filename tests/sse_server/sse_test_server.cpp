@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The OpenAI-compatible streaming test server of sse_test_server.hpp. Beast parses the
 // requests; the streamed responses are framed here, byte for byte, so that every mode
 // controls exactly which bytes go out in which HTTP chunk and in which write.

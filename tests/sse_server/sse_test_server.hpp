@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An OpenAI-compatible streaming server for tests and benchmarks (127.0.0.1, ephemeral
 // port, Boost.Asio, all delays on timers so that one thread serves hundreds of streams
 // with sub-millisecond timing).

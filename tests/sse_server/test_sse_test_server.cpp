@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The test SSE server seen from the wire: a raw client reads its HTTP chunks byte for byte
 // and checks what each mode promises (status codes, line ends, chunk boundaries, [DONE],
 // usage, keep-alive, markers, client disconnects), then 64 concurrent streams check the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Counts what the program allocates with operator new, so tests can say "reading this
 // file allocated no more than N bytes": the global operator new and delete replaced by
 // ones that add up the bytes of the largest request and the total. Include it in exactly

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writes GGUF files for the llama-bench tests: metadata of every value type (arrays
 // nested too), tensor infos of any ggml type with the sizes the test gives, and zeroed
 // tensor data at aligned offsets, so a file can be parsed back and checked field by field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // aobench: the renderer's determinism and validation, and the built plugin loaded with
 // dlopen (descriptor, setup and run against a fake host).
 #include <benchlab/plugin.h>

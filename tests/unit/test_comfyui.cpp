@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The comfyui workload: workflow checks and seeding, ComfyUI's message shapes, the prompt
 // session against the ComfyUI stand-in (timings, every failure mode with its reason, the
 // cache), the plugin through its C ABI, and `benchlab run comfyui` end to end.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `command` workload: its rule engine (rules, numbers, placeholders, program
 // lookup, option checks) tested directly on outputs captured from real programs
 // (tests/fixtures/command/), the example profiles against the same captures, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Comparing systems: ratio direction and intervals on known data, the coverage of those
 // intervals by simulation, which stored result stands for a system, "cannot run" cells,
 // geometric means, several stores as one, cost of ownership, and the commands.

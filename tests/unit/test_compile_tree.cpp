@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // compile: the generated C tree (deterministic, and it really builds with make -j2 into a
 // program that prints what the generator predicts) and the built plugin loaded with
 // dlopen, run against a fake host that spawns real programs.

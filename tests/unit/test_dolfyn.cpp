@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The dolfyn workload: its parser on a real Dolfyn run's output, the source fix
 // pts/dolfyn applies, a real build of the stand-in tree (tests/fixtures/dolfyn) with make
 // and gfortran, the per-trial copy of the demo, and the plugin end to end through the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cool-down predicate (cooldown.h; docs/energy.md "Cool-down"): back near idle when
 // every temperature is within its margin of idle and the total power within
 // max(10%, 2 W) of idle, and otherwise a line that says what still differs.

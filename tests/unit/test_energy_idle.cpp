@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The idle baseline: means and their batch-means standard errors (idle_baseline.h;
 // docs/energy.md "Idle baseline"). The autocorrelated case is checked against the spread
 // of the means of many seeded AR(1) series, which is what a standard error must predict.

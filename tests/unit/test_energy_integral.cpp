@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Energy, mean and peak of one channel over one window (channel_integral.h,
 // docs/energy.md "Integral over a window"). Expected values are closed forms: the exact
 // integral of an analytic power curve, or constant powers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Channels and sample series for the energy tests (test_energy_*.cpp): analytic curves
 // sampled like a probe would, at times far from 0 like CLOCK_MONOTONIC's.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Throttling flags (throttle_detection.h; docs/energy.md "Throttling"): the hardware's own
 // throttle channels, and a frequency that fell while a temperature sat at its limit; an
 // ordinary frequency change is not throttling.

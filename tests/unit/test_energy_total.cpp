@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Which channels make the total, and the total's values (total_power_set.h,
 // trial_energy.h; docs/energy.md "The total"). Channel layouts follow the probes:
 // rapl's nesting (core in package, package and dram in psys), nvml's power and energy of

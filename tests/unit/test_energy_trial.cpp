@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A trial's derived values beyond the totals: marked phases, work per joule, idle-net
 // energy and its uncertainty, and the cases that give no value (trial_energy.h,
 // work_per_joule.h; docs/energy.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // finetune: the training-log reader on logs in the formats the Hugging Face Trainer,
 // Unsloth and tqdm print (tests/fixtures/finetune), and the plugin run end to end by the
 // benchlab command line with a stand-in training program that prints those logs.

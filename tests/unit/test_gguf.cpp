@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The llama-bench workload's GGUF reader and memory estimate: files written by the test
 // (every metadata value type, nested arrays, tensors of several quantisations) parsed
 // back exactly; the estimate against sizes computed by hand; hostile and truncated files

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // hmmsearch workload: the generated families and database, the dataset cache, the
 // parsers and the hit check on output captured from HMMER 3.3.2
 // (tests/fixtures/hmmsearch), the built plugin against a fake host that replays those

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // System inventory over fixture trees (tests/fixtures/inventory/<machine>/{proc,sys,etc}) and
 // over this machine.
 #include <sys/stat.h>

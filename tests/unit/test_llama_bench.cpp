@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The llama-bench workload: llama-bench's JSON read back, the built plugin against a fake
 // host (the memory requirement it declares, its command, its metrics and spread, every
 // bad input a clean status), and `benchlab run llama-bench` with a fake llama-bench

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The lulesh workload: its parser on real LULESH output, the MPI rank rules, the shared
 // source-build cache (locating, staging, hashing, building once), a real build of the
 // stand-in tree (tests/fixtures/lulesh) with g++ and, when installed, mpicxx, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // membw: the kernels compute their formulas, a run verifies what it timed, the cache and
 // memory readers parse what Linux writes, and the plugin behaves through the C ABI.
 #include <benchlab/plugin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ngspice workload: the generated circuits, the parser and the logic-level check on
 // output captured from ngspice 39 (tests/fixtures/ngspice), the built plugin against a
 // fake host that replays those captures, and the plugin run for real through the

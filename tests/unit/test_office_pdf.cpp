@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // office-pdf: the PNG and document generators, LibreOffice's output as captured from the
 // real program (tests/fixtures/office-pdf), the check of a converted batch, and the plugin
 // run end to end by the benchlab command line, with LibreOffice where it is installed and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Discovery as the core's C++ API sees it: each PluginInfo carries the SHA-256 of its file
 // and the ABI 1.1 metric flags, the same whether a worker described the file or the plugin
 // cache remembered it; and a record from a describing worker is checked before the core

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C++ plugin SDK (abi/include/benchlab/plugin.hpp) against a fake host: what a
 // plugin author relies on is the status and the set_error text the host ends up with.
 #include <benchlab/plugin.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Profiles and suites load into exactly what their files say, and a malformed file is refused
 // with a message naming the file, the line and the element to fix.
 #include <benchlab/plugin.h>

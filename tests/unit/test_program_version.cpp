@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // benchlab_common/program_version.hpp: a wrapped program's version line found in its
 // banner, asked through host->spawn with a deadline and stderr merged, and reported with
 // the host's programs extension only where the host offers one.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The worker's frame channel: what the core reads is untrusted, so every malformed input
 // must end in a clear error, never a crash or an unbounded buffer.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Phoronix Test Suite result files: the composite.xml parser and writer on the documented
 // fixture (tests/fixtures/pts), the import into a real store, the export of runs made with
 // the Store API and its import back, and hostile files, each refused with its line while

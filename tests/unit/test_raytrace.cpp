@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The raytrace workload: its renderer (reproducible images, checksums that catch a wrong
 // render) and the built plugin loaded with dlopen (descriptor, run() against a fake host).
 #include <benchlab/plugin.h>

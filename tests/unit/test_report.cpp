@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Rendering of comparisons (report.h, docs/report.md): ratio formatting, the text, Markdown
 // and CSV formats of `benchlab compare`, and the HTML and Markdown pages of `benchlab
 // report`, on hand-built Comparison objects (tests/report_browser/sample_comparison.hpp:

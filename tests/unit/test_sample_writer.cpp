@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Probe samples into the store: SampleWriter on its own connection and thread, the probe
 // tables of schema 3, and what happens when the store stops taking samples.
 #include <catch2/catch.hpp>

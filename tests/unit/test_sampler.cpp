@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Probes sampled in their own worker (benchlab-worker --probe) through inspect_probe() and
 // ProbeSampler, with the real worker and the test probe `faultprobe`, which behaves or
 // misbehaves as its option `mode` says. What an operator would notice: the reason a

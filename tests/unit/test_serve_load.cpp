@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // serve-load: the arrival schedules, the load generator against a real loopback
 // OpenAI-compatible streaming server (tests/sse_server) in every failure mode it offers,
 // the plugin through its C ABI with and without the host's values extension, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // serve-load's stream decoding: the text/event-stream parser (framing, line ends split
 // across reads, size limits) and the OpenAI chunk decoder (completions and chat shapes,
 // usage, errors, malformed events), on the byte streams real servers send.

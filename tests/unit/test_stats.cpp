@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Statistics every report shows (docs/statistics.md). Expected numbers were computed
 // independently of this code, as each comment says:
 //  - "statistics": Python 3.11's statistics module (mean, median, stdev) on the same list;

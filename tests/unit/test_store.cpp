@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The SQLite store: schema, one transaction per trial, migrations refusing a newer file,
 // and text stored verbatim whatever it contains.
 #include <unistd.h>

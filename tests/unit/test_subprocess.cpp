@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Running programs by argv: captured output, merged streams, timeouts that take the whole
 // process group, exit status and signals, and clear errors for what cannot start.
 #include <signal.h>

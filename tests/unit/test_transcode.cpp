@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // transcode: the commands it spawns, ffprobe's and the encoders' output as captured from
 // the real programs (tests/fixtures/transcode), and the plugin run end to end by the
 // benchlab command line, on ffmpeg and on HandBrakeCLI where it is installed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What several unit tests share: a temporary directory, and the benchlab command run as a
 // child process with its --json output read back.
 #pragma once

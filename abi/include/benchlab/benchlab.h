@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * benchlab operator API, version 1: open a results store, discover plugins and profiles,
  * run profiles and suites, read results. The `benchlab` command line and the Python

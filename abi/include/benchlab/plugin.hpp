@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * benchlab plugin SDK for C++: header-only glue over plugin.h (C++17 or later).
  *

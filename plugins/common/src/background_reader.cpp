@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <benchlab_common/background_reader.hpp>
 #include <cmath>

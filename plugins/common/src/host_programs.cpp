@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <benchlab_common/host_extensions.hpp>
 #include <benchlab_common/host_programs.hpp>
 #include <benchlab_common/program_version.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <benchlab_common/probe_channels.hpp>
 #include <set>
 #include <stdexcept>

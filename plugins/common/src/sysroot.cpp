@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <benchlab_common/sysroot.hpp>
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <benchlab_common/text.hpp>
 
 namespace benchlab::common {

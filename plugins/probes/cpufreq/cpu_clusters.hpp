@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The machine's CPU clusters by the rule of the core's inventory (core/src/inventory.cpp,
 // docs/inventory.md), re-implemented here because a plugin sees only abi/: cluster K of
 // this probe is cluster K of the inventory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The kernel's CPU list format ("0-3,8,10-11"), as in /sys/devices/system/cpu/online.
 #pragma once
 

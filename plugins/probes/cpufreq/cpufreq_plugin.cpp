@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cpufreq probe plugin: the current frequency of every online CPU and the mean of
 // each cluster, and the kernel's thermal throttle counters. See docs/probes/cpufreq.md.
 #include <benchlab/plugin.h>

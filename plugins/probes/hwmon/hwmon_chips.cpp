@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hwmon_chips.hpp"
 
 #include <benchlab_common/probe_channels.hpp>

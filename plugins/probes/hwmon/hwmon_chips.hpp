@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The chips of /sys/class/hwmon: one hwmon<N> directory each, its `name`, where its
 // attribute files are, and a chip id unique within the probe.
 #pragma once

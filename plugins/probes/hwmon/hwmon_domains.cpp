@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hwmon_domains.hpp"
 
 #include <benchlab/plugin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a hwmon reading measures (its BL_DOMAIN_*), from the chip's driver and the sensor's
 // label: amdgpu on an APU is the SoC, on a card the GPU; Grace-style power meters are the
 // module, the Grace CPU and its cores, nested; CPU temperature drivers are the package.

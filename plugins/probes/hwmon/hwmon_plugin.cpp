@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hwmon probe plugin: every readable power, energy, temperature, voltage and current
 // sensor of /sys/class/hwmon, opened once and re-read with pread on every sample. See
 // docs/probes/hwmon.md.

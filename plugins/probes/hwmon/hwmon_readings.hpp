@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The readings one hwmon chip offers, from the file names of the sysfs interface
 // (Documentation/hwmon/sysfs-interface.rst): power<N>_input and power<N>_average (µW),
 // energy<N>_input (µJ), temp<N>_input (m°C), in<N>_input (mV), curr<N>_input (mA), each

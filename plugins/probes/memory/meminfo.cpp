@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "meminfo.hpp"
 
 #include <algorithm>

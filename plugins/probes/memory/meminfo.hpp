@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fields of /proc/meminfo ("MemAvailable:   22422740 kB"), parsed in place: the sampler
 // reads the file into a buffer on its stack and looks values up without allocating.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The memory probe plugin: MemAvailable and memory in use from /proc/meminfo (kept open,
 // re-read with pread and parsed in place), and a cgroup v2's memory.current and memory.peak
 // when the `cgroup` option names one. See docs/probes/memory.md.

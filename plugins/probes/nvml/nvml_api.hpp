@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The part of the NVIDIA Management Library's C API this probe calls, declared here so
 // that nothing includes or links NVML: the probe dlopens libnvidia-ml.so.1 at run time.
 // Types, constants and prototypes as in nvml.h of NVML API version 12 (CUDA 12.x, driver

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The nvml probe plugin: NVIDIA GPUs' power, energy, memory, clocks, utilisation,
 // temperature and throttling through NVML, loaded at run time (nvml_session.hpp), and
 // the GPUs themselves through the extension "benchlab.probe.devices/1". The plugin file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "nvml_probe.hpp"
 
 #include <benchlab/plugin.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The nvml probe's state: NVML's session, one reader per channel of every GPU, and the
 // GPUs as the devices extension describes them. Which channels a GPU has is decided once,
 // in the constructor, by asking NVML for each reading: NOT_SUPPORTED leaves it out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "nvml_session.hpp"
 
 #include <benchlab/plugin.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NVML loaded and initialised for one probe instance: libnvidia-ml.so.1 through dlopen,
 // its functions by name, nvmlInit_v2 in the constructor and nvmlShutdown in the
 // destructor (NVML counts them, so other users in the process are unaffected).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The machine's memory as /proc/meminfo states it: what a unified-memory GPU (GB10, GH200's
 // GPU when NVML reports no memory of its own) can use.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "powercap_zones.hpp"
 
 #include <algorithm>

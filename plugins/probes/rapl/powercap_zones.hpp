@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The RAPL zones of Linux powercap: /sys/class/powercap/intel-rapl:P[:S] (Intel and AMD
 // alike), amd-rapl:* where a kernel names them so, and intel-rapl-mmio:* (the same package
 // counter read through MMIO on some Intel client parts).

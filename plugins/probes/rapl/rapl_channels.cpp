@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "rapl_channels.hpp"
 
 #include <algorithm>

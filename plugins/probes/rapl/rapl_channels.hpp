@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RAPL zones as channels: ids, domains and the containment the host needs so that nothing
 // is counted twice. sysfs nests zones as the registers are laid out, which is not always
 // what contains what: core and uncore are inside their package, but DRAM is not (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The rapl probe plugin: powercap energy counters per RAPL zone, opened once and re-read
 // with pread on every sample. See docs/probes/rapl.md.
 #include <benchlab/plugin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The part of the ROCm SMI library's C API (librocm_smi64) this probe calls, declared
 // here so that nothing includes or links it: the probe dlopens it at run time. Types,
 // constants and prototypes as in rocm_smi/rocm_smi.h of rocm_smi_lib 7.x (ROCm 6.x);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The rocm-smi probe plugin: AMD GPUs' power, VRAM and GTT use, temperatures and
 // utilisation through ROCm SMI, loaded at run time (rocm_smi_session.hpp), and the GPUs
 // themselves through the extension "benchlab.probe.devices/1". The plugin file only glues

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "rocm_smi_probe.hpp"
 
 #include <benchlab/plugin.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The rocm-smi probe's state: ROCm SMI's session, one reader per channel of every AMD GPU,
 // and the GPUs as the devices extension describes them. Which channels a GPU has is decided
 // once, in the constructor, by asking ROCm SMI for each reading: an error leaves it out.

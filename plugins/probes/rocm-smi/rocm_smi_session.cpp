@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "rocm_smi_session.hpp"
 
 #include <benchlab/plugin.hpp>

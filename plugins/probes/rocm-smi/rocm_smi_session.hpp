@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ROCm SMI loaded and initialised for one probe instance: librocm_smi64 through dlopen
 // (the versioned names ROCm and the distributions install first, the development link
 // last), its functions by name, rsmi_init in the constructor and rsmi_shut_down in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Whether an AMD GPU is an APU that uses system memory (Strix Halo, Phoenix, MI300A), and
 // how much memory it can use. ROCm SMI reports no APU flag, so the rule reads the memory:
 // an APU's VRAM is a BIOS carve-out of system memory, 512 MiB by default, while a discrete

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A program the wall probe runs: ipmitool for each BMC reading, or an external meter's
 // long-running bridge. Started with posix_spawn (argv, no shell), stdin from /dev/null,
 // stdout and stderr into one pipe the probe reads without blocking, in a process group of

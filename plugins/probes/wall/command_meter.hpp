@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Wall power from an external meter's program (a smart-plug script, a PTDaemon bridge)
 // that keeps printing one reading per line: started in the constructor, read by a thread
 // of the probe's own as lines arrive, stopped and reaped in the destructor. watts() is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Wall power from a file a meter's logger writes: its last line (or its whole content) is
 // the current watts, read again at every sample (a small file: well under a millisecond).
 // A file not modified for max_age reads NaN: its writer has stopped.

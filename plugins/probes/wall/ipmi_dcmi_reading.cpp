@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ipmi_dcmi_reading.hpp"
 
 #include <benchlab_common/text.hpp>

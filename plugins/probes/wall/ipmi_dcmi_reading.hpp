@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The power reading of a server's BMC as `ipmitool dcmi power reading` prints it:
 //
 //     Instantaneous power reading:                   123 Watts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ipmi_meter.hpp"
 
 #include <sys/wait.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Wall power from the server's BMC: `ipmitool dcmi power reading` (0.1 to 1 s each) on a
 // thread of the probe's own, every ipmi_interval_ms; watts() returns the newest reading,
 // NaN once it is older than three intervals (the BMC stopped answering).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The newest watts a meter's thread read and when, for sample() on the sampler thread:
 // sample() never waits for a slow meter, it takes what is there, NaN when too old.
 #pragma once

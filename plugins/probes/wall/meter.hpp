@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A source of wall power: the BMC through ipmitool, an external meter's command, or a file
 // a meter's logger rewrites. Each keeps its own pace; watts() only takes what is there.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Which wall-power source the probe opens: the operator's choice (option `source`), or in
 // `auto` the first that is there: a file, else a command, else the BMC when ipmitool is
 // installed and the machine has an IPMI device.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The wall probe plugin: the power a whole machine draws at the wall, from the BMC
 // (ipmitool), an external meter's command or a file (meter_source.hpp), as one channel
 // "wall". The plugin file only glues a wall::Meter to the ABI. See docs/probes/wall.md.

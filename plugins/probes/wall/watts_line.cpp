@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "watts_line.hpp"
 
 #include <benchlab_common/text.hpp>

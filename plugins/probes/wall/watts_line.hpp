@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What an external meter prints: one reading of wall power per line ("231.5", "231.5 W",
 // "231 Watts"), from a smart-plug script, a PTDaemon bridge or a file a logger rewrites.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ao_render.hpp"
 
 #include <cmath>

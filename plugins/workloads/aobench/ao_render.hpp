@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The aobench scene (Syoyo Fujita's ambient-occlusion benchmark: three spheres over a
 // plane) and its per-row renderer, written so that every pixel is a pure function of its
 // coordinates: the same bytes on any thread count, compiler or run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The aobench workload plugin: renders the aobench scene on all (or `threads`) cores,
 // reports the render time, and refuses a time whose image is wrong.
 #include <benchlab/plugin.hpp>

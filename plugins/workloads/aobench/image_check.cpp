@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "image_check.hpp"
 
 #include <cinttypes>

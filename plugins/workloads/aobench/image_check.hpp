@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Validation of a rendered aobench image: a wrong pixel means a miscompiled or broken
 // machine, and its time must not enter the results.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Renders a whole aobench image on several threads, rows handed out one at a time (rows
 // differ in cost: the sky is cheap, the spheres are not).
 #pragma once

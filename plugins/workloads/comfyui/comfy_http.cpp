@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A blocking HTTP request with a deadline (see comfy_http.hpp).
 #include "comfyui/comfy_http.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One blocking HTTP request with a deadline, for what comes around a prompt: the server's
 // identity (GET /system_stats) and stopping abandoned work (POST /interrupt). The prompt
 // itself is posted by the session (prompt_session.hpp), beside its websocket.

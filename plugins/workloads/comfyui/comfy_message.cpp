@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Decoding of ComfyUI's websocket events and /prompt refusals (see comfy_message.hpp).
 #include "comfyui/comfy_message.hpp"
 

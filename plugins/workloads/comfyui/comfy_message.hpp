@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ComfyUI's websocket events and its /prompt refusals, decoded. The shapes are those of
 // ComfyUI's server.py and execution.py: text frames {"type": T, "data": {...}}; binary
 // frames are previews, which a timing client skips.

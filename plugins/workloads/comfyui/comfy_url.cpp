@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // base_url parsing (see comfy_url.hpp).
 #include "comfyui/comfy_url.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The ComfyUI server a workload talks to, from the base_url option: "http://HOST[:PORT]".
 #ifndef COMFYUI_COMFY_URL_HPP
 #define COMFYUI_COMFY_URL_HPP

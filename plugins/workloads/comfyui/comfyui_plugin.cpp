@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The comfyui workload plugin: the ABI glue around the ComfyUI client. setup() checks the
 // workflow file and that ComfyUI answers (either missing makes the result "cannot run");
 // each trial seeds the workflow afresh (ComfyUI would serve an unchanged prompt from its

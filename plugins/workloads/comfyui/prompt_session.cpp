@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One prompt run against ComfyUI (see prompt_session.hpp). Everything runs on the
 // caller's thread in one io_context: the websocket reader and the POST are asynchronous,
 // so events that arrive before the POST's answer (a fast or cached prompt) are read and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One prompt run against ComfyUI, as its own client would: connect the websocket
 // (/ws?clientId=ID), POST /prompt {"prompt": WORKFLOW, "client_id": ID}, then follow the
 // prompt's events until it ends. Every event is timestamped on the steady clock when its

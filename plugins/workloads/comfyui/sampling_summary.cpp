@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Figures of a prompt run (see sampling_summary.hpp).
 #include "comfyui/sampling_summary.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A successful prompt run turned into the workload's figures: which nodes sampled, how
 // many steps they made, the gaps between their steps, it/s and s/it, and the total time.
 #ifndef COMFYUI_SAMPLING_SUMMARY_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // API-format workflows: loading, format checks and seeding (see workflow.hpp).
 #include "comfyui/workflow.hpp"
 

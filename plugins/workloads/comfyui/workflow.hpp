@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An API-format ComfyUI workflow ("Save (API Format)"): an object of node id -> {class_type,
 // inputs}. Loading tells the UI format (nodes and links arrays) apart, since ComfyUI's
 // /prompt accepts only the API format; seeding makes each trial's prompt differ, since

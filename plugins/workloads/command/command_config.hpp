@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The command workload's options, checked and with placeholders expanded: what a phase
 // needs to run the program and read its metrics. Built from plain strings, so it is
 // tested without a host.

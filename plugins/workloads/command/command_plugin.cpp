@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `command` workload: runs any program by argv and reads its metrics from its output
 // with rules given as options, so a profile wraps a benchmark program without code.
 // This file is the glue to plugin.h; rules, placeholders and option checks live in their

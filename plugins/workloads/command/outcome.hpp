@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Outcome<T>: a value or the text of what went wrong. The command plugin's parsing code
 // returns these instead of throwing, so the error text a user sees is built where the
 // problem is understood, and nothing can unwind through the C ABI by accident.

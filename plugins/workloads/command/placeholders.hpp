@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Placeholders in the command workload's arguments, environment and paths:
 // {scratch}, {cache}, {data}, {nproc}; {{ and }} stand for literal braces.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "printed_number.hpp"
 
 #include <benchlab_common/text.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading a number the way benchmark programs print it: "6265.603", "-1.5e-3", "+42",
 // "1,234,567.8" (commas as thousands separators), with surrounding blanks ignored.
 #pragma once

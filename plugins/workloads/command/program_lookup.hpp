@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Finding the program a profile names, the way the host's spawn() will: a name with a
 // '/' is a path (relative ones from the working directory), any other name is searched
 // in the directories of PATH.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "rule.hpp"
 
 #include <re2/re2.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A rule of the `command` workload: how one metric is read from a program's output.
 //
 //   name=NAME unit=UNIT direction=lower|higher [scale=FACTOR]

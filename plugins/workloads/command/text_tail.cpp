@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "text_tail.hpp"
 
 #include <benchlab_common/text.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The last few lines of a program's output, shortened to fit in one line of an error
 // message: what a person needs to see why a rule found nothing or a program failed.
 #pragma once

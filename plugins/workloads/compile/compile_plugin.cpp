@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The compile workload plugin: times `make -jN` of a C source tree from a clean state.
 // By default the tree is generated (generated_tree.hpp) and the built program's output is
 // checked; `source` points it at a real tree such as an unpacked FFmpeg instead.

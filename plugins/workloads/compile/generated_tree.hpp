@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The default source tree of the compile workload: a deterministic C project of many
 // translation units plus headers and a Makefile, generated from a seed. Plain C++ with
 // no benchlab dependency, so tests can generate, build and run a tree directly.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C functions of the generated compile tree, each drawn at random from a few shapes
 // that make an optimizing compiler work (loops to unroll and vectorize, structs to
 // scalarize, switches to lower, small sorts and matrix products), and each evaluable

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dolfyn_output.hpp"
 
 #include <benchlab_common/text.hpp>

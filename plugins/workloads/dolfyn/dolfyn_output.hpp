@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What Dolfyn's demo script prints, parsed. Each case Dolfyn finishes ends with its
 // stopwatch report and a "Done" line, written with Fortran list-directed output:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The dolfyn workload plugin: Dolfyn 0.527, an open-source CFD code in Fortran, built
 // from the tarball the operator gives (benchlab cannot download it) and measured as
 // Phoronix's pts/dolfyn does: the run time of its bundled demo script, demo/doit.sh.

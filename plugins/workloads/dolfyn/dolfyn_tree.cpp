@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dolfyn_tree.hpp"
 
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A Dolfyn 0.527 source tree (dolfyn-cfd_0.527.tgz) and how it is built and run, as
 // Phoronix's pts/dolfyn does: `make` in src/ (which writes ../bin/dolfyn and its tools),
 // then demo/doit.sh in demo/, timed as a whole.

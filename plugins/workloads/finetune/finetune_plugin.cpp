@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The finetune workload: runs the operator's training command (an Unsloth or Hugging Face
 // Trainer script) and reads seconds per training step from its own log: tqdm's progress
 // bar, the Trainer's log dicts and summary, Unsloth's banner (training_log.hpp). The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reads a fine-tuning run's log (training_log.hpp). Hand-written scanners rather than
 // regular expressions: the log is outside input of any length, and std::regex recurses
 // per character, which a long line turns into a stack overflow.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a fine-tuning run prints about itself: tqdm's progress bar (the Hugging Face
 // Trainer's and Unsloth's), the Trainer's per-step log dicts and its closing summary, and
 // Unsloth's banner. Plain C++ without plugin.h, so the unit tests and the fuzz target read

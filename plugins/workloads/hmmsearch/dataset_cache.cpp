@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dataset_cache.hpp"
 
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The generated search data in the plugin's cache directory: made once per generator
 // version and database size (the alignments, the database and the HMMs built from the
 // alignments), in a

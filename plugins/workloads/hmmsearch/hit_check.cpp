@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hit_check.hpp"
 
 #include <cstdio>

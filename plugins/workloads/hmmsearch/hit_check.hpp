@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The correctness check of a search: hmmsearch must report exactly the planted members
 // of each family, each against its own family's profile, and nothing else, so a search
 // that misses homologs or reports noise fails the trial instead of posting a time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hmmsearch workload plugin: the ABI glue that prepares the generated families and
 // database once in the cache directory (hmmbuild makes the profiles), runs `hmmsearch`
 // on them through host->spawn, times it, and fails the trial unless exactly the planted

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "protein_random.hpp"
 
 #include <array>

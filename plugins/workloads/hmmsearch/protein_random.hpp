@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deterministic random protein text: a splitmix64 generator (same numbers on every
 // compiler and machine, unlike std:: distributions) and residues drawn with the
 // background frequencies of natural proteins.

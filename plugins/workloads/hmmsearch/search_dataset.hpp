@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The generated search problem: protein families (multiple alignments that hmmbuild turns
 // into the query profiles) and a sequence database of background-random proteins with a
 // known number of planted members of each family. Deterministic: the same version gives

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "search_summary.hpp"
 
 #include <benchlab_common/text.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading hmmsearch's main output (checked against HMMER 3.3.2): for every query, its
 // name and length, and the "Internal pipeline statistics summary" at its end with the
 // targets and residues searched, the elapsed time and the throughput in million

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tblout.hpp"
 
 #include <benchlab_common/text.hpp>

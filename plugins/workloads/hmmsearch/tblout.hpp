@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading hmmsearch's per-sequence table (--tblout; checked against HMMER 3.3.2): one
 // line per reported target, whitespace-separated columns, '#' comment lines, and a
 // closing "# [ok]" that says the program finished writing it. Plain C++, no plugin ABI.

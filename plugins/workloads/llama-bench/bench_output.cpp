@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading llama-bench's JSON with Boost.JSON: fields are taken by name, so the fields
 // newer builds add (n_depth, cpu_strict, ...) and older builds lack are both fine.
 #include "bench_output.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // llama-bench's `-o json` output: an array of test objects, one per test it ran (pp512,
 // tg128, ...), each with its mean and standard deviation in tokens/s and the per-
 // repetition samples, plus what it ran on (build, backends, model).

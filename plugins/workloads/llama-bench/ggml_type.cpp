@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ggml's type traits for the types a GGUF file stores: numbers from ggml.h's enum
 // ggml_type, block sizes and block bytes from the block_* structs of ggml-common.h.
 #include "ggml_type.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The ggml tensor types a GGUF file may hold, with the size of their storage: how many
 // elements one block packs and how many bytes that block takes (ggml's type traits).
 #pragma once

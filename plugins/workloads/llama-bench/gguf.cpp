@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The GGUF header reader: a cursor over a ByteSource that reads through a small buffer,
 // checks every length against the bytes left before it allocates, and walks what it
 // does not keep.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A bounded reader of GGUF headers (versions 2 and 3, little endian): the metadata and
 // the tensor infos of a model file, without its tensor data. Built for files nobody
 // vetted: every count and length is checked against the bytes left in the source before

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The llama-bench workload plugin: the ABI glue around llama.cpp's llama-bench. setup()
 // reads the model's GGUF header, estimates the memory the run needs and declares it to
 // the host's requirement gate (ext/requirements.h), so a model too big for the machine

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The memory estimate: weights from the tensor infos, the KV cache from the
 // architecture's keys ({arch}.block_count, .embedding_length, .attention.head_count,
 // .attention.head_count_kv, .attention.key_length, .attention.value_length).

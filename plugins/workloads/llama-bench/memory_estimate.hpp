@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The memory llama.cpp needs to run a model, estimated from its GGUF header before it is
 // loaded: the weights as stored, the KV cache for the context, and a fixed allowance for
 // compute buffers (docs/workloads/llama-bench.md has the formula and its accuracy).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Split-model file names as llama.cpp makes them (llama_split_path: "%s-%05d-of-%05d.gguf",
 // numbered from 1).
 #include "model_files.hpp"

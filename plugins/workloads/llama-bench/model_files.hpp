@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The files a GGUF model is stored in: one, or for a model split by llama-gguf-split
 // (split.count > 1) the first file and its siblings NAME-0000k-of-0000N.gguf, each with
 // tensor infos of its own. llama.cpp is given the first and loads them all, so the

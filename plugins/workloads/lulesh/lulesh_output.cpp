@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "lulesh_output.hpp"
 
 #include <benchlab_common/text.hpp>

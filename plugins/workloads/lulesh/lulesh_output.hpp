@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What LULESH 2.0 prints when a run completes, parsed. The lines come from
 // VerifyAndWriteFinalOutput() in its lulesh-util.cc:
 //

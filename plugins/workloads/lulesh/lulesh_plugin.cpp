@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The lulesh workload plugin: LULESH 2.0.3 (Livermore Unstructured Lagrangian Explicit
 // Shock Hydrodynamics), built from sources the operator gives (benchlab cannot download
 // them), run at the study's problem size, its figure of merit (zones per second) parsed

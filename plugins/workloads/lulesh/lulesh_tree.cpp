@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "lulesh_tree.hpp"
 
 #include <algorithm>

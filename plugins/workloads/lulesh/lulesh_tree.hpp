@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A LULESH 2.0 source tree and how it is built and run. LULESH's own Makefile defaults
 // to an MPI compiler wrapper and Livermore paths (MPICXX = mpig++), so the sources are
 // compiled directly, as its README allows: every lulesh*.cc in one compiler command,

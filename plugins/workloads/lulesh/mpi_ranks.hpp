@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How many MPI ranks LULESH runs on. LULESH decomposes its mesh into a cube of domains,
 // so the rank count must be a perfect cube (1, 8, 27, 64, ...). Phoronix's pts/lulesh
 // runs the largest cube not above the physical core count, one OpenMP thread per rank;

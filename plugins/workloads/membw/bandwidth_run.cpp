@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "membw/bandwidth_run.hpp"
 
 #include <algorithm>

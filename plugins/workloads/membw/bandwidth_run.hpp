@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One bandwidth measurement: a team of pinned threads runs the selected kernels over
 // shared arrays for a number of passes, timed between barriers, then checks the arrays.
 #pragma once

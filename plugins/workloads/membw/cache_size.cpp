@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "membw/cache_size.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The last-level cache as Linux describes it under /sys/devices/system/cpu, and the array
 // size that keeps a bandwidth run out of it.
 #pragma once

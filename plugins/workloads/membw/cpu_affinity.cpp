@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "membw/cpu_affinity.hpp"
 
 #include <pthread.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Which CPUs this process may run on, and pinning the calling thread to one of them.
 #pragma once
 

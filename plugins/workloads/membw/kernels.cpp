@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Compiled with -O2 and without loop-pattern distribution (see CMakeLists.txt): the loops
 // below must stay loops of 16-byte vector loads and stores, never become memcpy calls.
 #include "membw/kernels.hpp"

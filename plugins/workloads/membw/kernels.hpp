@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The four RAMspeed/STREAM bandwidth kernels over 64-bit integer arrays.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "membw/mapped_array.hpp"
 
 #include <sys/mman.h>

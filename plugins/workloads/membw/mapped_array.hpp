@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An array of elements in its own anonymous mapping: page-aligned, and not yet backed by
 // memory, so the thread that first writes a page decides which NUMA node holds it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The membw workload plugin: the ABI descriptor, option handling and reporting around
 // run_bandwidth. See docs/workloads/membw.md for what is measured and why.
 #include <algorithm>

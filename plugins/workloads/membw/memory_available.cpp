@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "membw/memory_available.hpp"
 
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How much memory the kernel says can be allocated without swapping.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "membw/reference_model.hpp"
 
 #include <algorithm>

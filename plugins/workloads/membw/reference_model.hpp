@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What every element must hold after a bandwidth run: the kernels' formulas evaluated one
 // element at a time, used to verify the arrays after timing.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The two circuits the ngspice workload simulates, generated at run time (nothing to
 // install or find): transistor-level CMOS arithmetic in the spirit of the ISCAS'85 decks
 // the Phoronix NGSpice test uses (C7552 is a 32-bit adder/comparator, C6288 a 16x16

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cmos_library.hpp"
 
 namespace ngspice_workload {

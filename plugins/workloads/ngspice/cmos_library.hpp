@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The transistor-level cell library the generated circuits are built from: BSIM4 model
 // cards and static CMOS subcircuits (inverter, 2-input AND, 28-transistor mirror full
 // adder), as SPICE text.

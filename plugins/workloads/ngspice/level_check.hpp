@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The correctness check of a simulation: every measured output must sit at the logic
 // level the circuit's arithmetic predicts, so a simulator that computes the wrong
 // waveform (or skips the analysis) fails the trial instead of posting a fast time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "logic_testbench.hpp"
 
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A transient testbench for a digital circuit built from the CMOS cell library: input
 // nets driven through a sequence of logic vectors by PWL sources, and outputs measured
 // with .measure near the end of every vector period, each with its expected logic level.

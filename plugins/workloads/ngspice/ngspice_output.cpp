@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ngspice_output.hpp"
 
 #include <benchlab_common/text.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading what `ngspice -b` prints (checked against ngspice 39): the .measure results,
 // the statistics `.options acct` adds ("Total elapsed time (seconds) = 1.234"), and the
 // errors it writes to stderr. Plain C++, no plugin ABI, so it is tested on captured output.

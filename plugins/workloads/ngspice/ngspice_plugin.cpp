@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The ngspice workload plugin: the ABI glue that writes a generated circuit, runs
 // `ngspice -b` on it through host->spawn, times it, and fails the trial unless every
 // measured output of the circuit is at the right logic level. Every entry point runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The documents converted by the office-pdf workload: flat ODF text documents (.fodt, one
 // XML file each) with headings, paragraphs, lists, tables and embedded PNG figures,
 // generated from a seed so every machine converts the same bytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // file:// URLs for local paths, as LibreOffice's -env:UserInstallation wants them.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The office-pdf workload: LibreOffice converting a batch of generated documents to PDF in
 // one `libreoffice --headless --convert-to pdf` call, timed, every PDF checked.
 #include <benchlab/plugin.hpp>

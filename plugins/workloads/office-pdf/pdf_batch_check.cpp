@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "pdf_batch_check.hpp"
 
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checks what a `libreoffice --convert-to pdf` batch left behind: one PDF per input, each
 // a PDF file from header to end-of-file marker, and reads LibreOffice's own account of
 // the batch from its output. Plain C++ (no plugin.h), tested on captured real output.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A minimal PNG encoder for the figures embedded in the generated documents: 8-bit RGB,
 // zlib "stored" (uncompressed) blocks, so it needs no compression library and its bytes
 // depend on nothing but the pixels.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // An 8-bit RGB image, the render's output and what its checksum is taken over.
 #pragma once
 

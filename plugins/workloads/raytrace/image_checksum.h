@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // 64-bit FNV-1a over bytes: the fingerprint that decides whether a render is right.
 #pragma once
 

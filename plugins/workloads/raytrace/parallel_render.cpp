@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "parallel_render.h"
 
 #include <atomic>

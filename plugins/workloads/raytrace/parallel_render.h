@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Renders a whole image on several threads: workers pull rows from a shared counter, the
 // calling thread watches for cancellation and reports progress.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Writes an image as binary PPM (P6), so a person can look at what was rendered.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "raytrace_options.h"
 
 #include <array>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The raytrace plugin's options: their descriptors (for the plugin's descriptor) and
 // reading them from the host into checked values.
 #pragma once

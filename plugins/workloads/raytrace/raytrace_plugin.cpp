@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The raytrace workload plugin: the ABI glue around the renderer. Every entry point
 // catches everything; failures reach the host as a status plus host->set_error().
 #include <algorithm>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Decides whether a finished render is right, so that a wrong image never scores: the
 // image's checksum against the value known for its size and sample count, or, for a sample
 // count without a known value, a single-threaded re-render of some rows against the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The fixed scene every render draws: spheres and planes with Phong materials, point
 // lights and a sky gradient. It never changes at run time, so an image's checksum depends
 // only on its size and sample count; changing it means new expected checksums.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Rules that keep the render bit-reproducible across compilers and CPUs (x86-64, aarch64),
 // so that one expected checksum per image holds everywhere:
 //  - only +, -, *, / and sqrt on doubles, each correctly rounded by IEEE 754; no pow, sin,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Renders rows of the fixed scene into 8-bit RGB. This is the benchmark's measured work
 // and also what its correctness check re-runs, so the output must be bit-identical on
 // every compiler and CPU: see the rules at the top of tracer.cpp.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Three-component vector of doubles for the ray tracer. Every operation is a plain
 // +, -, *, / or sqrt written out in a fixed order, so the compiler (with -ffp-contract=off
 // and without -ffast-math) emits the same IEEE operations on every CPU.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The open-loop arrival schedule (see arrival_schedule.hpp).
 #include "serve-load/arrival_schedule.hpp"
 

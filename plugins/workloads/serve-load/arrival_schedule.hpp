@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // When each simulated user sends its requests: the open-loop arrival schedule.
 //
 // Each user has a schedule of its own, drawn from a generator seeded with the trial's

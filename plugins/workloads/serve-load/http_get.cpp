@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A blocking HTTP GET with a deadline (see http_get.hpp).
 #include "serve-load/http_get.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One blocking HTTP GET with a deadline, for what comes before and around the load: the
 // model list (/v1/models) and the server's readiness (/health). Not used by the load itself.
 #ifndef SERVE_LOAD_HTTP_GET_HPP

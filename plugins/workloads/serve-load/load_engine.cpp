@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The load generator (see load_engine.hpp): users, their connection pools and the life of
 // one streamed request.
 #include "serve-load/load_engine.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The load generator: sends a LoadSpec's requests over HTTP/1.1 keep-alive connections
 // (Boost.Asio/Beast, one io_context on a few threads), reads each streamed response as it
 // arrives and timestamps every read right where it completes, on the io thread, before

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What one trial of load is: the target, the requests and their timing. Filled from the
 // plugin's options by the glue, or directly by tests and the benchmark.
 #ifndef SERVE_LOAD_LOAD_SPEC_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Built-in prompts and the JSONL prompt file (see prompt_set.hpp).
 #include "serve-load/prompt_set.hpp"
 

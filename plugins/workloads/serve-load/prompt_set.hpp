@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The prompts a load sends: a built-in set of code-assistant requests (the study simulated
 // developers using a coding model), or a JSONL file of {"prompt": "..."} or
 // {"messages": [...]} lines.

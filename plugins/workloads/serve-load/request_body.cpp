@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The JSON bodies of completion requests (see load_spec.hpp).
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Failure names (see request_record.hpp).
 #include "serve-load/request_record.hpp"
 

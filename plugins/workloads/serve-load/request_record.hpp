@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the load generator measured of one request. Written only by the io thread that
 // runs the request and read only after the load has ended, so it holds plain values.
 #ifndef SERVE_LOAD_REQUEST_RECORD_HPP

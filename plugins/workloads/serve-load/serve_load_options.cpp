@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The serve-load plugin's options (see serve_load_options.hpp).
 #include "serve-load/serve_load_options.hpp"
 

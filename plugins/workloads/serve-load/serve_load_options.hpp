@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The serve-load plugin's options: their descriptors and their reading into a LoadSpec.
 #ifndef SERVE_LOAD_SERVE_LOAD_OPTIONS_HPP
 #define SERVE_LOAD_SERVE_LOAD_OPTIONS_HPP

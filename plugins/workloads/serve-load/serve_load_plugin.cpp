@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The serve-load workload plugin: the ABI glue around the load generator. A trial starts
 // the server when asked (option server), finds the model when not given, runs the load,
 // and reports per-request distributions (host extension values, when offered), per-trial

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The server a trial starts and stops (see server_process.hpp).
 #include "serve-load/server_process.hpp"
 

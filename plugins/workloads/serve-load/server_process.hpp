@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The inference server a trial may start itself (option `server`): the command split as a
 // shell would split simple quoting, started without a shell in the trial's process group
 // (so the host's clean-up of the trial reaches it), its stdout and stderr in a log file;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // base_url parsing (see server_url.hpp).
 #include "serve-load/server_url.hpp"
 

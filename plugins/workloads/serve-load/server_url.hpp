@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The server a load is aimed at, from the base_url option: "http://HOST[:PORT][/PREFIX]".
 #ifndef SERVE_LOAD_SERVER_URL_HPP
 #define SERVE_LOAD_SERVER_URL_HPP

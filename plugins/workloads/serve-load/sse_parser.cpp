@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The text/event-stream parser of sse_parser.hpp.
 #include "sse_parser.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Incremental parser of a text/event-stream body, the framing OpenAI-compatible servers
 // (llama-server, vLLM, SGLang, Ollama) use for `stream: true`. Pure code: no I/O, no
 // clock, no allocation beyond the current line and event, so it can be fuzzed.

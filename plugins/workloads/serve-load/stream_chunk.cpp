@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The OpenAI streaming-chunk decoder of stream_chunk.hpp.
 #include "stream_chunk.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One event of an OpenAI-compatible streaming response, decoded. Pure code (Boost.JSON
 // parse only), fuzzable.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A trial's figures from its request records (see trial_summary.hpp).
 #include "serve-load/trial_summary.hpp"
 

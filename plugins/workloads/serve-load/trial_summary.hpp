@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A trial's figures from its request records: the per-request distributions (TTFT, TPOT,
 // ITL, end-to-end latency), throughput, goodput and the failures by reason.
 #ifndef SERVE_LOAD_TRIAL_SUMMARY_HPP

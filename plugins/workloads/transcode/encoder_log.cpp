@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "encoder_log.hpp"
 
 #include <benchlab_common/text.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What HandBrakeCLI and ffmpeg say about an encode: x265's own summary, HandBrake's end
 // of job, the programs' versions, and the lines worth quoting when an encode fails. Plain
 // C++, tested on output captured from HandBrakeCLI 1.6.1 and ffmpeg 5.1 with libx265 3.5.

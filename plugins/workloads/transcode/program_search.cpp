@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "program_search.hpp"
 
 #include <sys/stat.h>

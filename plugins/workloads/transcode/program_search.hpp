@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Whether a program is on PATH: `encoder=auto` prefers HandBrakeCLI when it is installed.
 #pragma once
 

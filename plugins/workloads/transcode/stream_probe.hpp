@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What ffprobe says about a video stream, and whether that is the transcode asked for.
 // Plain C++, tested on ffprobe output captured from real files.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "transcode_job.hpp"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What one transcode trial does, as data: the source clip (generated once, H.264), the
 // target (H.265), and the argv of every program involved. Plain C++ without plugin.h, so
 // the commands are tested as the exact lists the plugin spawns.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The transcode workload: a 4K H.264 clip (generated once, cached) transcoded to 1080p
 // H.265 by HandBrakeCLI, or by ffmpeg with libx265 where HandBrake is not installed. Every
 // trial's output is checked with ffprobe: H.265, the asked size, every frame.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A fake libnvidia-ml.so.1 for the nvml probe's tests: the NVML functions the probe calls,
  * with the real names, signatures and return codes (NVML API 12), answering from a script

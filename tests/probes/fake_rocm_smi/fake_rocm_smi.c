@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A fake librocm_smi64.so for the rocm-smi probe's tests: the ROCm SMI functions the probe
  * calls, with the real names, signatures and status codes (rocm_smi_lib 7.x), answering

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Prints the version of benchlab.h this program was compiled against and of the
    libbenchlab it loaded, "HEADER LIBRARY ABI_MAJOR.ABI_MINOR"; exits 1 when the library
    refuses the call. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * benchlab host extension "benchlab.host.mark/1" (ABI 1.2): phases marked inside a trial.
  * A workload asks host->get_extension(host, BL_EXT_HOST_MARK) during run() and calls

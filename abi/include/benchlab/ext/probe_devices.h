@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * benchlab probe extension "benchlab.probe.devices/1" (ABI 1.2): the devices a probe
  * sees, with what the memory gate needs of them. A GPU probe returns this table from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * benchlab host extension "benchlab.host.programs/1" (ABI 1.4): the programs a workload
  * wraps, and their versions, so that a result says what produced it ("ffmpeg 6.1.1",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * benchlab host extension "benchlab.host.requirements/1" (ABI 1.3): requirements a
  * workload learns only from its options, e.g. the memory a model file needs.

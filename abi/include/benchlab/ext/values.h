@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * benchlab host extension "benchlab.host.values/1" (ABI 1.3): many values of one metric
  * in one trial, e.g. the time to first token of every request of a serving trial.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A slow source read on a thread of its own, so that a probe's sample() stays cheap
 // (plugin.h: < 1 ms, no blocking reads of slow devices): the thread reads every `period`
 // and sample() copies the newest values, NaN for values older than `stale_after`. Used for

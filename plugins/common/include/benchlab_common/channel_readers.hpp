@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The channels of a probe that fills channel i by its own readers[i] (a value saying what
 // to read: the GPU, the reading, its sensor), kept in step with their descriptors: the GPU
 // probes' table of channels (nvml, rocm-smi). Header-only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The devices a GPU probe instance reports through the extension "benchlab.probe.devices/1"
 // (ext/probe_devices.h): owned strings and the bl_device_desc array that points into
 // them, valid until close. Header-only.

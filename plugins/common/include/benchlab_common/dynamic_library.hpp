@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A shared library loaded at run time with dlopen, for probes over optional vendor
 // libraries (NVML, ROCm SMI): nothing links them, so one plugin binary loads on every
 // machine and says "unavailable" where the library is missing. Header-only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The host extensions a workload uses when the host offers them (benchlab/ext/): one
 // lookup each, checked for the size this plugin was built against, for every plugin that
 // reports distributions, marks phases or reports the programs it wraps.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The plugin side of source_build, for the lulesh and dolfyn plugins (it needs
 // plugin.hpp, source_build not): setup's build into the cache, with source_build's Runner
 // over host->spawn through the SDK; the measured program of a trial; the status of

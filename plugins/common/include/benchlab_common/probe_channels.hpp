@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A probe's channels as C++ values, and the bl_channel_desc table the ABI hands out for
 // them (plugin.h: "*out points to `*count` descriptors owned by the instance").
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C++ glue every probe plugin repeats, in the manner of benchlab/plugin.hpp's
 // entry_points for workloads: the bl_probe calls for an instance type, the descriptor, and
 // what a probe reads from its host (logging; sysroot_of is sysroot.hpp's, included here).

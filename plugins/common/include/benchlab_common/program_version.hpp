@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The version of a program a workload wraps (ffmpeg, hmmsearch, the compiler), asked once
 // in setup() and reported with the host's programs extension (benchlab/ext/programs.h),
 // so that every result says what produced it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Building a benchmark from a source tree the operator supplies (a directory or a tarball),
 // once per source and compiler, into a plugin's cache directory. Shared by the lulesh and
 // dolfyn plugins, whose programs benchlab can neither ship nor download. Plain C++:

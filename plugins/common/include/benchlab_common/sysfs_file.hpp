@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Small files of /sys and /proc, as probe plugins read them: opened once in open() and
 // re-read with pread() from offset 0 on every sample (sysfs and procfs regenerate a file's
 // text on a read at offset 0), so a sample costs one system call and no allocation.

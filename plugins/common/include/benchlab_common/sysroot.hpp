@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paths of /sys and /proc under the host's sysroot (bl_host.sysroot: "/" on a machine, a
 // fixture tree in tests, the host's root mounted into a container), and directory listings
 // in the order people expect (hwmon2 before hwmon10).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Text helpers the plugins (and the core) share, for reading program output and files.
 #pragma once
 
