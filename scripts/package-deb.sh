@@ -33,18 +33,7 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 tree="$work/benchlab-$upstream"
-mkdir -p "$tree"
-
-# The files git knows (tracked, and new ones not ignored), as they are in the working tree,
-# so that uncommitted changes are packaged too; outside a git checkout, everything but
-# build directories.
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  (cd "$src" && git ls-files -z --cached --others --exclude-standard |
-    while IFS= read -r -d '' f; do [ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"; done |
-    tar -c --null --no-recursion --files-from=- -f -) | tar -xf - -C "$tree"
-else
-  (cd "$src" && tar --exclude='./build*' --exclude=./.git -cf - .) | tar -xf - -C "$tree"
-fi
+"$src/scripts/copy-source-tree.sh" "$src" "$tree"
 rm -rf "$tree/debian"
 cp -a "$tree/packaging/debian" "$tree/debian"
 

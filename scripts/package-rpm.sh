@@ -31,17 +31,9 @@ fi
 mkdir -p "$top"/{SOURCES,SPECS,BUILD,RPMS,SRPMS,BUILDROOT}
 cp "$spec" "$top/SPECS/"
 
-# The source tarball: the files git knows (tracked, and new ones not ignored) as they are
-# in the working tree; outside a git checkout, everything but build directories.
+# The source tarball: the tree as scripts/copy-source-tree.sh copies it.
 stage="$top/stage/benchlab-$version"
-mkdir -p "$stage"
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  (cd "$src" && git ls-files -z --cached --others --exclude-standard |
-    while IFS= read -r -d '' f; do [ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"; done |
-    tar -c --null --no-recursion --files-from=- -f -) | tar -xf - -C "$stage"
-else
-  (cd "$src" && tar --exclude='./build*' --exclude=./.git -cf - .) | tar -xf - -C "$stage"
-fi
+"$src/scripts/copy-source-tree.sh" "$src" "$stage"
 tar -C "$top/stage" -czf "$top/SOURCES/benchlab-$version.tar.gz" "benchlab-$version"
 rm -rf "$top/stage"
 
