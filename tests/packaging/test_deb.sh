@@ -14,19 +14,9 @@
 set -euo pipefail
 src=$1
 work=$2
-for tool in dpkg-buildpackage dpkg-deb lintian fakeroot dh; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "SKIP: $tool is not installed; the Debian package test needs dpkg-dev, debhelper," \
-      "dh-python, fakeroot and lintian (scripts/deps.sh test installs them)"
-    exit 77
-  fi
-done
-for v in $(compgen -e | grep '^BENCHLAB_' || true); do unset "$v"; done
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+. "$(dirname "$0")/common.sh"
+require_tools "the Debian package test needs dpkg-dev, debhelper, dh-python, fakeroot and \
+lintian (scripts/deps.sh test installs them)" dpkg-buildpackage dpkg-deb lintian fakeroot dh
 rm -rf "$work"
 mkdir -p "$work"
 out="$work/debs"
@@ -67,14 +57,14 @@ lacks() {  # lacks PACKAGE REGEX: no path of PACKAGE matches REGEX
 }
 field() { dpkg-deb -f "$(deb "$1" "${3:-$arch}")" "$2"; }
 
-lib=/usr/lib/$ma
-plugins=$lib/benchlab/plugins-abi1
+libdir=/usr/lib/$ma
+plugins=$libdir/benchlab/plugins-abi1
 echo "== the split"
-has libbenchlab1 -- "$lib/libbenchlab.so.1" "$lib/libbenchlab.so.1.0.0" "$lib/benchlab/benchlab-worker"
+has libbenchlab1 -- "$libdir/libbenchlab.so.1" "$libdir/libbenchlab.so.1.0.0" "$libdir/benchlab/benchlab-worker"
 lacks libbenchlab1 '\.so$|/plugins-abi1/.|^/usr/include|^/usr/bin'
-has libbenchlab-dev -- "$lib/libbenchlab.so" /usr/include/benchlab/benchlab.h \
-  /usr/include/benchlab/plugin.h "$lib/cmake/benchlab/benchlabConfig.cmake" \
-  "$lib/pkgconfig/benchlab.pc" "$lib/pkgconfig/benchlab-plugin.pc" /usr/share/benchlab/plugin.map
+has libbenchlab-dev -- "$libdir/libbenchlab.so" /usr/include/benchlab/benchlab.h \
+  /usr/include/benchlab/plugin.h "$libdir/cmake/benchlab/benchlabConfig.cmake" \
+  "$libdir/pkgconfig/benchlab.pc" "$libdir/pkgconfig/benchlab-plugin.pc" /usr/share/benchlab/plugin.map
 lacks libbenchlab-dev '\.so\.1|/plugins-abi1/.|^/usr/bin'
 has benchlab -- /usr/bin/benchlab /usr/share/benchlab/profiles/aobench.xml \
   "$plugins/aobench.so" "$plugins/raytrace.so" "$plugins/membw.so" "$plugins/command.so"
@@ -121,12 +111,8 @@ bin="$root/usr/bin/benchlab"
 # The distribution's flags reached the binaries: no RUNPATH, and bindnow from hardening=+all.
 readelf -d "$bin" | grep -qE 'RUNPATH|RPATH' && fail "usr/bin/benchlab carries a RUNPATH"
 readelf -d "$bin" | grep -q 'BIND_NOW' || fail "usr/bin/benchlab was linked without -z now"
-readelf -d "$root$lib/benchlab/benchlab-worker" | grep -q 'BIND_NOW' ||
+readelf -d "$root$libdir/benchlab/benchlab-worker" | grep -q 'BIND_NOW' ||
   fail "benchlab-worker was linked without -z now"
-run_benchlab() {
-  env HOME="$work/home" XDG_CACHE_HOME="$work/home/cache" XDG_DATA_HOME="$work/home/data" \
-    LD_LIBRARY_PATH="$root$lib" "$bin" "$@"
-}
 listing=$(run_benchlab list)
 echo "$listing"
 grep -qE '^  aobench ' <<<"$listing" || fail "the extracted benchlab does not list aobench"
@@ -164,18 +150,18 @@ int main(void) {
   return 0;
 }
 C
-flags=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root$lib/pkgconfig" \
+flags=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root$libdir/pkgconfig" \
   pkg-config --cflags --libs benchlab) || fail "pkg-config does not know benchlab.pc"
 cc -o "$work/version" "$work/version.c" $flags
-got=$(LD_LIBRARY_PATH="$root$lib" "$work/version")
+got=$(LD_LIBRARY_PATH="$root$libdir" "$work/version")
 [ "$got" = "$cmake_version $cmake_version" ] || fail "the program built against libbenchlab-dev says '$got'"
-LD_LIBRARY_PATH="$root$lib" ldd "$work/version" | grep -q "$root$lib/libbenchlab.so.1" ||
+LD_LIBRARY_PATH="$root$libdir" ldd "$work/version" | grep -q "$root$libdir/libbenchlab.so.1" ||
   fail "the program is not linked to the extracted libbenchlab.so.1"
 
 echo "== python3-benchlab from the extracted tree"
 dpkg-deb -x "$(deb python3-benchlab all)" "$root"
 command -v python3 >/dev/null || fail "python3 is not installed"
-env HOME="$work/home" LD_LIBRARY_PATH="$root$lib" PYTHONPATH="$root/usr/lib/python3/dist-packages" \
+env HOME="$work/home" LD_LIBRARY_PATH="$root$libdir" PYTHONPATH="$root/usr/lib/python3/dist-packages" \
   python3 -c '
 import sys, benchlab
 root = sys.argv[1]

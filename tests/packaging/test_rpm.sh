@@ -9,19 +9,9 @@
 set -euo pipefail
 src=$1
 work=$2
-for tool in rpmbuild rpm rpm2archive; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "SKIP: $tool is not installed; the RPM package test needs Debian's rpm package" \
-      "(scripts/deps.sh test installs it)"
-    exit 77
-  fi
-done
-for v in $(compgen -e | grep '^BENCHLAB_' || true); do unset "$v"; done
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+. "$(dirname "$0")/common.sh"
+require_tools "the RPM package test needs Debian's rpm package (scripts/deps.sh test \
+installs it)" rpmbuild rpm rpm2archive
 rm -rf "$work"
 mkdir -p "$work"
 out="$work/rpms"
@@ -96,10 +86,6 @@ extract() { rpm2archive - <"$(rpmfile "$1")" | tar -xzf - -C "$root"; }
 extract benchlab-libs
 extract benchlab
 chmod -R go-w "$root"
-run_benchlab() {
-  env HOME="$work/home" XDG_CACHE_HOME="$work/home/cache" XDG_DATA_HOME="$work/home/data" \
-    LD_LIBRARY_PATH="$root$libdir" "$root/usr/bin/benchlab" "$@"
-}
 listing=$(run_benchlab list plugins)
 echo "$listing"
 grep -qE '^aobench ' <<<"$listing" || fail "the extracted benchlab does not list aobench"
